@@ -1,0 +1,98 @@
+# apconn - build, test and measure. `make help` lists the targets.
+# CC, CFLAGS and LDFLAGS given on the command line are honoured, e.g.
+#   make test CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all" \
+#             LDFLAGS="-fsanitize=address,undefined"
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+PREFIX  ?= /usr/local
+PYTHON  ?= python3
+BUILD   := build
+
+# Warnings are not negotiable and stay even when CFLAGS is overridden.
+WARN    := -std=c99 -Wall -Wextra -Wpedantic -Werror -Wvla -Wshadow
+ALL_CFLAGS = $(WARN) $(CFLAGS) -I. -Itests
+# Any heap call from the library aborts a unit test (tests/unit/no_heap.c).
+NOHEAP_LDFLAGS := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free
+
+ARM_CC     := arm-none-eabi-gcc
+ARM_CFLAGS := -mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections
+
+DEPS := tests/tools/deps.sh
+
+.PHONY: all help test unit compile-check cross size bench cli demo install uninstall clean deps-core deps-cross deps-tls
+
+all: $(BUILD)/apconn.o
+
+help:
+	@echo "make demo      build the CLI and run create/list/update/delete against a local TLS test server"
+	@echo "make test      every test: unit, compile matrix, cross, integration (installs Debian packages as root)"
+	@echo "make cross     build the core for Cortex-M4 (-Os) with arm-none-eabi-gcc"
+	@echo "make size      .text/.data/.bss of the core for Cortex-M0/M4 at -Os"
+	@echo "make bench     benchmarks (writer, validator, reader, HTTP parser)"
+	@echo "make cli       build/apconn"
+	@echo "make install   headers + pkg-config file under PREFIX=$(PREFIX)"
+
+deps-core:
+	@sh $(DEPS) core
+deps-cross:
+	@sh $(DEPS) cross
+deps-tls:
+	@sh $(DEPS) tls
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+# The library on its own: one translation unit with the implementation.
+$(BUILD)/apconn.o: apconn.h tests/compile/compile_check.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c tests/compile/compile_check.c -o $@
+
+# ---- unit tests: every tests/unit/test_*.c is one suite ---------------------
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/no_heap.c apconn.h tests/harness.h $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< tests/unit/no_heap.c -o $@ $(LDFLAGS) $(NOHEAP_LDFLAGS)
+
+unit: deps-core $(UNIT_BINS)
+	@tests/tools/run_tests.sh $(UNIT_BINS)
+
+compile-check: deps-core deps-cross
+	@BUILD=$(BUILD) tests/tools/compile_check.sh
+
+# ---- cross build and size ---------------------------------------------------
+$(BUILD)/cross/jsmn/jsmn.h: | $(BUILD)
+	@mkdir -p $(dir $@)
+	cp /usr/include/jsmn.h $@
+
+$(BUILD)/cross/apconn_m4.o: apconn.h tests/compile/compile_check.c $(BUILD)/cross/jsmn/jsmn.h
+	$(ARM_CC) $(WARN) $(ARM_CFLAGS) -I. -I$(BUILD)/cross/jsmn -c tests/compile/compile_check.c -o $@
+
+cross: deps-cross $(BUILD)/cross/apconn_m4.o
+
+size: cross
+	@arm-none-eabi-size $(BUILD)/cross/apconn_m4.o
+
+# ---- everything `make test` runs, as commands for run_tests.sh ---------------
+# Sections below append to TEST_COMMANDS and TEST_PREREQS.
+TEST_PREREQS  := deps-core deps-cross deps-tls $(UNIT_BINS)
+TEST_COMMANDS := $(UNIT_BINS) "BUILD=$(BUILD) tests/tools/compile_check.sh"
+
+# @@MAKEFILE-SECTION platform+cli (owner: platform, cli)
+
+test: $(TEST_PREREQS)
+	@tests/tools/run_tests.sh $(TEST_COMMANDS)
+
+install: apconn.h
+	install -d $(DESTDIR)$(PREFIX)/include/apconn/platform $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 apconn.h $(DESTDIR)$(PREFIX)/include/apconn/apconn.h
+	install -m 644 platform/*.h $(DESTDIR)$(PREFIX)/include/apconn/platform/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define APCONN_VERSION_STRING "\(.*\)"/\1/p' apconn.h)|' \
+		tests/tools/apconn.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn.pc
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/include/apconn $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn.pc
+
+clean:
+	rm -rf $(BUILD)

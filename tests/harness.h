@@ -1,0 +1,65 @@
+/* tests/harness.h - a minimal test harness: one behaviour per test, named after it.
+   Each suite ends with "<suite>: N passed, N failed"; tests/tools/run_tests.sh
+   sums the suites into the final "N passed, N failed" line. */
+#ifndef APCONN_TEST_HARNESS_H
+#define APCONN_TEST_HARNESS_H
+#include <stdio.h>
+#include <string.h>
+
+static int harness_passed, harness_failed, harness_current_failed;
+static const char *harness_current;
+
+#define CHECK(cond)                                                                          \
+    do {                                                                                     \
+        if (!(cond)) {                                                                       \
+            printf("  FAIL %s: %s:%d: %s\n", harness_current, __FILE__, __LINE__, #cond);    \
+            harness_current_failed = 1;                                                      \
+        }                                                                                    \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                                       \
+    do {                                                                                     \
+        long long harness_a_ = (long long)(a), harness_b_ = (long long)(b);                  \
+        if (harness_a_ != harness_b_) {                                                      \
+            printf("  FAIL %s: %s:%d: %s == %s (%lld != %lld)\n", harness_current, __FILE__, \
+                   __LINE__, #a, #b, harness_a_, harness_b_);                                \
+            harness_current_failed = 1;                                                      \
+        }                                                                                    \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                                      \
+    do {                                                                                     \
+        const char *harness_a_ = (a), *harness_b_ = (b);                                     \
+        if (harness_a_ == NULL || harness_b_ == NULL || strcmp(harness_a_, harness_b_)) {    \
+            printf("  FAIL %s: %s:%d: %s == %s (\"%s\" != \"%s\")\n", harness_current,       \
+                   __FILE__, __LINE__, #a, #b, harness_a_ ? harness_a_ : "(null)",           \
+                   harness_b_ ? harness_b_ : "(null)");                                      \
+            harness_current_failed = 1;                                                      \
+        }                                                                                    \
+    } while (0)
+
+/* Compares n bytes; prints both sides when they differ. */
+#define CHECK_MEM(a, b, n)                                                                   \
+    do {                                                                                     \
+        if (memcmp((a), (b), (n)) != 0) {                                                    \
+            printf("  FAIL %s: %s:%d: %s == %s (%u bytes)\n---\n%.*s\n---\n%.*s\n---\n",     \
+                   harness_current, __FILE__, __LINE__, #a, #b, (unsigned)(n), (int)(n),     \
+                   (const char *)(a), (int)(n), (const char *)(b));                          \
+            harness_current_failed = 1;                                                      \
+        }                                                                                    \
+    } while (0)
+
+#define RUN(test)                                                                            \
+    do {                                                                                     \
+        harness_current = #test;                                                             \
+        harness_current_failed = 0;                                                          \
+        test();                                                                              \
+        if (harness_current_failed) harness_failed++;                                        \
+        else harness_passed++;                                                               \
+    } while (0)
+
+static int harness_summary(const char *suite) {
+    printf("%s: %d passed, %d failed\n", suite, harness_passed, harness_failed);
+    return harness_failed ? 1 : 0;
+}
+#endif

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds apconn.h with every compiler the project promises, warnings as
+# errors, and checks the objects: no heap symbols, every export prefixed.
+# Prints "compile_check: N passed, N failed".
+BUILD=${BUILD:-build}
+out="$BUILD/compile"; mkdir -p "$out/jsmn"
+cp /usr/include/jsmn.h "$out/jsmn/jsmn.h"   # the cross compiler must not see host headers
+WARN="-std=c99 -Wall -Wextra -Wpedantic -Werror -Wvla -Wshadow -Wstrict-prototypes"
+CXXWARN="-Wall -Wextra -Wpedantic -Werror -Wvla -Wshadow"
+ARM="-mcpu=cortex-m4 -mthumb -Os"
+src=tests/compile/compile_check.c
+pass=0; fail=0
+check() { # name, command...
+    name=$1; shift
+    if "$@" >"$out/$name.log" 2>&1; then pass=$((pass + 1)); echo "  ok $name"
+    else fail=$((fail + 1)); echo "  FAIL $name: $*"; sed 's/^/    /' "$out/$name.log" | head -40; fi
+}
+check gcc_c99         gcc $WARN -I. -c $src -o "$out/gcc.o"
+check gcc_c99_O2      gcc $WARN -O2 -I. -c $src -o "$out/gcc_O2.o"
+check clang_c99       clang $WARN -I. -c $src -o "$out/clang.o"
+check clang_c99_O2    clang $WARN -O2 -I. -c $src -o "$out/clang_O2.o"
+check gxx_as_cxx      g++ -x c++ $CXXWARN -I. -c $src -o "$out/gxx.o"
+check clangxx_as_cxx  clang++ -x c++ $CXXWARN -I. -c $src -o "$out/clangxx.o"
+check gcc_static_api  gcc $WARN -DAPCONN_STATIC -Wno-unused-function -I. -c $src -o "$out/static.o"
+check arm_cortex_m4_Os arm-none-eabi-gcc $WARN $ARM -I. -I"$out/jsmn" -c $src -o "$out/arm.o"
+check arm_cortex_m0_Os arm-none-eabi-gcc $WARN -mcpu=cortex-m0 -mthumb -Os -I. -I"$out/jsmn" -c $src -o "$out/arm_m0.o"
+
+no_heap() { # object
+    ! nm "$1" | grep -Eq ' U _*(malloc|calloc|realloc|free)$'
+}
+check no_heap_symbols_host no_heap "$out/gcc.o"
+check no_heap_symbols_arm  no_heap "$out/arm.o"
+prefixed() { # every defined global symbol starts with apconn_
+    bad=$(nm -g --defined-only "$1" | awk '{print $3}' | grep -v '^apconn_' || true)
+    [ -z "$bad" ] || { echo "unprefixed exports: $bad"; return 1; }
+}
+check exports_prefixed prefixed "$out/gcc.o"
+echo "compile_check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Makes sure the Debian packages a make target needs are installed.
+# As root it installs the missing ones (apt-get update first); otherwise it
+# prints the exact apt-get line and fails, so nothing half-works.
+# Usage: tests/tools/deps.sh GROUP...   (groups: core cross tls demo)
+set -e
+pkgs=""
+for group in "$@"; do
+    case "$group" in
+        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev python3" ;;
+        cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
+        tls)   pkgs="$pkgs libmbedtls-dev openssl python3 dpkg-dev" ;;
+        demo)  pkgs="$pkgs gcc make libjsmn-dev libmbedtls-dev openssl python3" ;;
+        *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
+    esac
+done
+missing=""
+for p in $pkgs; do
+    case " $missing " in *" $p "*) continue ;; esac
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages. Install them with:" >&2
+    echo "    sudo apt-get update && sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends $missing >&2
