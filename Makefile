@@ -79,7 +79,9 @@ size: cross
 TEST_PREREQS  := deps-core deps-cross deps-tls $(UNIT_BINS)
 TEST_COMMANDS := $(UNIT_BINS) "BUILD=$(BUILD) tests/tools/compile_check.sh"
 
-# @@MAKEFILE-SECTION platform+cli (owner: platform, cli)
+# Each area keeps its rules in tests/mk/<area>.mk (platform, cli, bench, ...),
+# appending to TEST_PREREQS / TEST_COMMANDS; none edits another's file.
+include $(sort $(wildcard tests/mk/*.mk))
 
 test: $(TEST_PREREQS)
 	@tests/tools/run_tests.sh $(TEST_COMMANDS)
