@@ -1540,31 +1540,32 @@ static apconn_status apconn__map_root(apconn__map *m, unsigned table, char *base
     return apconn__error_set(m->err, APCONN_ERR_JSON_TYPE, (size_t)m->t[tok].start);
 }
 
-APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
-                                                 size_t token_count, apconn_connection *out, apconn_error *err) {
+/* Shared by the two parsers: clear err and *out, validate, tokenize, map the root object. */
+static apconn_status apconn__parse(const char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                   void *out, size_t out_size, unsigned table, apconn_error *err) {
     apconn__map m;
     apconn_status st;
     if (err) memset(err, 0, sizeof *err);
     if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    memset(out, 0, sizeof *out);
+    memset(out, 0, out_size);
     st = apconn__tokenize(json, len, tokens, token_count, err);
     if (st != APCONN_OK) return st;
     apconn__map_init(&m, json, tokens, err, "");
-    return apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, 0);
+    return apconn__map_root(&m, table, (char *)out, 0);
+}
+
+APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
+                                                 size_t token_count, apconn_connection *out, apconn_error *err) {
+    return apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_CONNECTION, err);
 }
 
 APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_token *tokens, size_t token_count,
                                            apconn_page *out, apconn_error *err) {
-    apconn__map m;
-    apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    memset(out, 0, sizeof *out);
-    st = apconn__tokenize(json, len, tokens, token_count, err);
-    if (st != APCONN_OK) return st;
-    apconn__map_init(&m, json, tokens, err, "");
-    st = apconn__map_root(&m, APCONN__TABLE_PAGE, (char *)out, 0);
-    if (st != APCONN_OK) { out->count = 0; return st; }
+    apconn_status st = apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_PAGE, err);
+    if (st != APCONN_OK) {
+        if (out) out->count = 0; /* a failed page has no items */
+        return st;
+    }
     out->apconn__json = json;
     out->apconn__tokens = tokens;
     return APCONN_OK;
@@ -1636,21 +1637,12 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
     err->message_truncated = cut;
 }
 
-static apconn_status apconn__error_body_activepieces(const apconn__map *m, int code, int params, apconn_error *err) {
-    int msg = apconn__member(m, params, "message");
-    if (!apconn__is(m, msg, JSMN_STRING)) msg = apconn__member(m, params, "error");
-    err->code_truncated = apconn__copy_text(m, code, err->code, sizeof err->code, 0);
-    if (apconn__is(m, msg, JSMN_STRING))
-        err->message_truncated = apconn__copy_text(m, msg, err->message, sizeof err->message, 0);
-    else
-        apconn__render_params(m, params, err);
-    return APCONN_OK;
-}
-
+/* Activepieces: {"code", "params": {message | error | anything}}.
+   Fastify: {"statusCode": n, "code"?, "error", "message"}; no code: error names it. */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
                                                  size_t token_count, apconn_error *err) {
     apconn__map m;
-    int code, params, fastify_error, message, status_code;
+    int code, params, msg, reason;
     apconn_status st;
     if (!err) return APCONN_ERR_ARGUMENT;
     err->code[0] = err->message[0] = '\0';
@@ -1661,20 +1653,25 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
     code = apconn__member(&m, 0, "code");
     params = apconn__member(&m, 0, "params");
-    if (apconn__is(&m, code, JSMN_STRING) && apconn__is(&m, params, JSMN_OBJECT))
-        return apconn__error_body_activepieces(&m, code, params, err);
-    fastify_error = apconn__member(&m, 0, "error");
-    message = apconn__member(&m, 0, "message");
-    status_code = apconn__member(&m, 0, "statusCode");
-    if (!apconn__is(&m, status_code, JSMN_PRIMITIVE) || json[m.t[status_code].start] == 't' ||
-        json[m.t[status_code].start] == 'f' || json[m.t[status_code].start] == 'n' ||
-        (!apconn__is(&m, fastify_error, JSMN_STRING) && !apconn__is(&m, message, JSMN_STRING)))
-        return APCONN_ERR_UNEXPECTED_RESPONSE;
-    if (!apconn__is(&m, code, JSMN_STRING)) code = fastify_error; /* e.g. 500: no code */
-    if (!apconn__is(&m, message, JSMN_STRING)) message = fastify_error;
+    if (apconn__is(&m, code, JSMN_STRING) && apconn__is(&m, params, JSMN_OBJECT)) {
+        msg = apconn__member(&m, params, "message");
+        if (!apconn__is(&m, msg, JSMN_STRING)) msg = apconn__member(&m, params, "error");
+    } else {
+        int sc = apconn__member(&m, 0, "statusCode");
+        char c = sc >= 0 ? json[m.t[sc].start] : 'x';
+        reason = apconn__member(&m, 0, "error");
+        msg = apconn__member(&m, 0, "message");
+        params = -1;
+        if (!apconn__is(&m, code, JSMN_STRING)) code = reason;
+        if (!apconn__is(&m, msg, JSMN_STRING)) msg = reason;
+        if (!apconn__is(&m, sc, JSMN_PRIMITIVE) || c < '0' || c > '9' || !apconn__is(&m, msg, JSMN_STRING))
+            return APCONN_ERR_UNEXPECTED_RESPONSE;
+    }
     if (apconn__is(&m, code, JSMN_STRING)) err->code_truncated = apconn__copy_text(&m, code, err->code, sizeof err->code, 0);
-    if (apconn__is(&m, message, JSMN_STRING))
-        err->message_truncated = apconn__copy_text(&m, message, err->message, sizeof err->message, 0);
+    if (apconn__is(&m, msg, JSMN_STRING))
+        err->message_truncated = apconn__copy_text(&m, msg, err->message, sizeof err->message, 0);
+    else
+        apconn__render_params(&m, params, err);
     return APCONN_OK;
 }
 
