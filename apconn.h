@@ -871,26 +871,30 @@ APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size) 
    valid UTF-8 (RFC 8259 §8.1), checked sequence by sequence. */
 static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
     static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt", hex[] = "0123456789abcdef";
-    size_t i = 0, n;
+    size_t i = 0, j, n;
     uint32_t cp;
     apconn__w_put(w, "\"", 1);
     while (i < len && w->status == APCONN_OK) {
-        unsigned char c = (unsigned char)s[i];
-        const char *e = c ? strchr(from, c) : NULL;
-        if (e) {
-            char esc[2];
-            esc[0] = '\\'; esc[1] = to[e - from];
-            apconn__w_put(w, esc, 2); n = 1;
-        } else if (c < 0x20) {
-            char esc[6];
-            memcpy(esc, "\\u00", 4); esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-            apconn__w_put(w, esc, 6); n = 1;
-        } else {
-            n = apconn__utf8_decode((const unsigned char *)s + i, len - i, &cp);
-            if (n == 0) { apconn__w_fail(w, APCONN_ERR_JSON_UTF8); break; }
-            apconn__w_put(w, s + i, n);
+        char esc[6];
+        const char *e;
+        unsigned char c = 0;
+        /* the longest run that needs no escape is copied in one go */
+        for (j = i; j < len; j += n) {
+            c = (unsigned char)s[j];
+            if (c < 0x20 || c == '"' || c == '\\') break;
+            n = c < 0x80 ? 1 : apconn__utf8_decode((const unsigned char *)s + j, len - j, &cp);
+            if (n == 0) { apconn__w_fail(w, APCONN_ERR_JSON_UTF8); return; }
         }
-        i += n;
+        apconn__w_put(w, s + i, j - i);
+        if (j == len) break;
+        e = c ? strchr(from, c) : NULL;
+        esc[0] = '\\';
+        esc[1] = e ? to[e - from] : 'u';
+        memcpy(esc + 2, "00", 2);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        apconn__w_put(w, esc, e ? 2 : 6);
+        i = j + 1;
     }
     apconn__w_put(w, "\"", 1);
 }
@@ -992,18 +996,14 @@ typedef struct apconn__sink {
     size_t size, len; /* size > 0; buf stays NUL-terminated */
 } apconn__sink;
 
-/* Appends one code point, whole or not at all (so text cut here is still
-   valid UTF-8). U+0000 would end a C string early: refused. */
-static apconn_status apconn__sink_put(apconn__sink *k, uint32_t cp) {
-    char tmp[4];
-    size_t n;
-    if (cp == 0) return APCONN_ERR_JSON_NUL;
-    n = apconn__utf8_encode(cp, tmp);
-    if (n >= k->size - k->len) return APCONN_ERR_FIELD_TOO_LONG;
-    memcpy(k->buf + k->len, tmp, n);
-    k->len += n;
+/* Appends bytes; when they do not fit, an ASCII run is cut anywhere but a
+   multi-byte character is kept whole or dropped, so the text stays valid UTF-8. */
+static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n, int ascii) {
+    size_t room = k->size - k->len - 1, fit = n <= room ? n : ascii ? room : 0;
+    memcpy(k->buf + k->len, bytes, fit);
+    k->len += fit;
     k->buf[k->len] = '\0';
-    return APCONN_OK;
+    return fit == n ? APCONN_OK : APCONN_ERR_FIELD_TOO_LONG;
 }
 
 static int apconn__hex4(const char *s, size_t len, size_t p, uint32_t *out) {
@@ -1056,14 +1056,23 @@ static apconn_status apconn__json_string(const char *s, size_t len, size_t *pos,
     size_t p = *pos + 1, q;
     uint32_t cp;
     apconn_status st = APCONN_OK;
+    char tmp[4];
     for (;;) {
-        unsigned char c = p < len ? (unsigned char)s[p] : 0;
+        unsigned char c;
+        /* fast path: a run of printable ASCII other than '"' and '\\' */
+        for (q = p; q < len && (c = (unsigned char)s[q]) >= 0x20 && c < 0x80 && c != '"' && c != '\\'; q++) {}
+        if (q > p && out && (st = apconn__sink_put(out, s + p, q - p, 1)) != APCONN_OK) break;
+        p = q;
+        c = p < len ? (unsigned char)s[p] : 0;
         if (p >= len || c < 0x20) { st = APCONN_ERR_JSON_SYNTAX; break; } /* unterminated or raw control */
         if (c == '"') { p++; break; }
-        q = p;
         if (c == '\\') st = apconn__json_escape(s, len, &q, &cp);
         else if ((q += apconn__utf8_decode((const unsigned char *)s + p, len - p, &cp)) == p) st = APCONN_ERR_JSON_UTF8;
-        if (st == APCONN_OK && out) st = apconn__sink_put(out, cp);
+        /* U+0000 would end the C string early: refused (only an escape can carry it) */
+        if (st == APCONN_OK && out)
+            st = c != '\\' ? apconn__sink_put(out, s + p, q - p, 0)
+                 : cp   ? apconn__sink_put(out, tmp, apconn__utf8_encode(cp, tmp), 0)
+                        : APCONN_ERR_JSON_NUL;
         if (st != APCONN_OK) break;
         p = q;
     }
@@ -1460,7 +1469,8 @@ static const apconn__field *apconn__find_row(const apconn__map *m, const apconn_
     size_t len = (size_t)(m->t[key].end - m->t[key].start);
     unsigned i;
     for (i = 0; i < f->count; i++)
-        if (strlen(f->rows[i].key) == len && memcmp(f->rows[i].key, m->json + m->t[key].start, len) == 0)
+        if (f->rows[i].key[0] == m->json[m->t[key].start] && strlen(f->rows[i].key) == len &&
+            memcmp(f->rows[i].key, m->json + m->t[key].start, len) == 0)
             return &f->rows[i];
     return NULL;
 }
