@@ -738,7 +738,7 @@ APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t
     if (!err) { apconn__out_str(&o, "no error details"); }
     else {
         apconn__out_str(&o, apconn_strerror(err->status));
-        if (err->http_status) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
+        if (err->http_status > 0) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
         if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_str(&o, err->code); }
         if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
         if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_str(&o, err->field); apconn__out_str(&o, ")"); }

@@ -12,7 +12,12 @@ import json, random, subprocess, sys
 
 MAX_DEPTH = 16
 SEEDS = [b'{"id":"AbC","n":[1,-0.5e+3,true,false,null],"o":{"a":{}}}', b'[]', b'"\\u00e9\\ud83d\\ude00"',
-         b'{"a":"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"}', b'[[[[1]]],{"":""}]', b'-12.5E-7', b'{"k":"\\n\\t\\/"}']
+         b'{"a":"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"}', b'[[[[1]]],{"":""}]', b'-12.5E-7', b'{"k":"\\n\\t\\/"}',
+         b'{"data":[{"id":"a","owner":{"id":"o","email":"e"},"projectIds":["p","q"],"metadata":{"k":[1]}},'
+         b'{"id":"b","type":"OIDC","flowIds":[]}],"next":"n","previous":null}',
+         b'{"id":"Ab","displayName":"\\u00e9","status":"ACTIVE","preSelectForNewProjects":true,"owner":null}',
+         b'{"code":"ENTITY_NOT_FOUND","params":{"entityType":"AppConnection","entityId":"Ab"}}',
+         b'{"statusCode":400,"code":"FST_ERR_VALIDATION","error":"Bad Request","message":"body/ Invalid input"}']
 ALPHABET = [bytes([c]) for c in b'{}[],:"\\ \t\n\r0123456789-+.eEtruefalsnl/ux'] + \
     [b'\\u', b'\\uD800', b'\\uDC00', b'\xc3', b'\xa9', b'\xc0\x80', b'\xed\xa0\x80', b'\xf4\x90\x80\x80',
      b'\xf0\x9f\x98\x80', b'\x00', b'\x01', b'\x7f', b'\xff', b'NaN', b'Infinity', b'[' * 17, b']' * 17]
