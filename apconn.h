@@ -1330,6 +1330,10 @@ static void apconn__store(char *p, size_t size, unsigned v) {
     memcpy(p, size == 1 ? (const void *)&b : size == 2 ? (const void *)&h : (const void *)&v, size);
 }
 
+static void apconn__presence(const apconn__field *f, char *base, apconn_presence value) {
+    if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), (unsigned)value);
+}
+
 /* Decodes the string token v into dst (RFC 8259 §7 escapes, surrogate pairs). */
 static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
     size_t p = (size_t)m->t[v].start - 1;
@@ -1411,10 +1415,10 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
     m->index = -1;
     if (t->type == JSMN_PRIMITIVE && m->json[t->start] == 'n') {
         if (f->kind & APCONN__F_REQUIRED) return APCONN_ERR_JSON_MISSING;
-        if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), APCONN_NULL);
+        apconn__presence(f, base, APCONN_NULL);
         return APCONN_OK;
     }
-    if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), APCONN_SET);
+    apconn__presence(f, base, APCONN_SET);
     switch (kind) {
     case APCONN__F_TEXT: return apconn__map_field(m, v, dst, f->size);
     case APCONN__F_ID: return apconn__map_id(m, v, dst, f->size);
@@ -1511,7 +1515,7 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
         if ((row->kind & 0x7F) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
-            apconn__store(f->base + row->presence, sizeof(apconn_presence), APCONN_SET);
+            apconn__presence(row, f->base, APCONN_SET);
             apconn__frame_init(&st[depth + 1], m, row->aux, f->base + row->offset, v, row);
             depth++;
             continue;
