@@ -252,7 +252,7 @@ static void metadata_exact_fit_passes_and_one_more_byte_fails(void) {
 }
 
 static void array_capacity_is_enforced(void) {
-    char member[1024];
+    char member[1024], want[32];
     size_t n;
     int i;
     n = (size_t)snprintf(member, sizeof member, "\"projectIds\":[");
@@ -260,11 +260,13 @@ static void array_capacity_is_enforced(void) {
     snprintf(member + n, sizeof member - n, "]");
     CHECK_EQ(parse_with(member), APCONN_OK);
     CHECK_EQ(conn.project_id_count, APCONN_MAX_PROJECT_IDS);
-    CHECK_STR(conn.project_ids[APCONN_MAX_PROJECT_IDS - 1], "p7");
+    snprintf(want, sizeof want, "p%d", APCONN_MAX_PROJECT_IDS - 1);
+    CHECK_STR(conn.project_ids[APCONN_MAX_PROJECT_IDS - 1], want);
     snprintf(member + n, sizeof member - n, ",\"extra\"]");
     snprintf(doc_, sizeof doc_, "{\"id\":\"abc\",%s}", member);
     CHECK_EQ(parse(doc_), APCONN_ERR_TOO_MANY_ITEMS);
-    CHECK_STR(err.field, "projectIds[8]");
+    snprintf(want, sizeof want, "projectIds[%d]", APCONN_MAX_PROJECT_IDS);
+    CHECK_STR(err.field, want);
     CHECK_EQ(err.offset, (size_t)(strstr(doc_, "extra") - doc_));
 }
 
