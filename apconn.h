@@ -806,22 +806,18 @@ APCONN_API apconn_connection_type apconn_type_from_name(const char *name) {
 }
 
 /* ----- 4.2 JSON writer ----------------------------------------------------- */
-/* Every public writer call runs as: apconn__w_enter (sticky-error check,
-   call count, rollback mark) -> state check -> apconn__w_put... ->
-   apconn__w_leave. A call that fails leaves `len` and the text exactly as
-   they were before it, so no half token is ever visible. */
-#define APCONN__W_OBJECT 1u   /* level is an object (else an array) */
-#define APCONN__W_HAS_ITEM 2u /* a member/element was written: next needs ',' */
+/* Every public writer call is one apconn__w_step: sticky-error check and
+   call count -> state check -> apconn__w_put... -> commit or roll back.
+   A call that fails leaves `len` and the text exactly as they were before
+   it, so no half token is ever visible; the state changes only on success. */
+#define APCONN__W_OBJECT 1u    /* level is an object (else an array) */
+#define APCONN__W_HAS_ITEM 2u  /* a member/element was written: next needs ',' */
 #define APCONN__W_AFTER_KEY 4u /* a key was written: a value must follow */
 
-static int apconn__w_enter(apconn_json_writer *w, size_t *mark) {
-    w->calls++;
-    *mark = w->len;
-    return w->status == APCONN_OK;
-}
+enum { APCONN__W_VALUE, APCONN__W_RAW, APCONN__W_STRING, APCONN__W_KEY, APCONN__W_OPEN, APCONN__W_CLOSE };
 
 static void apconn__w_fail(apconn_json_writer *w, apconn_status status) {
-    if (w->status == APCONN_OK) { w->status = status; w->failed_call = w->calls; }
+    if (w->status == APCONN_OK && status != APCONN_OK) { w->status = status; w->failed_call = w->calls; }
 }
 
 /* Appends n bytes if they fit together with the NUL, else fails. */
@@ -830,46 +826,6 @@ static void apconn__w_put(apconn_json_writer *w, const char *s, size_t n) {
     if (w->size == 0 || n >= w->size - w->len) { apconn__w_fail(w, APCONN_ERR_BUFFER_FULL); return; }
     memcpy(w->buf + w->len, s, n);
     w->len += n;
-}
-
-static int apconn__w_leave(apconn_json_writer *w, size_t mark) {
-    if (w->status != APCONN_OK) w->len = mark;
-    if (w->size) w->buf[w->len] = '\0';
-    return w->status == APCONN_OK;
-}
-
-/* Checks that a value may come now and writes the ',' it needs. */
-static void apconn__w_value_start(apconn_json_writer *w) {
-    unsigned char top;
-    if (w->depth == 0) {
-        if (w->top_state) apconn__w_fail(w, APCONN_ERR_WRITER_STATE); /* second root value */
-        return;
-    }
-    top = w->stack[w->depth - 1];
-    if ((top & APCONN__W_OBJECT) && !(top & APCONN__W_AFTER_KEY)) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
-    else if (!(top & APCONN__W_OBJECT) && (top & APCONN__W_HAS_ITEM)) apconn__w_put(w, ",", 1);
-}
-
-static void apconn__w_value_done(apconn_json_writer *w) {
-    if (w->depth == 0) w->top_state = 1;
-    else w->stack[w->depth - 1] = (unsigned char)((w->stack[w->depth - 1] & APCONN__W_OBJECT) | APCONN__W_HAS_ITEM);
-}
-
-/* Writes one scalar token (already formatted) as a value. */
-static void apconn__w_scalar(apconn_json_writer *w, const char *s, size_t n) {
-    size_t mark;
-    if (!apconn__w_enter(w, &mark)) return;
-    apconn__w_value_start(w);
-    apconn__w_put(w, s, n);
-    if (apconn__w_leave(w, mark)) apconn__w_value_done(w);
-}
-
-APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size) {
-    memset(w, 0, sizeof *w);
-    w->buf = buf;
-    w->size = buf ? size : 0;
-    w->status = APCONN_OK;
-    if (w->size) buf[0] = '\0';
 }
 
 /* RFC 8259 §7: '"', '\\' and every control byte below 0x20 must be escaped;
@@ -905,85 +861,83 @@ static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
     apconn__w_put(w, "\"", 1);
 }
 
+/* Checks that op may come now and writes the ',' it needs first. */
+static void apconn__w_check(apconn_json_writer *w, unsigned op, unsigned char top) {
+    int bad;
+    if (op == APCONN__W_CLOSE) bad = w->depth == 0 || (top & APCONN__W_AFTER_KEY);
+    else if (op == APCONN__W_KEY) bad = !(top & APCONN__W_OBJECT) || (top & APCONN__W_AFTER_KEY);
+    else if (w->depth == 0) bad = w->top_state; /* a second root value */
+    else bad = (top & (APCONN__W_OBJECT | APCONN__W_AFTER_KEY)) == APCONN__W_OBJECT; /* value where a key belongs */
+    if (bad) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
+    else if (op != APCONN__W_CLOSE && (top & APCONN__W_HAS_ITEM) && !(top & APCONN__W_AFTER_KEY)) apconn__w_put(w, ",", 1);
+}
+
+/* s/len: the text (STRING, KEY: unescaped; others: verbatim JSON). For
+   OPEN/CLOSE, s is the bracket and decides the container kind. */
+static void apconn__w_step(apconn_json_writer *w, unsigned op, const char *s, size_t len) {
+    size_t mark = w->len;
+    unsigned char top = w->depth ? w->stack[w->depth - 1] : 0;
+    unsigned char kind = (unsigned char)(s && (*s == '{' || *s == '}'));
+    w->calls++;
+    if (w->status != APCONN_OK) return;
+    if (!s) apconn__w_fail(w, APCONN_ERR_ARGUMENT);
+    else if (op == APCONN__W_RAW) apconn__w_fail(w, apconn_json_validate(s, len));
+    else if (op == APCONN__W_OPEN && w->depth >= APCONN_JSON_MAX_DEPTH) apconn__w_fail(w, APCONN_ERR_JSON_DEPTH);
+    else if (op == APCONN__W_CLOSE && (top & APCONN__W_OBJECT) != kind) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
+    apconn__w_check(w, op, top);
+    if (op == APCONN__W_STRING || op == APCONN__W_KEY) apconn__w_quoted(w, s, len);
+    else apconn__w_put(w, s, len);
+    if (op == APCONN__W_KEY) apconn__w_put(w, ":", 1);
+    if (w->status != APCONN_OK) w->len = mark;
+    if (w->size) w->buf[w->len] = '\0';
+    if (w->status != APCONN_OK) return;
+    if (op == APCONN__W_KEY) { w->stack[w->depth - 1] = (unsigned char)(APCONN__W_OBJECT | APCONN__W_AFTER_KEY); return; }
+    if (op == APCONN__W_OPEN) { w->stack[w->depth++] = kind; return; }
+    if (op == APCONN__W_CLOSE) w->depth--;
+    if (w->depth == 0) w->top_state = 1; /* a complete root value */
+    else w->stack[w->depth - 1] = (unsigned char)((w->stack[w->depth - 1] & APCONN__W_OBJECT) | APCONN__W_HAS_ITEM);
+}
+
+APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size) {
+    memset(w, 0, sizeof *w);
+    w->buf = buf;
+    w->size = buf ? size : 0;
+    w->status = APCONN_OK;
+    if (w->size) buf[0] = '\0';
+}
+
+APCONN_API void apconn_json_object_begin(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_OPEN, "{", 1); }
+APCONN_API void apconn_json_object_end(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_CLOSE, "}", 1); }
+APCONN_API void apconn_json_array_begin(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_OPEN, "[", 1); }
+APCONN_API void apconn_json_array_end(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_CLOSE, "]", 1); }
 APCONN_API void apconn_json_key(apconn_json_writer *w, const char *key) {
-    size_t mark;
-    unsigned char top;
-    if (!apconn__w_enter(w, &mark)) return;
-    top = w->depth ? w->stack[w->depth - 1] : 0;
-    if (!key) apconn__w_fail(w, APCONN_ERR_ARGUMENT);
-    else if (!(top & APCONN__W_OBJECT) || (top & APCONN__W_AFTER_KEY)) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
-    else if (top & APCONN__W_HAS_ITEM) apconn__w_put(w, ",", 1);
-    if (key) apconn__w_quoted(w, key, strlen(key));
-    apconn__w_put(w, ":", 1);
-    if (apconn__w_leave(w, mark)) w->stack[w->depth - 1] = (unsigned char)(APCONN__W_OBJECT | APCONN__W_AFTER_KEY);
+    apconn__w_step(w, APCONN__W_KEY, key, key ? strlen(key) : 0);
 }
-
 APCONN_API void apconn_json_string_len(apconn_json_writer *w, const char *s, size_t len) {
-    size_t mark;
-    if (!apconn__w_enter(w, &mark)) return;
-    if (!s && len) apconn__w_fail(w, APCONN_ERR_ARGUMENT);
-    apconn__w_value_start(w);
-    apconn__w_quoted(w, s ? s : "", len);
-    if (apconn__w_leave(w, mark)) apconn__w_value_done(w);
+    apconn__w_step(w, APCONN__W_STRING, s || len ? s : "", len);
 }
-
 APCONN_API void apconn_json_string(apconn_json_writer *w, const char *s) {
-    if (!s) { w->calls++; apconn__w_fail(w, APCONN_ERR_ARGUMENT); return; }
-    apconn_json_string_len(w, s, strlen(s));
+    apconn__w_step(w, APCONN__W_STRING, s, s ? strlen(s) : 0);
 }
+APCONN_API void apconn_json_raw(apconn_json_writer *w, const char *json, size_t len) {
+    apconn__w_step(w, APCONN__W_RAW, json, len);
+}
+APCONN_API void apconn_json_bool(apconn_json_writer *w, int v) {
+    apconn__w_step(w, APCONN__W_VALUE, v ? "true" : "false", v ? 4 : 5);
+}
+APCONN_API void apconn_json_null(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_VALUE, "null", 4); }
 
 APCONN_API void apconn_json_int(apconn_json_writer *w, int64_t v) {
     char tmp[21], *p;
     /* magnitude in unsigned arithmetic, so INT64_MIN does not overflow */
     p = apconn__dec(v < 0 ? 0u - (uint64_t)v : (uint64_t)v, tmp + sizeof tmp);
     if (v < 0) *--p = '-';
-    apconn__w_scalar(w, p, (size_t)(tmp + sizeof tmp - p));
+    apconn__w_step(w, APCONN__W_VALUE, p, (size_t)(tmp + sizeof tmp - p));
 }
-
-APCONN_API void apconn_json_bool(apconn_json_writer *w, int v) {
-    apconn__w_scalar(w, v ? "true" : "false", v ? 4 : 5);
-}
-
-APCONN_API void apconn_json_null(apconn_json_writer *w) { apconn__w_scalar(w, "null", 4); }
-
-APCONN_API void apconn_json_raw(apconn_json_writer *w, const char *json, size_t len) {
-    size_t mark;
-    apconn_status st;
-    if (!apconn__w_enter(w, &mark)) return;
-    st = json ? apconn_json_validate(json, len) : APCONN_ERR_ARGUMENT;
-    if (st != APCONN_OK) apconn__w_fail(w, st);
-    apconn__w_value_start(w);
-    if (json) apconn__w_put(w, json, len);
-    if (apconn__w_leave(w, mark)) apconn__w_value_done(w);
-}
-
-static void apconn__w_open(apconn_json_writer *w, char c, unsigned char kind) {
-    size_t mark;
-    if (!apconn__w_enter(w, &mark)) return;
-    apconn__w_value_start(w);
-    if (w->depth >= APCONN_JSON_MAX_DEPTH) apconn__w_fail(w, APCONN_ERR_JSON_DEPTH);
-    apconn__w_put(w, &c, 1);
-    if (apconn__w_leave(w, mark)) w->stack[w->depth++] = kind;
-}
-
-static void apconn__w_close(apconn_json_writer *w, char c, unsigned char kind) {
-    size_t mark;
-    unsigned char top;
-    if (!apconn__w_enter(w, &mark)) return;
-    top = w->depth ? w->stack[w->depth - 1] : APCONN__W_AFTER_KEY;
-    if ((top & APCONN__W_AFTER_KEY) || (top & APCONN__W_OBJECT) != kind) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
-    apconn__w_put(w, &c, 1);
-    if (apconn__w_leave(w, mark)) { w->depth--; apconn__w_value_done(w); }
-}
-
-APCONN_API void apconn_json_object_begin(apconn_json_writer *w) { apconn__w_open(w, '{', APCONN__W_OBJECT); }
-APCONN_API void apconn_json_object_end(apconn_json_writer *w) { apconn__w_close(w, '}', APCONN__W_OBJECT); }
-APCONN_API void apconn_json_array_begin(apconn_json_writer *w) { apconn__w_open(w, '[', 0); }
-APCONN_API void apconn_json_array_end(apconn_json_writer *w) { apconn__w_close(w, ']', 0); }
 
 APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_len) {
-    size_t mark;
-    if (apconn__w_enter(w, &mark) && (w->depth != 0 || !w->top_state)) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
+    w->calls++;
+    if (w->depth != 0 || !w->top_state) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
     if (out_len) *out_len = w->len;
     return w->status;
 }
