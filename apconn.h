@@ -1155,7 +1155,8 @@ APCONN_API apconn_status apconn_json_validate(const char *json, size_t len) {
      they are later placed into request paths.
    - metadata is kept as compact JSON text: whitespace outside strings is
      dropped while copying, everything else is copied verbatim.
-   - apconn_parse_* and apconn_page_next clear *err first; the caller sets
+   - apconn_parse_connection/_page and apconn_page_next clear *err first
+     (apconn_parse_error_body only sets code and message); the caller sets
      http_status afterwards if it has one. */
 #include <limits.h>
 
