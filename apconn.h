@@ -2184,18 +2184,24 @@ static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, con
     return APCONN_OK;
 }
 
+/* Reads until the response is complete. With the buffer full, one byte is
+   still read (into `probe`): EOF then ends a body that fits exactly, and a
+   chunk's closing framing needs no room; any body byte is one too many. */
 static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apconn__http_parser *p) {
     apconn_status st;
+    unsigned char probe;
     uint32_t left;
-    size_t keep;
+    size_t keep, room;
     long r;
     while (p->state != APCONN__HS_DONE) {
         keep = p->state <= APCONN__HS_HEADER ? p->line : p->out;
+        room = p->cap - 1 - keep;
         if ((st = apconn__http_time_left(c, start, &left)) != APCONN_OK) return st;
-        r = c->transport->recv(c->transport->ctx, p->buf + keep, p->cap - 1 - keep, left);
+        r = c->transport->recv(c->transport->ctx, room ? p->buf + keep : &probe, room ? room : 1u, left);
         if (r == APCONN_ERR_WOULD_BLOCK) continue;
-        if (r < 0 || (size_t)r > p->cap - 1 - keep) return apconn__http_transport_error(r, APCONN_ERR_RECV);
-        st = r ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_eof(p);
+        if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_transport_error(r, APCONN_ERR_RECV);
+        if (r == 0) st = apconn__http_eof(p);
+        else st = room ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_byte(p, probe);
         if (st != APCONN_OK) return st;
     }
     p->buf[p->out] = '\0';
