@@ -7,7 +7,7 @@ set -e
 pkgs=""
 for group in "$@"; do
     case "$group" in
-        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev libcjson-dev python3 pkgconf" ;;
+        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
