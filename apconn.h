@@ -68,7 +68,7 @@
       APCONN_HOST_SIZE             host name parsed from the base URL         (128)
       APCONN_BASE_PATH_SIZE        path prefix parsed from the base URL        (64)
       APCONN_WORK_BUFFER_SIZE      suggested work buffer                     (8192)
-      APCONN_TOKEN_COUNT           suggested jsmn token array length          (512)
+      APCONN_TOKEN_COUNT           suggested jsmn token array length          (640)
       APCONN_DEFAULT_TIMEOUT_MS    deadline of one whole call               (30000)
       APCONN_DEFAULT_MAX_RETRIES   retries of one call                          (2)
       APCONN_RETRY_BACKOFF_MS      first retry delay, doubled each time       (500)
@@ -165,7 +165,10 @@
 #define APCONN_WORK_BUFFER_SIZE 8192 /* bytes; suggestion, the caller sizes it */
 #endif
 #ifndef APCONN_TOKEN_COUNT
-#define APCONN_TOKEN_COUNT 512 /* jsmn tokens; suggestion */
+/* jsmn tokens (16 bytes each); suggestion. A list page takes about one token
+   per 13-14 bytes of JSON, so 640 holds a page that fills the default work
+   buffer (tests/unit/test_reader.c checks it). Smaller buffers: scale both. */
+#define APCONN_TOKEN_COUNT 640
 #endif
 #ifndef APCONN_DEFAULT_TIMEOUT_MS
 #define APCONN_DEFAULT_TIMEOUT_MS 30000u /* ms, one whole call incl. retries */
