@@ -73,6 +73,8 @@
       APCONN_DEFAULT_MAX_RETRIES   retries of one call                          (2)
       APCONN_RETRY_BACKOFF_MS      first retry delay, doubled each time       (500)
       APCONN_MAX_RETRY_AFTER_MS    largest Retry-After honoured             (60000)
+      APCONN_LOG_LINE_SIZE         one line passed to the log hook             (96)
+      APCONN_ERROR_EXCERPT_SIZE    bytes of a non-JSON error body in message   (96)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
 
    Limits you should know: one response must fit the work buffer (head and
@@ -178,6 +180,12 @@
 #endif
 #ifndef APCONN_MAX_RETRY_AFTER_MS
 #define APCONN_MAX_RETRY_AFTER_MS 60000u /* ms; larger Retry-After values are clamped */
+#endif
+#ifndef APCONN_LOG_LINE_SIZE
+#define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
+#endif
+#ifndef APCONN_ERROR_EXCERPT_SIZE
+#define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
 #endif
 
 #ifdef __cplusplus
@@ -433,7 +441,7 @@ typedef struct apconn_client {
     unsigned char https;
     /* options: defaults set by apconn_client_init(), change freely */
     uint32_t timeout_ms;             /* deadline of one whole call, retries included */
-    unsigned max_retries;            /* extra attempts after the first */
+    unsigned max_retries;            /* extra attempts after the first; policy: apconn_http_request */
     unsigned char retry_unsafe_post; /* 1 = POST may be resent after it may have been processed */
     apconn_log_fn log;
     void *log_ctx;
@@ -565,8 +573,34 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
 /* Closes the connection (if any) and wipes the work buffer. */
 APCONN_API void apconn_client_close(apconn_client *c);
 /* One HTTP exchange with deadline, keep-alive and retries. `path` is below
-   the base path ("/v1/global-connections"), `query` is "" or "a=b&c=d"
-   (already encoded), body may be NULL. The response stays in the work buffer. */
+   the base path ("/v1/global-connections"), `query` is NULL, "" or "a=b&c=d"
+   (already encoded), body may be NULL (then no Content-Type/-Length is sent).
+   The response stays in the work buffer: resp->body is NUL-terminated and
+   valid until the next call on the client.
+   Work buffer: request pieces (body, query) may live at its start; they must
+   stay intact during the call (a retry resends them) and are wiped when it
+   returns. The head (with the key) is built after them, sent and wiped at
+   once; the response is read into the same place, the body de-chunked in
+   place. So body + largest response + 1 must fit the work buffer.
+   Deadline: client->timeout_ms from the start of this call bounds everything
+   (connect, sends, receives, retry waits); each callback gets what is left.
+   Keep-alive: the connection is reused. It is closed after any error, after
+   "Connection: close", after HTTP/1.0 without keep-alive and after a body
+   delimited by the connection close.
+   Retries (at most max_retries, plus one stale-connection retry):
+     - a reused connection that fails before any response byte is retried
+       once on a new connection at once: GET/DELETE always, POST only when
+       retry_unsafe_post is set (the server may have processed it);
+     - connect failures (APCONN_ERR_CONNECT, APCONN_ERR_DNS) for every method;
+       TLS and certificate failures never;
+     - 429 and 503 for every method (the server refused the request); 502 and
+       504 for GET/DELETE, for POST only when retry_unsafe_post is set.
+   The wait is Retry-After in delay-seconds (an HTTP-date is ignored),
+   clamped to APCONN_MAX_RETRY_AFTER_MS, else APCONN_RETRY_BACKOFF_MS doubled
+   per retry. Waits use transport->sleep_ms; when it is NULL only immediate
+   retries happen. A wait that would pass the deadline is not taken: the last
+   result is returned (for a 429/5xx: APCONN_OK with that response).
+   Returns APCONN_OK for any complete response, whatever its status. */
 APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
                                              const char *query, const char *body, size_t body_len,
                                              apconn_response *resp, apconn_error *err);
@@ -1690,12 +1724,6 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
    the request pieces are wiped too, so no secret outlives a call. A call
    therefore needs (request body + largest response + 1) bytes of work buffer;
    requests that live outside the work buffer leave it all to the response. */
-#ifndef APCONN_LOG_LINE_SIZE
-#define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
-#endif
-#ifndef APCONN_ERROR_EXCERPT_SIZE
-#define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
-#endif
 #define APCONN__HTTP_NO_CODE 0
 
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
@@ -2250,24 +2278,13 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     return st;
 }
 
-/* Retry policy (one place, see the header comment of apconn_http_request):
-   - a REUSED connection that fails before any response byte (the server closed
-     an idle keep-alive connection) is retried once at once on a new one, not
-     counted in max_retries: GET/DELETE always, POST only with retry_unsafe_post;
-   - connect failures (APCONN_ERR_CONNECT, APCONN_ERR_DNS): nothing was sent,
-     so every method is retried, after backoff;
-   - 429 and 503 (the server refused the request, RFC 9110 §15.6.4) for every
-     method; 502 and 504 (a gateway may have passed the request on) for
-     GET/DELETE, and for POST only with retry_unsafe_post. The wait is
-     Retry-After (delay-seconds, clamped to APCONN_MAX_RETRY_AFTER_MS) or
-     APCONN_RETRY_BACKOFF_MS doubled per retry;
-   - a wait needs transport->sleep_ms (without it only immediate retries
-     happen), and a wait that would pass the deadline ends the call with the
-     last result. Returns 1 and sets *wait_ms when the call should go again. */
+/* The retry policy documented at apconn_http_request (section 3), in one
+   place. Returns 1 and sets *wait_ms when the call should go again. */
 static int apconn__http_should_retry(const apconn_client *c, const apconn__http_call *k, apconn_status st,
                                      const apconn__http_parser *p, unsigned *retries, uint32_t *wait_ms) {
     int unsafe_ok = k->idempotent || c->retry_unsafe_post;
     int s = p->status;
+    unsigned i;
     *wait_ms = 0;
     if ((st == APCONN_ERR_CLOSED || st == APCONN_ERR_RECV || st == APCONN_ERR_SEND) && p->received == 0 &&
         k->reused && unsafe_ok && c->transport->connect)
@@ -2275,7 +2292,8 @@ static int apconn__http_should_retry(const apconn_client *c, const apconn__http_
     if (*retries >= c->max_retries) return 0;
     if (st == APCONN_OK && !(s == 429 || s == 503 || ((s == 502 || s == 504) && unsafe_ok))) return 0;
     if (st != APCONN_OK && st != APCONN_ERR_CONNECT && st != APCONN_ERR_DNS) return 0;
-    *wait_ms = APCONN_RETRY_BACKOFF_MS << (*retries < 16u ? *retries : 16u);
+    *wait_ms = APCONN_RETRY_BACKOFF_MS;
+    for (i = 0; i < *retries && *wait_ms < APCONN_MAX_RETRY_AFTER_MS; i++) *wait_ms *= 2u;
     if (st == APCONN_OK && p->has_retry_after)
         *wait_ms = p->retry_after_s < APCONN_MAX_RETRY_AFTER_MS / 1000u ? (uint32_t)p->retry_after_s * 1000u
                                                                        : APCONN_MAX_RETRY_AFTER_MS;
@@ -2332,6 +2350,7 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     size_t used = 0;
     if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
+    memset(&p, 0, sizeof p);
     if (!c || !c->transport || !method || !path || !resp || (!body && body_len))
         return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
     st = apconn__http_check_request(c, method, path, query);
