@@ -469,7 +469,8 @@ static void callbacks_get_the_time_left(void) {
     st_advance(&st, 3000);
     st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, "", NULL, 0, &resp, &err), APCONN_OK);
-    CHECK_EQ(st.last_timeout_ms, 10000u - 2500u); /* recv was called before the advance */
+    CHECK_EQ(st.first_recv_timeout_ms, 10000u - 2500u); /* the connect took 2500 */
+    if (st.recvs > 1) CHECK_EQ(st.last_timeout_ms, 10000u - 2500u - 3000u); /* then the server took 3000 */
 }
 
 /* ----- keep-alive and retries --------------------------------------------------------------- */
@@ -699,11 +700,11 @@ int main(void) {
     RUN(plain_http_only_to_loopback);
     RUN(scheme_and_transport_security_must_match);
     RUN(missing_arguments_are_refused);
-    RUN(get_request_is_exact);
-    RUN(post_request_has_json_type_and_length);
-    RUN(host_header_has_port_and_ipv6_brackets);
-    RUN(injection_in_path_query_or_method_is_refused_before_sending);
-    RUN(key_changed_to_contain_crlf_is_refused_before_sending);
+    RUN3(get_request_is_exact);
+    RUN3(post_request_has_json_type_and_length);
+    RUN3(host_header_has_port_and_ipv6_brackets);
+    RUN3(injection_in_path_query_or_method_is_refused_before_sending);
+    RUN3(key_changed_to_contain_crlf_is_refused_before_sending);
     RUN3(content_length_body_is_read);
     RUN3(chunked_body_is_dechunked_in_place);
     RUN3(chunked_body_with_uppercase_hex_and_no_trailer);
@@ -741,7 +742,7 @@ int main(void) {
     RUN3(silent_server_times_out_at_the_deadline);
     RUN3(trickling_server_cannot_extend_the_deadline);
     RUN3(slow_connect_times_out);
-    RUN(callbacks_get_the_time_left);
+    RUN3(callbacks_get_the_time_left);
     RUN3(keep_alive_reuses_one_connection);
     RUN3(stale_connection_is_retried_once_for_get_and_delete);
     RUN3(stale_connection_reset_is_retried_too);
@@ -755,9 +756,9 @@ int main(void) {
     RUN3(no_retry_when_the_wait_would_pass_the_deadline);
     RUN3(no_delayed_retry_without_sleep);
     RUN3(gateway_errors_do_not_resend_a_post);
-    RUN(connect_failures_are_retried_with_backoff);
-    RUN(connect_failure_after_last_retry_is_returned);
-    RUN(certificate_failures_are_not_retried);
+    RUN3(connect_failures_are_retried_with_backoff);
+    RUN3(connect_failure_after_last_retry_is_returned);
+    RUN3(certificate_failures_are_not_retried);
     RUN3(request_in_work_buffer_is_wiped_after_the_call);
     RUN3(request_is_wiped_after_a_failure_too);
     RUN3(log_lines_name_method_path_status_and_errors_only);
