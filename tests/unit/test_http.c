@@ -688,6 +688,70 @@ static void error_records_http_status_and_offset_of_framing_errors(void) {
     CHECK_EQ(err.offset, strlen("HTTP/1.1 404 Not Found\r\nContent-Length: x\r\n"));
 }
 
+/* ----- transport edge cases ------------------------------------------------------------------------ */
+static void single_connection_transport_is_never_reconnected(void) {
+    fixture();
+    st.t.connect = NULL;
+    st.t.close = NULL;
+    st_conn(&st);
+    st.cur = 0; /* the caller opened it */
+    st.next_conn = 1;
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    st_eof(&st);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_CLOSED);
+    CHECK_EQ(st.connects, 0);
+}
+static void client_close_closes_and_wipes(void) {
+    size_t i, nonzero = 0;
+    CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 0), APCONN_OK);
+    apconn_client_close(&client);
+    CHECK_EQ(st.closes, 1);
+    for (i = 0; i < sizeof work; i++) nonzero += work[i] != 0;
+    CHECK_EQ(nonzero, 0);
+}
+static long recv_minus_one(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
+    (void)ctx; (void)buf; (void)len; (void)timeout_ms;
+    return -1;
+}
+static long send_minus_one(void *ctx, const unsigned char *d, size_t len, uint32_t timeout_ms) {
+    (void)ctx; (void)d; (void)len; (void)timeout_ms;
+    return -1;
+}
+static void foreign_negative_returns_are_mapped(void) {
+    fixture();
+    client.max_retries = 0;
+    st_conn(&st);
+    st.t.recv = recv_minus_one;
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_RECV);
+    fixture();
+    st_conn(&st);
+    st.t.send = send_minus_one;
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_SEND);
+}
+static void zero_timeout_fails_before_connecting(void) {
+    fixture();
+    client.timeout_ms = 0;
+    st_conn(&st);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_TIMEOUT);
+    CHECK_EQ(st.connects, 0);
+}
+static void bad_exchange_arguments_are_refused(void) {
+    fixture();
+    CHECK_EQ(apconn_http_request(NULL, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_http_request(&client, NULL, PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_http_request(&client, "POST", PATH, NULL, NULL, 5, &resp, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, NULL), APCONN_ERR_CONNECT);
+}
+static void response_needs_room_after_the_request_pieces(void) {
+    fixture();
+    st_conn(&st);
+    CHECK_EQ(apconn_http_request(&client, "POST", PATH, NULL, (const char *)work, WORK_SIZE - 1, &resp, &err),
+             APCONN_ERR_BUFFER_FULL);
+    CHECK_EQ(st.sent_len, 0);
+}
+
 int main(void) {
     RUN(https_url_gives_host_default_port_and_path);
     RUN(trailing_slashes_are_removed);
@@ -763,6 +827,12 @@ int main(void) {
     RUN3(request_is_wiped_after_a_failure_too);
     RUN3(log_lines_name_method_path_status_and_errors_only);
     RUN3(error_records_http_status_and_offset_of_framing_errors);
+    RUN3(single_connection_transport_is_never_reconnected);
+    RUN3(client_close_closes_and_wipes);
+    RUN3(foreign_negative_returns_are_mapped);
+    RUN(zero_timeout_fails_before_connecting);
+    RUN(bad_exchange_arguments_are_refused);
+    RUN(response_needs_room_after_the_request_pieces);
     fixture_unused();
     return harness_summary("test_http");
 }
