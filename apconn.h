@@ -660,14 +660,20 @@ extern "C" {
      apconn__utf8_encode(cp, out)             code point -> 1..4 bytes
      apconn__dec(v, tmp)                      unsigned decimal, no printf
    Every err argument may be NULL. */
-#define APCONN__STATUS_CASE(name, value, text) case name: return text;
+/* The texts are one NUL-separated blob walked by index: no pointer table
+   (saves ~230 bytes on Cortex-M against a switch). */
+#define APCONN__STATUS_VALUE(name, value, text) (short)(name),
+#define APCONN__STATUS_TEXT(name, value, text) text "\0"
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    switch (status) {
-        APCONN_STATUS_LIST(APCONN__STATUS_CASE)
-    default: return "unknown status";
-    }
+    static const short values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+    static const char texts[] = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
+    const char *p = texts;
+    size_t i;
+    for (i = 0; i < sizeof values / sizeof values[0] && values[i] != (int)status; i++) p += strlen(p) + 1;
+    return p;
 }
-#undef APCONN__STATUS_CASE
+#undef APCONN__STATUS_VALUE
+#undef APCONN__STATUS_TEXT
 
 APCONN_API void apconn_wipe(void *p, size_t len) {
     /* Stores through a volatile pointer are observable behaviour, so the
@@ -772,7 +778,7 @@ APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t
     if (!err) { apconn__out_str(&o, "no error details"); }
     else {
         apconn__out_str(&o, apconn_strerror(err->status));
-        if (err->http_status) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
+        if (err->http_status > 0) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
         if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_str(&o, err->code); }
         if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
         if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_str(&o, err->field); apconn__out_str(&o, ")"); }
@@ -905,26 +911,30 @@ APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size) 
    valid UTF-8 (RFC 8259 §8.1), checked sequence by sequence. */
 static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
     static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt", hex[] = "0123456789abcdef";
-    size_t i = 0, n;
+    size_t i = 0, j, n;
     uint32_t cp;
     apconn__w_put(w, "\"", 1);
     while (i < len && w->status == APCONN_OK) {
-        unsigned char c = (unsigned char)s[i];
-        const char *e = c ? strchr(from, c) : NULL;
-        if (e) {
-            char esc[2];
-            esc[0] = '\\'; esc[1] = to[e - from];
-            apconn__w_put(w, esc, 2); n = 1;
-        } else if (c < 0x20) {
-            char esc[6];
-            memcpy(esc, "\\u00", 4); esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-            apconn__w_put(w, esc, 6); n = 1;
-        } else {
-            n = apconn__utf8_decode((const unsigned char *)s + i, len - i, &cp);
-            if (n == 0) { apconn__w_fail(w, APCONN_ERR_JSON_UTF8); break; }
-            apconn__w_put(w, s + i, n);
+        char esc[6];
+        const char *e;
+        unsigned char c = 0;
+        /* the longest run that needs no escape is copied in one go */
+        for (j = i; j < len; j += n) {
+            c = (unsigned char)s[j];
+            if (c < 0x20 || c == '"' || c == '\\') break;
+            n = c < 0x80 ? 1 : apconn__utf8_decode((const unsigned char *)s + j, len - j, &cp);
+            if (n == 0) { apconn__w_fail(w, APCONN_ERR_JSON_UTF8); return; }
         }
-        i += n;
+        apconn__w_put(w, s + i, j - i);
+        if (j == len) break;
+        e = c ? strchr(from, c) : NULL;
+        esc[0] = '\\';
+        esc[1] = e ? to[e - from] : 'u';
+        memcpy(esc + 2, "00", 2);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        apconn__w_put(w, esc, e ? 2 : 6);
+        i = j + 1;
     }
     apconn__w_put(w, "\"", 1);
 }
@@ -1026,18 +1036,14 @@ typedef struct apconn__sink {
     size_t size, len; /* size > 0; buf stays NUL-terminated */
 } apconn__sink;
 
-/* Appends one code point, whole or not at all (so text cut here is still
-   valid UTF-8). U+0000 would end a C string early: refused. */
-static apconn_status apconn__sink_put(apconn__sink *k, uint32_t cp) {
-    char tmp[4];
-    size_t n;
-    if (cp == 0) return APCONN_ERR_JSON_NUL;
-    n = apconn__utf8_encode(cp, tmp);
-    if (n >= k->size - k->len) return APCONN_ERR_FIELD_TOO_LONG;
-    memcpy(k->buf + k->len, tmp, n);
-    k->len += n;
+/* Appends bytes; when they do not fit, an ASCII run is cut anywhere but a
+   multi-byte character is kept whole or dropped, so the text stays valid UTF-8. */
+static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n, int ascii) {
+    size_t room = k->size - k->len - 1, fit = n <= room ? n : ascii ? room : 0;
+    memcpy(k->buf + k->len, bytes, fit);
+    k->len += fit;
     k->buf[k->len] = '\0';
-    return APCONN_OK;
+    return fit == n ? APCONN_OK : APCONN_ERR_FIELD_TOO_LONG;
 }
 
 static int apconn__hex4(const char *s, size_t len, size_t p, uint32_t *out) {
@@ -1090,14 +1096,23 @@ static apconn_status apconn__json_string(const char *s, size_t len, size_t *pos,
     size_t p = *pos + 1, q;
     uint32_t cp;
     apconn_status st = APCONN_OK;
+    char tmp[4];
     for (;;) {
-        unsigned char c = p < len ? (unsigned char)s[p] : 0;
+        unsigned char c;
+        /* fast path: a run of printable ASCII other than '"' and '\\' */
+        for (q = p; q < len && (c = (unsigned char)s[q]) >= 0x20 && c < 0x80 && c != '"' && c != '\\'; q++) {}
+        if (q > p && out && (st = apconn__sink_put(out, s + p, q - p, 1)) != APCONN_OK) break;
+        p = q;
+        c = p < len ? (unsigned char)s[p] : 0;
         if (p >= len || c < 0x20) { st = APCONN_ERR_JSON_SYNTAX; break; } /* unterminated or raw control */
         if (c == '"') { p++; break; }
-        q = p;
         if (c == '\\') st = apconn__json_escape(s, len, &q, &cp);
         else if ((q += apconn__utf8_decode((const unsigned char *)s + p, len - p, &cp)) == p) st = APCONN_ERR_JSON_UTF8;
-        if (st == APCONN_OK && out) st = apconn__sink_put(out, cp);
+        /* U+0000 would end the C string early: refused (only an escape can carry it) */
+        if (st == APCONN_OK && out)
+            st = c != '\\' ? apconn__sink_put(out, s + p, q - p, 0)
+                 : cp   ? apconn__sink_put(out, tmp, apconn__utf8_encode(cp, tmp), 0)
+                        : APCONN_ERR_JSON_NUL;
         if (st != APCONN_OK) break;
         p = q;
     }
@@ -1355,18 +1370,27 @@ static void apconn__store(char *p, size_t size, unsigned v) {
     memcpy(p, size == 1 ? (const void *)&b : size == 2 ? (const void *)&h : (const void *)&v, size);
 }
 
+static void apconn__presence(const apconn__field *f, char *base, apconn_presence value) {
+    if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), (unsigned)value);
+}
+
 /* Decodes the string token v into dst (RFC 8259 §7 escapes, surrogate pairs). */
-static apconn_status apconn__map_text(const apconn__map *m, int v, char *dst, size_t size, size_t at) {
-    apconn__sink k;
+static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
     size_t p = (size_t)m->t[v].start - 1;
     if (m->t[v].type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
-    k.buf = dst; k.size = size; k.len = at;
-    dst[at] = '\0';
-    return apconn__json_string(m->json, (size_t)m->t[v].end + 1, &p, &k);
+    return apconn__json_string(m->json, (size_t)m->t[v].end + 1, &p, k);
+}
+
+/* Decodes the string token v into the fixed field dst[size]. */
+static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
+    apconn__sink k;
+    k.buf = dst; k.size = size; k.len = 0;
+    dst[0] = '\0';
+    return apconn__map_text(m, v, &k);
 }
 
 static apconn_status apconn__map_id(const apconn__map *m, int v, char *dst, size_t size) {
-    apconn_status st = apconn__map_text(m, v, dst, size, 0);
+    apconn_status st = apconn__map_field(m, v, dst, size);
     for (; st == APCONN_OK && *dst; dst++) {
         char c = (char)(*dst | 0x20);
         if (!((c >= 'a' && c <= 'z') || (*dst >= '0' && *dst <= '9') || *dst == '_' || *dst == '-'))
@@ -1378,7 +1402,7 @@ static apconn_status apconn__map_id(const apconn__map *m, int v, char *dst, size
 static apconn_status apconn__map_enum(const apconn__map *m, const apconn__field *f, char *base, int v) {
     char name[24];
     unsigned value;
-    apconn_status st = apconn__map_text(m, v, name, sizeof name, 0);
+    apconn_status st = apconn__map_field(m, v, name, sizeof name);
     if (st == APCONN_ERR_JSON_TYPE) return st;
     value = st == APCONN_OK ? apconn__enum_value(f->aux, name, strlen(name)) : 0;
     apconn__store(base + f->offset, f->size, value);
@@ -1431,12 +1455,12 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
     m->index = -1;
     if (t->type == JSMN_PRIMITIVE && m->json[t->start] == 'n') {
         if (f->kind & APCONN__F_REQUIRED) return APCONN_ERR_JSON_MISSING;
-        if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), APCONN_NULL);
+        apconn__presence(f, base, APCONN_NULL);
         return APCONN_OK;
     }
-    if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), APCONN_SET);
+    apconn__presence(f, base, APCONN_SET);
     switch (kind) {
-    case APCONN__F_TEXT: return apconn__map_text(m, v, dst, f->size, 0);
+    case APCONN__F_TEXT: return apconn__map_field(m, v, dst, f->size);
     case APCONN__F_ID: return apconn__map_id(m, v, dst, f->size);
     case APCONN__F_ENUM: return apconn__map_enum(m, f, base, v);
     case APCONN__F_BOOL:
@@ -1494,7 +1518,8 @@ static const apconn__field *apconn__find_row(const apconn__map *m, const apconn_
     size_t len = (size_t)(m->t[key].end - m->t[key].start);
     unsigned i;
     for (i = 0; i < f->count; i++)
-        if (strlen(f->rows[i].key) == len && memcmp(f->rows[i].key, m->json + m->t[key].start, len) == 0)
+        if (f->rows[i].key[0] == m->json[m->t[key].start] && strlen(f->rows[i].key) == len &&
+            memcmp(f->rows[i].key, m->json + m->t[key].start, len) == 0)
             return &f->rows[i];
     return NULL;
 }
@@ -1530,7 +1555,7 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
         if ((row->kind & 0x7F) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
-            apconn__store(f->base + row->presence, sizeof(apconn_presence), APCONN_SET);
+            apconn__presence(row, f->base, APCONN_SET);
             apconn__frame_init(&st[depth + 1], m, row->aux, f->base + row->offset, v, row);
             depth++;
             continue;
@@ -1574,31 +1599,32 @@ static apconn_status apconn__map_root(apconn__map *m, unsigned table, char *base
     return apconn__error_set(m->err, APCONN_ERR_JSON_TYPE, (size_t)m->t[tok].start);
 }
 
-APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
-                                                 size_t token_count, apconn_connection *out, apconn_error *err) {
+/* Shared by the two parsers: clear err and *out, validate, tokenize, map the root object. */
+static apconn_status apconn__parse(const char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                   void *out, size_t out_size, unsigned table, apconn_error *err) {
     apconn__map m;
     apconn_status st;
     if (err) memset(err, 0, sizeof *err);
     if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    memset(out, 0, sizeof *out);
+    memset(out, 0, out_size);
     st = apconn__tokenize(json, len, tokens, token_count, err);
     if (st != APCONN_OK) return st;
     apconn__map_init(&m, json, tokens, err, "");
-    return apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, 0);
+    return apconn__map_root(&m, table, (char *)out, 0);
+}
+
+APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
+                                                 size_t token_count, apconn_connection *out, apconn_error *err) {
+    return apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_CONNECTION, err);
 }
 
 APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_token *tokens, size_t token_count,
                                            apconn_page *out, apconn_error *err) {
-    apconn__map m;
-    apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    memset(out, 0, sizeof *out);
-    st = apconn__tokenize(json, len, tokens, token_count, err);
-    if (st != APCONN_OK) return st;
-    apconn__map_init(&m, json, tokens, err, "");
-    st = apconn__map_root(&m, APCONN__TABLE_PAGE, (char *)out, 0);
-    if (st != APCONN_OK) { out->count = 0; return st; }
+    apconn_status st = apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_PAGE, err);
+    if (st != APCONN_OK) {
+        if (out) out->count = 0; /* a failed page has no items */
+        return st;
+    }
     out->apconn__json = json;
     out->apconn__tokens = tokens;
     return APCONN_OK;
@@ -1606,7 +1632,8 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_
 
 /* A failing item is reported and skipped: the next call maps the next one. */
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err) {
-    char prefix[32] = "data[", tmp[20], *p;
+    char prefix[32];
+    apconn__out o;
     apconn__map m;
     apconn_status st;
     int tok;
@@ -1614,9 +1641,10 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
     if (!page || !out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
     if (page->apconn__index >= page->count) return APCONN_END;
     memset(out, 0, sizeof *out);
-    p = apconn__dec((uint64_t)page->apconn__index, tmp + sizeof tmp);
-    memcpy(prefix + 5, p, (size_t)(tmp + sizeof tmp - p));
-    memcpy(prefix + 5 + (tmp + sizeof tmp - p), "].", 3);
+    o.buf = prefix; o.size = sizeof prefix; o.len = 0;
+    apconn__out_num(&o, "data[", (uint64_t)page->apconn__index);
+    apconn__out_str(&o, "].");
+    prefix[o.len] = '\0'; /* "data[" + 20 digits + "]." always fits */
     apconn__map_init(&m, page->apconn__json, page->apconn__tokens, err, prefix);
     tok = page->apconn__next_token;
     st = apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, tok);
@@ -1641,50 +1669,38 @@ static int apconn__member(const apconn__map *m, int obj, const char *name) {
 static int apconn__is(const apconn__map *m, int tok, jsmntype_t type) { return tok >= 0 && m->t[tok].type == type; }
 
 /* Server text into a fixed field: cut at a code point boundary when it does not fit. */
-static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst, size_t size, size_t at) {
-    return (unsigned char)(apconn__map_text(m, tok, dst, size, at) != APCONN_OK);
+static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst, size_t size) {
+    return (unsigned char)(apconn__map_field(m, tok, dst, size) != APCONN_OK);
 }
 
 /* No message in params: renders its scalar members as "k=v k=v", e.g.
    "entityType=AppConnection entityId=Ab..." (a 404 on DELETE). */
 static void apconn__render_params(const apconn__map *m, int obj, apconn_error *err) {
-    int key = obj + 1, left = m->t[obj].size, v;
-    unsigned char cut = 0;
-    for (; left > 0 && !cut; left--) {
+    int key = obj + 1, left = m->t[obj].size;
+    apconn_status st = APCONN_OK;
+    apconn__sink k;
+    k.buf = err->message; k.size = sizeof err->message; k.len = 0;
+    for (; left > 0 && st == APCONN_OK; left--) {
         const jsmntok_t *t = &m->t[key + 1];
-        size_t used = strlen(err->message);
-        v = key + 1;
         if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
-            if (used) apconn__text_copy(err->message + used, sizeof err->message - used, " ", 1);
-            cut = apconn__copy_text(m, key, err->message, sizeof err->message, strlen(err->message));
-            used = strlen(err->message);
-            cut |= (unsigned char)apconn__text_copy(err->message + used, sizeof err->message - used, "=", 1);
-            used = strlen(err->message);
-            cut |= t->type == JSMN_STRING
-                       ? apconn__copy_text(m, v, err->message, sizeof err->message, used)
-                       : (unsigned char)apconn__text_copy(err->message + used, sizeof err->message - used,
-                                                          m->json + t->start, (size_t)(t->end - t->start));
+            if (k.len) st = apconn__sink_put(&k, " ", 1, 1);
+            if (st == APCONN_OK) st = apconn__map_text(m, key, &k);
+            if (st == APCONN_OK) st = apconn__sink_put(&k, "=", 1, 1);
+            if (st == APCONN_OK)
+                st = t->type == JSMN_STRING ? apconn__map_text(m, key + 1, &k)
+                                            : apconn__sink_put(&k, m->json + t->start, (size_t)(t->end - t->start), 1);
         }
-        if (left > 1) key = apconn__skip(m->t, v);
+        if (left > 1) key = apconn__skip(m->t, key + 1);
     }
-    err->message_truncated = cut;
+    err->message_truncated = st != APCONN_OK;
 }
 
-static apconn_status apconn__error_body_activepieces(const apconn__map *m, int code, int params, apconn_error *err) {
-    int msg = apconn__member(m, params, "message");
-    if (!apconn__is(m, msg, JSMN_STRING)) msg = apconn__member(m, params, "error");
-    err->code_truncated = apconn__copy_text(m, code, err->code, sizeof err->code, 0);
-    if (apconn__is(m, msg, JSMN_STRING))
-        err->message_truncated = apconn__copy_text(m, msg, err->message, sizeof err->message, 0);
-    else
-        apconn__render_params(m, params, err);
-    return APCONN_OK;
-}
-
+/* Activepieces: {"code", "params": {message | error | anything}}.
+   Fastify: {"statusCode": n, "code"?, "error", "message"}; no code: error names it. */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
                                                  size_t token_count, apconn_error *err) {
     apconn__map m;
-    int code, params, fastify_error, message, status_code;
+    int code, params, msg, reason;
     apconn_status st;
     if (!err) return APCONN_ERR_ARGUMENT;
     err->code[0] = err->message[0] = '\0';
@@ -1695,20 +1711,25 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
     code = apconn__member(&m, 0, "code");
     params = apconn__member(&m, 0, "params");
-    if (apconn__is(&m, code, JSMN_STRING) && apconn__is(&m, params, JSMN_OBJECT))
-        return apconn__error_body_activepieces(&m, code, params, err);
-    fastify_error = apconn__member(&m, 0, "error");
-    message = apconn__member(&m, 0, "message");
-    status_code = apconn__member(&m, 0, "statusCode");
-    if (!apconn__is(&m, status_code, JSMN_PRIMITIVE) || json[m.t[status_code].start] == 't' ||
-        json[m.t[status_code].start] == 'f' || json[m.t[status_code].start] == 'n' ||
-        (!apconn__is(&m, fastify_error, JSMN_STRING) && !apconn__is(&m, message, JSMN_STRING)))
-        return APCONN_ERR_UNEXPECTED_RESPONSE;
-    if (!apconn__is(&m, code, JSMN_STRING)) code = fastify_error; /* e.g. 500: no code */
-    if (!apconn__is(&m, message, JSMN_STRING)) message = fastify_error;
-    if (apconn__is(&m, code, JSMN_STRING)) err->code_truncated = apconn__copy_text(&m, code, err->code, sizeof err->code, 0);
-    if (apconn__is(&m, message, JSMN_STRING))
-        err->message_truncated = apconn__copy_text(&m, message, err->message, sizeof err->message, 0);
+    if (apconn__is(&m, code, JSMN_STRING) && apconn__is(&m, params, JSMN_OBJECT)) {
+        msg = apconn__member(&m, params, "message");
+        if (!apconn__is(&m, msg, JSMN_STRING)) msg = apconn__member(&m, params, "error");
+    } else {
+        int sc = apconn__member(&m, 0, "statusCode");
+        char c = sc >= 0 ? json[m.t[sc].start] : 'x';
+        reason = apconn__member(&m, 0, "error");
+        msg = apconn__member(&m, 0, "message");
+        params = -1;
+        if (!apconn__is(&m, code, JSMN_STRING)) code = reason;
+        if (!apconn__is(&m, msg, JSMN_STRING)) msg = reason;
+        if (!apconn__is(&m, sc, JSMN_PRIMITIVE) || c < '0' || c > '9' || !apconn__is(&m, msg, JSMN_STRING))
+            return APCONN_ERR_UNEXPECTED_RESPONSE;
+    }
+    if (apconn__is(&m, code, JSMN_STRING)) err->code_truncated = apconn__copy_text(&m, code, err->code, sizeof err->code);
+    if (apconn__is(&m, msg, JSMN_STRING))
+        err->message_truncated = apconn__copy_text(&m, msg, err->message, sizeof err->message);
+    else
+        apconn__render_params(&m, params, err);
     return APCONN_OK;
 }
 
