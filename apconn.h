@@ -2074,7 +2074,8 @@ static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t le
     const char *s = (const char *)p->buf;
     size_t name = 0, i;
     unsigned k;
-    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) || strchr("!#$%&'*+-.^_`|~", s[name])))
+    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) ||
+                          (s[name] && strchr("!#$%&'*+-.^_`|~", s[name])))) /* strchr finds the NUL too */
         name++;
     if (name == 0 || name >= len || s[name] != ':') return APCONN_ERR_HTTP_HEADER;
     for (i = name + 1; i < len; i++)

@@ -362,6 +362,14 @@ static void malformed_headers_are_rejected(void) {
     expect_failure("HTTP/1.1 200 OK\r\n: empty-name\r\n\r\n", 0, APCONN_ERR_HTTP_HEADER);
     expect_failure("HTTP/1.1 200 OK\r\nX-A: a\x01z\r\n\r\n", 0, APCONN_ERR_HTTP_HEADER);
 }
+static void nul_in_a_header_name_is_rejected(void) {
+    static const char text[] = "HTTP/1.1 200 OK\r\nContent-Length\0: 5\r\n\r\nabcde";
+    fixture();
+    st_conn(&st);
+    st_data_len(&st, text, sizeof text - 1);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_HTTP_HEADER);
+    CHECK_EQ(st.closes, 1);
+}
 static char huge[WORK_SIZE * 2 + 200];
 static void huge_head_is_too_large(void) {
     size_t n;
@@ -797,6 +805,7 @@ int main(void) {
     RUN3(garbage_status_lines_are_rejected);
     RUN3(non_http_bytes_fail_at_once);
     RUN3(malformed_headers_are_rejected);
+    RUN3(nul_in_a_header_name_is_rejected);
     RUN3(huge_head_is_too_large);
     RUN3(huge_bodies_are_too_large_never_truncated);
     RUN3(chunked_body_over_many_chunks_is_too_large);
