@@ -1790,6 +1790,7 @@ static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
     o->len += n;
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
+/* unsigned long, not apconn__dec's uint64_t: no 64-bit division on a Cortex-M. */
 static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
     char d[20];
     size_t i = sizeof d;
@@ -2005,35 +2006,42 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
     return APCONN_OK;
 }
 
+/* One element of a comma-separated list (RFC 9110 §5.6.1), OWS trimmed, at
+   v[*at..*at+*len). Empty elements are returned too (as length 0). */
+static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at, size_t *len) {
+    size_t end;
+    if (*i > n) return 0;
+    while (*i < n && (v[*i] == ' ' || v[*i] == '\t')) ++*i;
+    *at = *i;
+    while (*i < n && v[*i] != ',') ++*i;
+    for (end = *i; end > *at && (v[end - 1] == ' ' || v[end - 1] == '\t');) end--;
+    *len = end - *at;
+    ++*i; /* past the comma; past n after the last element */
+    return 1;
+}
+
 /* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
    same value (RFC 9110 §8.6), else the framing is ambiguous. */
 static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, value, digits;
-    while (i <= n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
-        for (value = 0, digits = 0; i < n && apconn__http_is_digit((unsigned char)v[i]); i++, digits++) {
+    size_t i = 0, at, len, k, value;
+    while (apconn__http_list_item(v, n, &i, &at, &len)) {
+        for (value = 0, k = 0; k < len && apconn__http_is_digit((unsigned char)v[at + k]); k++) {
             if (value > ((size_t)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
-            value = value * 10u + (size_t)(v[i] - '0');
+            value = value * 10u + (size_t)(v[at + k] - '0');
         }
-        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
-        if (digits == 0 || (i < n && v[i] != ',') || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
+        if (len == 0 || k < len || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
         p->has_length = 1;
         p->length = value;
-        i++;
     }
     return p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK;
 }
 
 /* Connection = #connection-option (RFC 9110 §7.6.1); only close / keep-alive matter. */
 static void apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, start, end;
-    while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ',')) i++;
-        start = i;
-        while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t') i++;
-        end = i;
-        if (apconn__http_ieq(v + start, end - start, "close")) p->close = 1;
-        if (apconn__http_ieq(v + start, end - start, "keep-alive")) p->keep_alive = 1;
+    size_t i = 0, at, len;
+    while (apconn__http_list_item(v, n, &i, &at, &len)) {
+        if (apconn__http_ieq(v + at, len, "close")) p->close = 1;
+        if (apconn__http_ieq(v + at, len, "keep-alive")) p->keep_alive = 1;
     }
 }
 
@@ -2734,7 +2742,7 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
 /* The query is written at the start of the work buffer (it must live until
    the call ends; apconn_http_request puts the head after it). */
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
-    char num[12];
+    char num[21];
     apconn__http_out o, n;
     unsigned bit;
     o.buf = (char *)c->work;
@@ -2742,14 +2750,12 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     o.cap = c->work_size - 1;
     if (q->statuses & ~7u) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
-    if (q->limit > 0) {
-        n.buf = num;
-        n.len = 0;
-        n.cap = sizeof num - 1;
-        apconn__http_put_uint(&n, q->limit);
-        num[n.len] = '\0';
-        apconn__api_query_param(&o, "limit", num);
-    }
+    n.buf = num;
+    n.len = 0;
+    n.cap = sizeof num - 1;
+    apconn__http_put_uint(&n, q->limit);
+    num[n.len] = '\0';
+    if (q->limit > 0) apconn__api_query_param(&o, "limit", num);
     apconn__api_query_param(&o, "pieceName", q->piece_name);
     apconn__api_query_param(&o, "displayName", q->display_name);
     for (bit = 1; bit <= 4u; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
