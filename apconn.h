@@ -1745,8 +1745,6 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
    the request pieces are wiped too, so no secret outlives a call. A call
    therefore needs (request body + largest response + 1) bytes of work buffer;
    requests that live outside the work buffer leave it all to the response. */
-#define APCONN__HTTP_NO_CODE 0
-
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
    (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
    header of its own). */
@@ -1799,7 +1797,7 @@ static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
 }
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
-/* Digits only, 1..65535 (RFC 3986 §3.2.3 allows leading zeros; the range is ours). */
+/* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
 static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
     unsigned long v = 0;
     size_t i;
