@@ -73,6 +73,8 @@
       APCONN_DEFAULT_MAX_RETRIES   retries of one call                          (2)
       APCONN_RETRY_BACKOFF_MS      first retry delay, doubled each time       (500)
       APCONN_MAX_RETRY_AFTER_MS    largest Retry-After honoured             (60000)
+      APCONN_LOG_LINE_SIZE         one line passed to the log hook             (96)
+      APCONN_ERROR_EXCERPT_SIZE    bytes of a non-JSON error body in message   (96)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
 
    Limits you should know: one response must fit the work buffer (head and
@@ -181,6 +183,12 @@
 #endif
 #ifndef APCONN_MAX_RETRY_AFTER_MS
 #define APCONN_MAX_RETRY_AFTER_MS 60000u /* ms; larger Retry-After values are clamped */
+#endif
+#ifndef APCONN_LOG_LINE_SIZE
+#define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
+#endif
+#ifndef APCONN_ERROR_EXCERPT_SIZE
+#define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
 #endif
 
 #ifdef __cplusplus
@@ -436,7 +444,7 @@ typedef struct apconn_client {
     unsigned char https;
     /* options: defaults set by apconn_client_init(), change freely */
     uint32_t timeout_ms;             /* deadline of one whole call, retries included */
-    unsigned max_retries;            /* extra attempts after the first */
+    unsigned max_retries;            /* extra attempts after the first; policy: apconn_http_request */
     unsigned char retry_unsafe_post; /* 1 = POST may be resent after it may have been processed */
     apconn_log_fn log;
     void *log_ctx;
@@ -568,8 +576,34 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
 /* Closes the connection (if any) and wipes the work buffer. */
 APCONN_API void apconn_client_close(apconn_client *c);
 /* One HTTP exchange with deadline, keep-alive and retries. `path` is below
-   the base path ("/v1/global-connections"), `query` is "" or "a=b&c=d"
-   (already encoded), body may be NULL. The response stays in the work buffer. */
+   the base path ("/v1/global-connections"), `query` is NULL, "" or "a=b&c=d"
+   (already encoded), body may be NULL (then no Content-Type/-Length is sent).
+   The response stays in the work buffer: resp->body is NUL-terminated and
+   valid until the next call on the client.
+   Work buffer: request pieces (body, query) may live at its start; they must
+   stay intact during the call (a retry resends them) and are wiped when it
+   returns. The head (with the key) is built after them, sent and wiped at
+   once; the response is read into the same place, the body de-chunked in
+   place. So body + largest response + 1 must fit the work buffer.
+   Deadline: client->timeout_ms from the start of this call bounds everything
+   (connect, sends, receives, retry waits); each callback gets what is left.
+   Keep-alive: the connection is reused. It is closed after any error, after
+   "Connection: close", after HTTP/1.0 without keep-alive and after a body
+   delimited by the connection close.
+   Retries (at most max_retries, plus one stale-connection retry):
+     - a reused connection that fails before any response byte is retried
+       once on a new connection at once: GET/DELETE always, POST only when
+       retry_unsafe_post is set (the server may have processed it);
+     - connect failures (APCONN_ERR_CONNECT, APCONN_ERR_DNS) for every method;
+       TLS and certificate failures never;
+     - 429 and 503 for every method (the server refused the request); 502 and
+       504 for GET/DELETE, for POST only when retry_unsafe_post is set.
+   The wait is Retry-After in delay-seconds (an HTTP-date is ignored),
+   clamped to APCONN_MAX_RETRY_AFTER_MS, else APCONN_RETRY_BACKOFF_MS doubled
+   per retry. Waits use transport->sleep_ms; when it is NULL only immediate
+   retries happen. A wait that would pass the deadline is not taken: the last
+   result is returned (for a 429/5xx: APCONN_OK with that response).
+   Returns APCONN_OK for any complete response, whatever its status. */
 APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
                                              const char *query, const char *body, size_t body_len,
                                              apconn_response *resp, apconn_error *err);
@@ -1669,14 +1703,6 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
    the request pieces are wiped too, so no secret outlives a call. A call
    therefore needs (request body + largest response + 1) bytes of work buffer;
    requests that live outside the work buffer leave it all to the response. */
-#ifndef APCONN_LOG_LINE_SIZE
-#define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
-#endif
-#ifndef APCONN_ERROR_EXCERPT_SIZE
-#define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
-#endif
-#define APCONN__HTTP_NO_CODE 0
-
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
    (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
    header of its own). */
@@ -1720,6 +1746,7 @@ static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
     o->len += n;
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
+/* unsigned long, not apconn__dec's uint64_t: no 64-bit division on a Cortex-M. */
 static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
     char d[20];
     size_t i = sizeof d;
@@ -1728,7 +1755,7 @@ static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
 }
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
-/* Digits only, 1..65535 (RFC 3986 §3.2.3 allows leading zeros; the range is ours). */
+/* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
 static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
     unsigned long v = 0;
     size_t i;
@@ -1935,35 +1962,42 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
     return APCONN_OK;
 }
 
+/* One element of a comma-separated list (RFC 9110 §5.6.1), OWS trimmed, at
+   v[*at..*at+*len). Empty elements are returned too (as length 0). */
+static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at, size_t *len) {
+    size_t end;
+    if (*i > n) return 0;
+    while (*i < n && (v[*i] == ' ' || v[*i] == '\t')) ++*i;
+    *at = *i;
+    while (*i < n && v[*i] != ',') ++*i;
+    for (end = *i; end > *at && (v[end - 1] == ' ' || v[end - 1] == '\t');) end--;
+    *len = end - *at;
+    ++*i; /* past the comma; past n after the last element */
+    return 1;
+}
+
 /* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
    same value (RFC 9110 §8.6), else the framing is ambiguous. */
 static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, value, digits;
-    while (i <= n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
-        for (value = 0, digits = 0; i < n && apconn__http_is_digit((unsigned char)v[i]); i++, digits++) {
+    size_t i = 0, at, len, k, value;
+    while (apconn__http_list_item(v, n, &i, &at, &len)) {
+        for (value = 0, k = 0; k < len && apconn__http_is_digit((unsigned char)v[at + k]); k++) {
             if (value > ((size_t)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
-            value = value * 10u + (size_t)(v[i] - '0');
+            value = value * 10u + (size_t)(v[at + k] - '0');
         }
-        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
-        if (digits == 0 || (i < n && v[i] != ',') || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
+        if (len == 0 || k < len || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
         p->has_length = 1;
         p->length = value;
-        i++;
     }
     return p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK;
 }
 
 /* Connection = #connection-option (RFC 9110 §7.6.1); only close / keep-alive matter. */
 static void apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, start, end;
-    while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ',')) i++;
-        start = i;
-        while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t') i++;
-        end = i;
-        if (apconn__http_ieq(v + start, end - start, "close")) p->close = 1;
-        if (apconn__http_ieq(v + start, end - start, "keep-alive")) p->keep_alive = 1;
+    size_t i = 0, at, len;
+    while (apconn__http_list_item(v, n, &i, &at, &len)) {
+        if (apconn__http_ieq(v + at, len, "close")) p->close = 1;
+        if (apconn__http_ieq(v + at, len, "keep-alive")) p->keep_alive = 1;
     }
 }
 
@@ -2004,7 +2038,8 @@ static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t le
     const char *s = (const char *)p->buf;
     size_t name = 0, i;
     unsigned k;
-    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) || strchr("!#$%&'*+-.^_`|~", s[name])))
+    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) ||
+                          (s[name] && strchr("!#$%&'*+-.^_`|~", s[name])))) /* strchr finds the NUL too */
         name++;
     if (name == 0 || name >= len || s[name] != ':') return APCONN_ERR_HTTP_HEADER;
     for (i = name + 1; i < len; i++)
@@ -2229,24 +2264,13 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     return st;
 }
 
-/* Retry policy (one place, see the header comment of apconn_http_request):
-   - a REUSED connection that fails before any response byte (the server closed
-     an idle keep-alive connection) is retried once at once on a new one, not
-     counted in max_retries: GET/DELETE always, POST only with retry_unsafe_post;
-   - connect failures (APCONN_ERR_CONNECT, APCONN_ERR_DNS): nothing was sent,
-     so every method is retried, after backoff;
-   - 429 and 503 (the server refused the request, RFC 9110 §15.6.4) for every
-     method; 502 and 504 (a gateway may have passed the request on) for
-     GET/DELETE, and for POST only with retry_unsafe_post. The wait is
-     Retry-After (delay-seconds, clamped to APCONN_MAX_RETRY_AFTER_MS) or
-     APCONN_RETRY_BACKOFF_MS doubled per retry;
-   - a wait needs transport->sleep_ms (without it only immediate retries
-     happen), and a wait that would pass the deadline ends the call with the
-     last result. Returns 1 and sets *wait_ms when the call should go again. */
+/* The retry policy documented at apconn_http_request (section 3), in one
+   place. Returns 1 and sets *wait_ms when the call should go again. */
 static int apconn__http_should_retry(const apconn_client *c, const apconn__http_call *k, apconn_status st,
                                      const apconn__http_parser *p, unsigned *retries, uint32_t *wait_ms) {
     int unsafe_ok = k->idempotent || c->retry_unsafe_post;
     int s = p->status;
+    unsigned i;
     *wait_ms = 0;
     if ((st == APCONN_ERR_CLOSED || st == APCONN_ERR_RECV || st == APCONN_ERR_SEND) && p->received == 0 &&
         k->reused && unsafe_ok && c->transport->connect)
@@ -2254,7 +2278,8 @@ static int apconn__http_should_retry(const apconn_client *c, const apconn__http_
     if (*retries >= c->max_retries) return 0;
     if (st == APCONN_OK && !(s == 429 || s == 503 || ((s == 502 || s == 504) && unsafe_ok))) return 0;
     if (st != APCONN_OK && st != APCONN_ERR_CONNECT && st != APCONN_ERR_DNS) return 0;
-    *wait_ms = APCONN_RETRY_BACKOFF_MS << (*retries < 16u ? *retries : 16u);
+    *wait_ms = APCONN_RETRY_BACKOFF_MS;
+    for (i = 0; i < *retries && *wait_ms < APCONN_MAX_RETRY_AFTER_MS; i++) *wait_ms *= 2u;
     if (st == APCONN_OK && p->has_retry_after)
         *wait_ms = p->retry_after_s < APCONN_MAX_RETRY_AFTER_MS / 1000u ? (uint32_t)p->retry_after_s * 1000u
                                                                        : APCONN_MAX_RETRY_AFTER_MS;
@@ -2311,6 +2336,7 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     size_t used = 0;
     if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
+    memset(&p, 0, sizeof p);
     if (!c || !c->transport || !method || !path || !resp || (!body && body_len))
         return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
     st = apconn__http_check_request(c, method, path, query);
@@ -2672,7 +2698,7 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
 /* The query is written at the start of the work buffer (it must live until
    the call ends; apconn_http_request puts the head after it). */
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
-    char num[12];
+    char num[21];
     apconn__http_out o, n;
     unsigned bit;
     o.buf = (char *)c->work;
@@ -2680,14 +2706,12 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     o.cap = c->work_size - 1;
     if (q->statuses & ~7u) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
-    if (q->limit > 0) {
-        n.buf = num;
-        n.len = 0;
-        n.cap = sizeof num - 1;
-        apconn__http_put_uint(&n, q->limit);
-        num[n.len] = '\0';
-        apconn__api_query_param(&o, "limit", num);
-    }
+    n.buf = num;
+    n.len = 0;
+    n.cap = sizeof num - 1;
+    apconn__http_put_uint(&n, q->limit);
+    num[n.len] = '\0';
+    if (q->limit > 0) apconn__api_query_param(&o, "limit", num);
     apconn__api_query_param(&o, "pieceName", q->piece_name);
     apconn__api_query_param(&o, "displayName", q->display_name);
     for (bit = 1; bit <= 4u; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
