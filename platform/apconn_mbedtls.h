@@ -13,7 +13,8 @@
       static apconn_posix   tcp;                 // or your own lwIP/Zephyr/modem transport
       static apconn_mbedtls tls;                 // big (mbedTLS contexts): not on a small stack
       apconn_transport tcp_t, tls_t;             // tls_t is what apconn_client_init() gets
-      apconn_mbedtls_config cfg = {0};           // all zero = secure defaults
+      apconn_mbedtls_config cfg;
+      apconn_mbedtls_config_init(&cfg);          // secure defaults (= all zero; C++ warns on {0})
       cfg.ca = (const unsigned char *)ca_pem;    // your CA chain, PEM text or DER
       cfg.ca_len = sizeof ca_pem;                // PEM: with or without its NUL (strlen works)
       apconn_posix_transport(&tcp, &tcp_t);
@@ -152,6 +153,10 @@ typedef struct apconn_mbedtls {
     const char *note;      /* this layer's own reason for the last failure */
     uint32_t op_start, op_budget; /* deadline of the running operation, ms */
 } apconn_mbedtls;
+
+/* Secure defaults: everything zero / NULL (verification required, TLS 1.3
+   when available, resumption on). Same as memset(cfg, 0, sizeof *cfg). */
+APCONN_MBEDTLS_API void apconn_mbedtls_config_init(apconn_mbedtls_config *cfg);
 
 /* Sets up *tls from *cfg over *inner and fills *out (secure = 1).
    APCONN_OK; APCONN_ERR_ARGUMENT (NULL pointer, no CA without the DANGEROUS
@@ -303,6 +308,10 @@ static int apconn_mbedtls__on_verify(void *ctx, mbedtls_x509_crt *crt, int depth
 }
 
 /* ----- setup ------------------------------------------------------------- */
+
+APCONN_MBEDTLS_API void apconn_mbedtls_config_init(apconn_mbedtls_config *cfg) {
+    if (cfg != NULL) memset(cfg, 0, sizeof *cfg);
+}
 
 static int apconn_mbedtls__fail(apconn_mbedtls *tls, int status, int mbedtls_rc, const char *note) {
     tls->tls_error = mbedtls_rc;

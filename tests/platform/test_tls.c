@@ -82,7 +82,8 @@ static int log_wait(const char *needle) {
 }
 
 static void default_config(void) {
-    memset(&cfg, 0, sizeof cfg);
+    memset(&cfg, 0xA5, sizeof cfg); /* prove config_init sets every field */
+    apconn_mbedtls_config_init(&cfg);
     cfg.ca = (const unsigned char *)ca_pem;
     cfg.ca_len = ca_pem_len + 1; /* with the NUL, as mbedtls_x509_crt_parse wants */
 }
