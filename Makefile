@@ -71,8 +71,8 @@ $(BUILD)/cross/apconn_m4.o: apconn.h tests/compile/compile_check.c $(BUILD)/cros
 
 cross: deps-cross $(BUILD)/cross/apconn_m4.o
 
-size: cross
-	@arm-none-eabi-size $(BUILD)/cross/apconn_m4.o
+size: deps-cross
+	@BUILD=$(BUILD) tests/tools/size_report.sh
 
 # ---- everything `make test` runs, as commands for run_tests.sh ---------------
 # Sections below append to TEST_COMMANDS and TEST_PREREQS.

@@ -25,15 +25,22 @@ check gcc_static_api  gcc $WARN -DAPCONN_STATIC -Wno-unused-function -I. -c $src
 check arm_cortex_m4_Os arm-none-eabi-gcc $WARN $ARM -I. -I"$out/jsmn" -c $src -o "$out/arm.o"
 check arm_cortex_m0_Os arm-none-eabi-gcc $WARN -mcpu=cortex-m0 -mthumb -Os -I. -I"$out/jsmn" -c $src -o "$out/arm_m0.o"
 
-no_heap() { # object
-    ! nm "$1" | grep -Eq ' U _*(malloc|calloc|realloc|free)$'
+no_heap() { # object: must exist, and reference no heap function
+    syms=$(nm "$1") || return 1
+    ! printf '%s\n' "$syms" | grep -Eq ' U _*(malloc|calloc|realloc|free)$'
 }
 check no_heap_symbols_host no_heap "$out/gcc.o"
 check no_heap_symbols_arm  no_heap "$out/arm.o"
 prefixed() { # every defined global symbol starts with apconn_
-    bad=$(nm -g --defined-only "$1" | awk '{print $3}' | grep -v '^apconn_' || true)
+    syms=$(nm -g --defined-only "$1") || return 1
+    bad=$(printf '%s\n' "$syms" | awk 'NF == 3 {print $3}' | grep -v '^apconn_' || true)
     [ -z "$bad" ] || { echo "unprefixed exports: $bad"; return 1; }
 }
 check exports_prefixed prefixed "$out/gcc.o"
+no_recursion() { # the call graph at -O0 (before inlining/tail calls) has no cycle
+    gcc -std=c99 -O0 -I. -c $src -o "$out/cg.o" -fcallgraph-info=su -dumpbase "$out/cg" &&
+        python3 tests/tools/callgraph.py --check-no-recursion "$out"/cg*.ci
+}
+check no_recursion_no_vla no_recursion
 echo "compile_check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,21 @@
+# The unit suites again, on an emulated Cortex-M3 (QEMU mps2-an385, picolibc,
+# semihosting): same source, 32-bit target, the real cross compiler at -Os.
+# A suite that needs a hosted OS lists itself in QEMU_SKIP.
+QEMU_SKIP  ?=
+QEMU_SRCS  := $(filter-out $(addprefix tests/unit/,$(QEMU_SKIP)),$(UNIT_SRCS))
+QEMU_BINS  := $(QEMU_SRCS:tests/unit/%.c=$(BUILD)/qemu/%.elf)
+QEMU_MEM   := -Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
+              -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 \
+              -Wl,--defsym=__stack_size=0x10000
+QEMU_CFLAGS := --specs=picolibc.specs --oslib=semihost --crt0=semihost -mcpu=cortex-m3 -mthumb -Os \
+              -DHARNESS_SUITE_PREFIX='"qemu-m3."'
+
+$(BUILD)/qemu/%.elf: tests/unit/%.c apconn.h tests/harness.h $(wildcard tests/unit/*.h) $(BUILD)/cross/jsmn/jsmn.h
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(WARN) $(QEMU_CFLAGS) -I. -Itests -I$(BUILD)/cross/jsmn $(QEMU_MEM) $< -o $@
+
+qemu-unit: deps-cross $(QEMU_BINS)
+	@tests/tools/run_tests.sh $(foreach b,$(QEMU_BINS),"tests/tools/qemu_run.sh $(b)")
+
+TEST_PREREQS  += $(QEMU_BINS)
+TEST_COMMANDS += $(foreach b,$(QEMU_BINS),"tests/tools/qemu_run.sh $(b)")
