@@ -116,6 +116,12 @@ static int cli_usage_error(const char *what, const char *arg) {
     return EXIT_USAGE;
 }
 
+/* Names an unknown option without what follows '=': it could be a secret. */
+static int cli_unknown_option(const char *what, const char *arg) {
+    fprintf(stderr, "apconn: %s: %.*s\n%s", what, (int)strcspn(arg, "="), arg, cli_usage_text);
+    return EXIT_USAGE;
+}
+
 static int cli_input_error(const char *what, const char *arg) {
     fprintf(stderr, "apconn: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
     return EXIT_USAGE;
@@ -148,6 +154,7 @@ static int cli_exit_for(apconn_status s) {
     case APCONN_ERR_FIELD_TOO_LONG:
     case APCONN_ERR_TOO_MANY_ITEMS:
     case APCONN_ERR_NUMBER_RANGE:
+    case APCONN_ERR_JSON_DUPLICATE:
         return EXIT_RESPONSE;
     case APCONN_ERR_WOULD_BLOCK:
     case APCONN_ERR_TIMEOUT:
@@ -356,7 +363,7 @@ static int cli_parse_command_opt(cli_args *a, cli_options *o) {
         o->all = 1;
         return 0;
     }
-    return cli_usage_error("unknown option for this command", a->argv[a->i]);
+    return cli_unknown_option("unknown option for this command", a->argv[a->i]);
 }
 
 static int cli_parse_command_args(cli_args *a, cli_options *o) {
@@ -370,7 +377,9 @@ static int cli_parse_command_args(cli_args *a, cli_options *o) {
         } else if (needs_id && o->id == NULL) {
             o->id = arg;
         } else {
-            return cli_usage_error("unexpected argument", arg);
+            /* Not echoed: a stray argument may be a pasted secret. */
+            fprintf(stderr, "apconn: unexpected argument #%d after %s\n%s", a->i, o->command, cli_usage_text);
+            return EXIT_USAGE;
         }
     }
     if (needs_id && o->id == NULL)
@@ -398,7 +407,7 @@ static int cli_parse(int argc, char **argv, cli_options *o) {
         if (handled)
             continue;
         if (argv[a.i][0] == '-')
-            return cli_usage_error("unknown option", argv[a.i]);
+            return cli_unknown_option("unknown option", argv[a.i]);
         o->command = argv[a.i];
         if (strcmp(o->command, "create") != 0 && strcmp(o->command, "list") != 0 &&
             strcmp(o->command, "update") != 0 && strcmp(o->command, "delete") != 0)
@@ -558,6 +567,20 @@ static int cli_check_url(const char *url) {
     n = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#");
     if (!cli_is_loopback_host(host, n))
         return cli_input_error("plain http:// is only allowed to a loopback host; use https://", url);
+    return 0;
+}
+
+/* The CA bundle must be readable before anything is sent (a typo is usage). */
+static int cli_check_ca(const cli_options *o) {
+    FILE *f;
+    if (strncmp(o->url, "https://", 8) != 0)
+        return 0;
+    f = fopen(o->ca, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "apconn: cannot read --ca %s: %s\n", o->ca, strerror(errno));
+        return EXIT_USAGE;
+    }
+    fclose(f);
     return 0;
 }
 
@@ -893,7 +916,7 @@ int main(int argc, char **argv) {
     o.timeout_ms = APCONN_DEFAULT_TIMEOUT_MS;
     o.retries = APCONN_DEFAULT_MAX_RETRIES;
     if ((rc = cli_parse(argc, argv, &o)) != 0 || (rc = cli_check_options(&o)) != 0 ||
-        (rc = cli_check_url(o.url)) != 0 || (rc = cli_take_api_key()) != 0 || (rc = cli_load_value(&o)) != 0) {
+        (rc = cli_check_url(o.url)) != 0 || (rc = cli_check_ca(&o)) != 0 || (rc = cli_take_api_key()) != 0 || (rc = cli_load_value(&o)) != 0) {
         apconn_wipe(cli_value, sizeof cli_value);
         apconn_wipe(cli_key, sizeof cli_key);
         return rc;

@@ -281,6 +281,8 @@ USAGE_CASES = [
     ("unknown_command", ["frobnicate"]),
     ("unknown_global_option", ["--bogus", "list"]),
     ("api_key_option_does_not_exist", ["--api-key", KEY, "list"]),
+    ("api_key_inline_option_does_not_exist", ["--api-key=" + KEY, "list"]),
+    ("key_as_a_stray_argument", ["list", KEY]),
     ("limit_not_digits", ["list", "--limit", "abc"]),
     ("limit_negative", ["list", "--limit", "-1"]),
     ("limit_missing_value", ["list", "--limit"]),
