@@ -1679,10 +1679,1062 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
 }
 
 /* ----- 4.5 HTTP/1.1: request head, response parser, exchange --------------- */
-/* @@SECTION http (owner: http) */
+/* The work buffer during one call (apconn_http_request):
+     [ request pieces the caller placed in the work buffer | head, then response ]
+   The API calls write the JSON body (or the list query) at the start of the
+   work buffer; it must survive until the call ends because a retry resends
+   it. The request head (it holds the API key) is built right after those
+   pieces, sent, and wiped at once; the response is then read into the same
+   place: its head line by line, its body de-chunked in place so that the body
+   ends up at the start of that region, NUL-terminated. When the call ends,
+   the request pieces are wiped too, so no secret outlives a call. A call
+   therefore needs (request body + largest response + 1) bytes of work buffer;
+   requests that live outside the work buffer leave it all to the response. */
+#ifndef APCONN_LOG_LINE_SIZE
+#define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
+#endif
+#ifndef APCONN_ERROR_EXCERPT_SIZE
+#define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
+#endif
+#define APCONN__HTTP_NO_CODE 0
+
+/* Bytes that may never reach a request line or header: CTL, SP and DEL
+   (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
+   header of its own). */
+static int apconn__http_unsafe(unsigned char ch) { return ch <= 0x20 || ch == 0x7f; }
+static int apconn__http_has_unsafe(const char *s) {
+    while (*s && !apconn__http_unsafe((unsigned char)*s)) s++;
+    return *s != '\0';
+}
+static int apconn__http_is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
+static int apconn__http_is_alnum(unsigned char ch) {
+    unsigned char l = (unsigned char)(ch | 0x20);
+    return apconn__http_is_digit(ch) || (l >= 'a' && l <= 'z');
+}
+static unsigned char apconn__http_lower(unsigned char ch) {
+    return (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch | 0x20) : ch;
+}
+/* Case-insensitive: length of `prefix` when `s` (n bytes) starts with it, else 0. */
+static size_t apconn__http_prefix(const char *s, size_t n, const char *prefix) {
+    size_t i = 0;
+    for (; prefix[i]; i++)
+        if (i >= n || apconn__http_lower((unsigned char)s[i]) != (unsigned char)prefix[i]) return 0;
+    return i;
+}
+static int apconn__http_ieq(const char *s, size_t n, const char *word) {
+    return apconn__http_prefix(s, n, word) == n && word[n] == '\0';
+}
+static apconn_status apconn__http_fail(apconn_error *err, apconn_status st, const char *field) {
+    if (field) apconn__error_field(err, field, strlen(field));
+    return apconn__error_set(err, st, err ? err->offset : 0);
+}
+
+/* ----- bounded text output (request head, query, log line) ---------------- */
+/* `len` keeps counting past `cap`: the caller sees the overflow once, at the end. */
+typedef struct apconn__http_out {
+    char *buf;
+    size_t len, cap;
+} apconn__http_out;
+
+static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
+    if (o->len + n <= o->cap) memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
+static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
+    char d[20];
+    size_t i = sizeof d;
+    do d[--i] = (char)('0' + v % 10u); while ((v /= 10u) != 0);
+    apconn__http_put(o, d + i, sizeof d - i);
+}
+
+/* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
+/* Digits only, 1..65535 (RFC 3986 §3.2.3 allows leading zeros; the range is ours). */
+static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
+    unsigned long v = 0;
+    size_t i;
+    if (n == 0 || n > 5) return 0;
+    for (i = 0; i < n; i++) {
+        if (!apconn__http_is_digit((unsigned char)s[i])) return 0;
+        v = v * 10u + (unsigned long)(s[i] - '0');
+    }
+    if (v == 0 || v > 65535u) return 0;
+    *port = (uint16_t)v;
+    return 1;
+}
+
+/* Host: a bracketed IPv6 literal (hex digits, ':' and '.'), or a reg-name /
+   IPv4 address made of letters, digits, '-' and '.'. Stored without brackets. */
+static size_t apconn__http_parse_host(apconn_client *c, const char *s, size_t n) {
+    size_t i = 0, skip = 0, len;
+    if (n && s[0] == '[') {
+        for (i = 1; i < n && s[i] != ']'; i++)
+            if (!strchr("0123456789abcdefABCDEF:.", s[i])) return 0;
+        if (i >= n || !memchr(s, ':', i)) return 0;
+        skip = 1;
+    } else {
+        while (i < n && (apconn__http_is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.')) i++;
+    }
+    len = i - skip;
+    if (len == 0 || len >= sizeof c->host) return 0;
+    memcpy(c->host, s + skip, len);
+    c->host[len] = '\0';
+    return i + skip;
+}
+
+static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
+    size_t n = strlen(url), at, auth_len, host_len;
+    const char *auth, *path;
+    if ((at = apconn__http_prefix(url, n, "https://")) != 0) c->https = 1;
+    else if ((at = apconn__http_prefix(url, n, "http://")) == 0) return APCONN_ERR_URL;
+    auth = url + at;
+    auth_len = strcspn(auth, "/");
+    path = auth + auth_len;
+    /* no userinfo (it would put a credential in a URL), no query, no fragment */
+    if (memchr(auth, '@', auth_len) || strpbrk(auth, "?#")) return APCONN_ERR_URL;
+    host_len = apconn__http_parse_host(c, auth, auth_len);
+    if (host_len == 0) return APCONN_ERR_URL;
+    c->port = (uint16_t)(c->https ? 443u : 80u);
+    if (host_len < auth_len && (auth[host_len] != ':' ||
+                                !apconn__http_parse_port(auth + host_len + 1, auth_len - host_len - 1, &c->port)))
+        return APCONN_ERR_URL;
+    n = strlen(path);
+    while (n && path[n - 1] == '/') n--; /* the API paths bring their own '/' */
+    if (n >= sizeof c->base_path) return APCONN_ERR_URL;
+    memcpy(c->base_path, path, n);
+    c->base_path[n] = '\0';
+    return APCONN_OK;
+}
+
+/* 127.0.0.0/8 as a dotted quad of decimal octets. */
+static int apconn__http_is_ipv4_loopback(const char *h) {
+    unsigned parts = 0, v, digits;
+    for (;;) {
+        v = 0;
+        for (digits = 0; apconn__http_is_digit((unsigned char)*h) && digits < 4; digits++) v = v * 10u + (unsigned)(*h++ - '0');
+        if (digits == 0 || digits > 3 || v > 255u || (parts == 0 && v != 127u)) return 0;
+        if (++parts == 4) return *h == '\0';
+        if (*h++ != '.') return 0;
+    }
+}
+static int apconn__http_is_loopback(const char *h) {
+    return apconn__http_ieq(h, strlen(h), "localhost") || strcmp(h, "::1") == 0 || apconn__http_is_ipv4_loopback(h);
+}
+
+APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
+                                            const apconn_transport *transport, void *work, size_t work_size,
+                                            apconn_token *tokens, size_t token_count) {
+    apconn_status st;
+    if (!c) return APCONN_ERR_ARGUMENT;
+    memset(c, 0, sizeof *c);
+    if (!base_url || !api_key || !transport || !transport->send || !transport->recv || !transport->now_ms ||
+        !work || work_size < 2 || !tokens || token_count == 0)
+        return APCONN_ERR_ARGUMENT;
+    if (!*api_key) return APCONN_ERR_REQUIRED;
+    if (apconn__http_has_unsafe(api_key) || apconn__http_has_unsafe(base_url)) return APCONN_ERR_UNSAFE_CHAR;
+    st = apconn__http_parse_url(c, base_url);
+    if (st != APCONN_OK) return st;
+    /* Plain http sends the key in clear: only to this machine. A TLS transport
+       under an http:// URL (or the reverse) means the caller mixed two setups. */
+    if (!c->https && !apconn__http_is_loopback(c->host)) return APCONN_ERR_INSECURE;
+    if (c->https && !transport->secure) return APCONN_ERR_INSECURE;
+    if (!c->https && transport->secure) return APCONN_ERR_ARGUMENT;
+    c->transport = transport;
+    c->api_key = api_key;
+    c->work = (unsigned char *)work;
+    c->work_size = work_size;
+    c->tokens = tokens;
+    c->token_count = token_count;
+    c->timeout_ms = APCONN_DEFAULT_TIMEOUT_MS;
+    c->max_retries = APCONN_DEFAULT_MAX_RETRIES;
+    return APCONN_OK;
+}
+
+static void apconn__http_disconnect(apconn_client *c) {
+    if (c->transport->close) c->transport->close(c->transport->ctx);
+    c->apconn__connected = 0;
+    c->apconn__requests_on_connection = 0;
+}
+
+APCONN_API void apconn_client_close(apconn_client *c) {
+    if (!c || !c->transport) return;
+    if (c->apconn__connected) apconn__http_disconnect(c);
+    apconn_wipe(c->work, c->work_size);
+}
+
+/* ----- request head (RFC 9112 §3, RFC 9110 §7.2 Host) ----------------------- */
+static void apconn__http_write_head(apconn__http_out *o, const apconn_client *c, const char *method, const char *path,
+                                    const char *query, const char *body, size_t body_len) {
+    int v6 = strchr(c->host, ':') != NULL;
+    apconn__http_puts(o, method);
+    apconn__http_puts(o, " ");
+    apconn__http_puts(o, c->base_path);
+    apconn__http_puts(o, path);
+    if (query && *query) {
+        apconn__http_puts(o, "?");
+        apconn__http_puts(o, query);
+    }
+    apconn__http_puts(o, v6 ? " HTTP/1.1\r\nHost: [" : " HTTP/1.1\r\nHost: ");
+    apconn__http_puts(o, c->host);
+    if (v6) apconn__http_puts(o, "]");
+    if (c->port != (c->https ? 443u : 80u)) {
+        apconn__http_puts(o, ":");
+        apconn__http_put_uint(o, c->port);
+    }
+    apconn__http_puts(o, "\r\nAuthorization: Bearer ");
+    apconn__http_puts(o, c->api_key);
+    apconn__http_puts(o, "\r\nAccept: application/json\r\nUser-Agent: apconn/" APCONN_VERSION_STRING "\r\n");
+    if (body) { /* spec §1: GET/DELETE must not claim a JSON body */
+        apconn__http_puts(o, "Content-Type: application/json\r\nContent-Length: ");
+        apconn__http_put_uint(o, (unsigned long)body_len);
+        apconn__http_puts(o, "\r\n");
+    }
+    apconn__http_puts(o, "Connection: keep-alive\r\n\r\n");
+}
+
+/* Everything that goes into the head is checked before a byte is sent. */
+static apconn_status apconn__http_check_request(const apconn_client *c, const char *method, const char *path,
+                                                const char *query) {
+    const char *m = method;
+    while (*m >= 'A' && *m <= 'Z') m++;
+    if (*m || m == method || path[0] != '/') return APCONN_ERR_ARGUMENT;
+    if (apconn__http_has_unsafe(path) || apconn__http_has_unsafe(c->api_key) || !*c->api_key ||
+        (query && (apconn__http_has_unsafe(query) || strchr(query, '#'))))
+        return APCONN_ERR_UNSAFE_CHAR;
+    return APCONN_OK;
+}
+
+/* ----- response parser: a state machine over bytes (RFC 9112 §4-§7) --------- */
+enum {
+    APCONN__HS_STATUS,      /* status line, kept in buf[0..line) */
+    APCONN__HS_HEADER,      /* header lines, one at a time in buf[0..line) */
+    APCONN__HS_LENGTH,      /* body of Content-Length bytes */
+    APCONN__HS_CLOSE,       /* body until EOF */
+    APCONN__HS_CHUNK_SIZE,  /* chunk-size [ chunk-ext ] CRLF */
+    APCONN__HS_CHUNK_DATA,  /* chunk-data */
+    APCONN__HS_CHUNK_END,   /* CRLF after chunk-data */
+    APCONN__HS_TRAILER,     /* trailer-section CRLF */
+    APCONN__HS_DONE
+};
+
+typedef struct apconn__http_parser {
+    unsigned char *buf;
+    size_t cap;           /* bytes of buf, one of them kept for the body's NUL */
+    size_t line;          /* head: bytes of the current line at buf[0..line) */
+    size_t out;           /* body: bytes at buf[0..out) */
+    size_t framing;       /* head / chunk-line / trailer bytes seen, bounded by cap */
+    size_t remaining;     /* bytes left of the body or of the current chunk */
+    size_t length;        /* Content-Length */
+    size_t received;      /* response bytes seen */
+    unsigned long retry_after_s;
+    int status;
+    unsigned char state, head_request, minor, has_length, chunked, is_json, close, keep_alive, has_retry_after;
+    unsigned char cr, digits, in_ext;
+} apconn__http_parser;
+
+static void apconn__http_parser_reset_head(apconn__http_parser *p) {
+    p->state = APCONN__HS_STATUS;
+    p->status = 0;
+    p->has_length = p->chunked = p->is_json = p->close = p->keep_alive = p->has_retry_after = 0;
+    p->length = 0;
+}
+
+/* status-line = HTTP-version SP status-code SP [ reason-phrase ]  (RFC 9112 §4) */
+static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size_t len) {
+    const unsigned char *s = p->buf;
+    size_t i;
+    if (len < 12 || (s[7] != '0' && s[7] != '1') || s[8] != ' ' || (len > 12 && s[12] != ' '))
+        return APCONN_ERR_HTTP_STATUS_LINE;
+    for (i = 9; i < 12; i++)
+        if (!apconn__http_is_digit(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
+    for (i = 13; i < len; i++)
+        if (apconn__http_unsafe(s[i]) && s[i] != ' ' && s[i] != '\t') return APCONN_ERR_HTTP_STATUS_LINE;
+    p->minor = (unsigned char)(s[7] - '0');
+    p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+    if (p->status < 100 || p->status > 599) return APCONN_ERR_HTTP_STATUS_LINE;
+    p->state = APCONN__HS_HEADER;
+    return APCONN_OK;
+}
+
+/* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
+   same value (RFC 9110 §8.6), else the framing is ambiguous. */
+static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
+    size_t i = 0, value, digits;
+    while (i <= n) {
+        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+        for (value = 0, digits = 0; i < n && apconn__http_is_digit((unsigned char)v[i]); i++, digits++) {
+            if (value > ((size_t)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
+            value = value * 10u + (size_t)(v[i] - '0');
+        }
+        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+        if (digits == 0 || (i < n && v[i] != ',') || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
+        p->has_length = 1;
+        p->length = value;
+        i++;
+    }
+    return p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK;
+}
+
+/* Connection = #connection-option (RFC 9110 §7.6.1); only close / keep-alive matter. */
+static void apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
+    size_t i = 0, start, end;
+    while (i < n) {
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ',')) i++;
+        start = i;
+        while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t') i++;
+        end = i;
+        if (apconn__http_ieq(v + start, end - start, "close")) p->close = 1;
+        if (apconn__http_ieq(v + start, end - start, "keep-alive")) p->keep_alive = 1;
+    }
+}
+
+/* Retry-After = HTTP-date / delay-seconds (RFC 9110 §10.2.3). Only
+   delay-seconds are used; an HTTP-date is ignored (backoff applies), since a
+   device clock cannot be trusted to compare dates. */
+static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
+    unsigned long s = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (!apconn__http_is_digit((unsigned char)v[i])) return;
+        if (s < 1000000ul) s = s * 10u + (unsigned long)(v[i] - '0');
+    }
+    p->has_retry_after = n > 0;
+    p->retry_after_s = s;
+}
+
+static const char *const apconn__http_header_names[] = {"content-length", "transfer-encoding", "content-type",
+                                                         "connection", "retry-after"};
+
+static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned which, const char *v, size_t n) {
+    size_t j = apconn__http_prefix(v, n, "application/json");
+    switch (which) {
+    case 0: return apconn__http_content_length(p, v, n);
+    case 1: /* only "chunked", once (RFC 9112 §6.1): no other coding is decoded here */
+        if (p->chunked || !apconn__http_ieq(v, n, "chunked")) return APCONN_ERR_HTTP_UNSUPPORTED;
+        p->chunked = 1;
+        return APCONN_OK;
+    case 2: p->is_json = j && (j == n || v[j] == ';' || v[j] == ' ' || v[j] == '\t'); return APCONN_OK;
+    case 3: apconn__http_connection(p, v, n); return APCONN_OK;
+    default: apconn__http_retry_after(p, v, n); return APCONN_OK;
+    }
+}
+
+/* field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). No obs-fold
+   (§5.2) and no whitespace before the colon (§5.1): both are rejected. */
+static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t len) {
+    const char *s = (const char *)p->buf;
+    size_t name = 0, i;
+    unsigned k;
+    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) || strchr("!#$%&'*+-.^_`|~", s[name])))
+        name++;
+    if (name == 0 || name >= len || s[name] != ':') return APCONN_ERR_HTTP_HEADER;
+    for (i = name + 1; i < len; i++)
+        if (apconn__http_unsafe((unsigned char)s[i]) && s[i] != ' ' && s[i] != '\t') return APCONN_ERR_HTTP_HEADER;
+    for (i = name + 1; i < len && (s[i] == ' ' || s[i] == '\t');) i++;
+    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    for (k = 0; k < sizeof apconn__http_header_names / sizeof apconn__http_header_names[0]; k++)
+        if (apconn__http_ieq(s, name, apconn__http_header_names[k])) return apconn__http_header_value(p, k, s + i, len - i);
+    return APCONN_OK;
+}
+
+/* The empty line: choose how the body is delimited (RFC 9112 §6.3). */
+static apconn_status apconn__http_head_done(apconn__http_parser *p) {
+    if (p->status < 200) { /* interim 1xx: another head follows (RFC 9110 §15.2) */
+        apconn__http_parser_reset_head(p);
+        return APCONN_OK;
+    }
+    if (p->minor == 0 && !p->keep_alive) p->close = 1; /* HTTP/1.0 closes by default */
+    p->out = 0;
+    p->state = APCONN__HS_DONE;
+    if (p->head_request || p->status == 204 || p->status == 304) return APCONN_OK;
+    if (p->has_length && p->chunked) return APCONN_ERR_HTTP_FRAMING; /* request smuggling shape */
+    if (p->chunked) p->state = APCONN__HS_CHUNK_SIZE;
+    else if (p->has_length && p->length) p->state = APCONN__HS_LENGTH;
+    else if (!p->has_length) p->state = APCONN__HS_CLOSE;
+    p->remaining = p->length;
+    if (p->state == APCONN__HS_CLOSE) p->close = 1;
+    return APCONN_OK;
+}
+
+static apconn_status apconn__http_head_byte(apconn__http_parser *p, unsigned char b) {
+    apconn_status bad = p->state == APCONN__HS_STATUS ? APCONN_ERR_HTTP_STATUS_LINE : APCONN_ERR_HTTP_HEADER;
+    size_t len;
+    if (++p->framing >= p->cap) return APCONN_ERR_HTTP_HEAD_TOO_LARGE;
+    /* non-HTTP bytes fail at the first byte that differs, not at a timeout */
+    if (p->state == APCONN__HS_STATUS && p->line < 7 && b != (unsigned char)"HTTP/1."[p->line]) return bad;
+    if (b != '\n') {
+        p->buf[p->line++] = b;
+        return APCONN_OK;
+    }
+    if (p->line == 0 || p->buf[p->line - 1] != '\r') return bad; /* lines end in CRLF */
+    len = p->line - 1;
+    p->line = 0;
+    if (p->state == APCONN__HS_STATUS) return apconn__http_parse_status_line(p, len);
+    return len ? apconn__http_parse_header(p, len) : apconn__http_head_done(p);
+}
+
+static int apconn__http_hex(unsigned char b) {
+    unsigned char l = apconn__http_lower(b);
+    if (apconn__http_is_digit(b)) return b - '0';
+    return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
+}
+
+/* chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF; last-chunk = "0" ...;
+   trailer fields are read and dropped (RFC 9112 §7.1). */
+static apconn_status apconn__http_chunk_line_end(apconn__http_parser *p) {
+    p->cr = 0;
+    if (p->state == APCONN__HS_CHUNK_END) {
+        p->state = APCONN__HS_CHUNK_SIZE;
+    } else if (p->state == APCONN__HS_TRAILER) {
+        if (p->digits == 0) p->state = APCONN__HS_DONE; /* empty line: end of message */
+        p->digits = 0;
+    } else {
+        if (p->digits == 0) return APCONN_ERR_HTTP_CHUNK;
+        if (p->remaining > p->cap - 1 - p->out) return APCONN_ERR_HTTP_BODY_TOO_LARGE;
+        p->state = p->remaining ? APCONN__HS_CHUNK_DATA : APCONN__HS_TRAILER;
+        p->digits = p->in_ext = 0;
+    }
+    return APCONN_OK;
+}
+
+static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned char b) {
+    int h = apconn__http_hex(b);
+    if (++p->framing >= p->cap) return APCONN_ERR_HTTP_CHUNK;
+    if (p->cr) return b == '\n' ? apconn__http_chunk_line_end(p) : APCONN_ERR_HTTP_CHUNK;
+    if (b == '\r') return (p->cr = 1), APCONN_OK;
+    if (p->state == APCONN__HS_TRAILER) return (p->digits = 1), APCONN_OK; /* inside a trailer line */
+    if (p->state == APCONN__HS_CHUNK_END || b == '\n') return APCONN_ERR_HTTP_CHUNK;
+    if (p->in_ext) return APCONN_OK;
+    if (h < 0) {
+        if (p->digits == 0 || (b != ';' && b != ' ' && b != '\t')) return APCONN_ERR_HTTP_CHUNK;
+        p->in_ext = 1; /* chunk extensions carry nothing apconn uses */
+        return APCONN_OK;
+    }
+    if (p->remaining > ((size_t)-1 >> 4)) return APCONN_ERR_HTTP_CHUNK; /* would overflow */
+    p->remaining = (p->remaining << 4) | (size_t)h;
+    p->digits = 1;
+    return APCONN_OK;
+}
+
+static apconn_status apconn__http_byte(apconn__http_parser *p, unsigned char b) {
+    p->received++;
+    switch (p->state) {
+    case APCONN__HS_STATUS:
+    case APCONN__HS_HEADER: return apconn__http_head_byte(p, b);
+    case APCONN__HS_CLOSE:
+        if (p->out >= p->cap - 1) return APCONN_ERR_HTTP_BODY_TOO_LARGE;
+        p->buf[p->out++] = b;
+        return APCONN_OK;
+    case APCONN__HS_LENGTH:
+    case APCONN__HS_CHUNK_DATA: /* room was checked when the length was parsed */
+        p->buf[p->out++] = b;
+        if (--p->remaining == 0)
+            p->state = p->state == APCONN__HS_LENGTH ? APCONN__HS_DONE : APCONN__HS_CHUNK_END;
+        return APCONN_OK;
+    default: return apconn__http_chunk_byte(p, b);
+    }
+}
+
+/* Feeds bytes that recv() put at buf[at..at+n). Every write goes to buf[line]
+   or buf[out], never past the byte being read, so parsing in place is safe. */
+static apconn_status apconn__http_feed(apconn__http_parser *p, size_t at, size_t n) {
+    apconn_status st;
+    size_t i;
+    for (i = at; i < at + n && p->state != APCONN__HS_DONE; i++)
+        if ((st = apconn__http_byte(p, p->buf[i])) != APCONN_OK) return st;
+    if (i < at + n) p->close = 1; /* bytes past the response: the stream is out of step */
+    return APCONN_OK;
+}
+
+static apconn_status apconn__http_eof(apconn__http_parser *p) {
+    if (p->state == APCONN__HS_CLOSE) { /* close-delimited body ends here (RFC 9112 §6.3 item 8) */
+        p->state = APCONN__HS_DONE;
+        return APCONN_OK;
+    }
+    return p->state >= APCONN__HS_LENGTH ? APCONN_ERR_HTTP_TRUNCATED : APCONN_ERR_CLOSED;
+}
+
+/* ----- deadline and transport ------------------------------------------------ */
+/* Time left of the call, wrap-safe: unsigned subtraction measures the elapsed
+   time correctly across a 2^32 wrap of now_ms. */
+static apconn_status apconn__http_time_left(const apconn_client *c, uint32_t start, uint32_t *left) {
+    uint32_t used = c->transport->now_ms(c->transport->ctx) - start;
+    if (used >= c->timeout_ms) return APCONN_ERR_TIMEOUT;
+    *left = c->timeout_ms - used;
+    return APCONN_OK;
+}
+
+/* A transport's negative return passes through when it is a transport status. */
+static apconn_status apconn__http_transport_error(long r, apconn_status fallback) {
+    return (r <= APCONN_ERR_TIMEOUT && r >= APCONN_ERR_CERT) ? (apconn_status)r : fallback;
+}
+
+static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, const unsigned char *d, size_t n) {
+    apconn_status st;
+    uint32_t left;
+    long r;
+    while (n > 0) {
+        if ((st = apconn__http_time_left(c, start, &left)) != APCONN_OK) return st;
+        r = c->transport->send(c->transport->ctx, d, n, left);
+        if (r == APCONN_ERR_WOULD_BLOCK) continue;
+        if (r <= 0 || (size_t)r > n) return apconn__http_transport_error(r, APCONN_ERR_SEND);
+        d += r;
+        n -= (size_t)r;
+    }
+    return APCONN_OK;
+}
+
+static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apconn__http_parser *p) {
+    apconn_status st;
+    uint32_t left;
+    size_t keep;
+    long r;
+    while (p->state != APCONN__HS_DONE) {
+        keep = p->state <= APCONN__HS_HEADER ? p->line : p->out;
+        if ((st = apconn__http_time_left(c, start, &left)) != APCONN_OK) return st;
+        r = c->transport->recv(c->transport->ctx, p->buf + keep, p->cap - 1 - keep, left);
+        if (r == APCONN_ERR_WOULD_BLOCK) continue;
+        if (r < 0 || (size_t)r > p->cap - 1 - keep) return apconn__http_transport_error(r, APCONN_ERR_RECV);
+        st = r ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_eof(p);
+        if (st != APCONN_OK) return st;
+    }
+    p->buf[p->out] = '\0';
+    return APCONN_OK;
+}
+
+/* ----- one exchange, retries, keep-alive ------------------------------------- */
+typedef struct apconn__http_call {
+    const char *method, *path, *query, *body;
+    size_t body_len;
+    uint32_t start;
+    unsigned char *area; /* head, then response */
+    size_t cap;
+    unsigned char reused, idempotent;
+} apconn__http_call;
+
+static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k, apconn__http_parser *p) {
+    apconn__http_out o;
+    apconn_status st = APCONN_OK;
+    uint32_t left;
+    memset(p, 0, sizeof *p);
+    p->buf = k->area;
+    p->cap = k->cap;
+    p->head_request = strcmp(k->method, "HEAD") == 0;
+    k->reused = c->apconn__connected && c->apconn__requests_on_connection > 0;
+    if (!c->apconn__connected && c->transport->connect) {
+        if ((st = apconn__http_time_left(c, k->start, &left)) != APCONN_OK) return st;
+        st = (apconn_status)c->transport->connect(c->transport->ctx, c->host, c->port, left);
+        if (st != APCONN_OK) {
+            apconn__http_disconnect(c); /* the transport may hold half a connection */
+            return apconn__http_transport_error(st, APCONN_ERR_CONNECT);
+        }
+    }
+    c->apconn__connected = 1;
+    o.buf = (char *)k->area;
+    o.len = 0;
+    o.cap = k->cap;
+    apconn__http_write_head(&o, c, k->method, k->path, k->query, k->body, k->body_len);
+    if (o.len > o.cap) st = APCONN_ERR_BUFFER_FULL;
+    if (st == APCONN_OK) st = apconn__http_send_all(c, k->start, k->area, o.len);
+    apconn_wipe(k->area, o.len < o.cap ? o.len : o.cap); /* the key leaves the buffer at once */
+    if (st == APCONN_OK && k->body) st = apconn__http_send_all(c, k->start, (const unsigned char *)k->body, k->body_len);
+    c->apconn__requests_on_connection++;
+    if (st == APCONN_OK) st = apconn__http_receive(c, k->start, p);
+    if (st != APCONN_OK || p->close) apconn__http_disconnect(c);
+    return st;
+}
+
+/* Retry policy (one place, see the header comment of apconn_http_request):
+   - a REUSED connection that fails before any response byte (the server closed
+     an idle keep-alive connection) is retried once at once on a new one, not
+     counted in max_retries: GET/DELETE always, POST only with retry_unsafe_post;
+   - connect failures (APCONN_ERR_CONNECT, APCONN_ERR_DNS): nothing was sent,
+     so every method is retried, after backoff;
+   - 429 and 503 (the server refused the request, RFC 9110 §15.6.4) for every
+     method; 502 and 504 (a gateway may have passed the request on) for
+     GET/DELETE, and for POST only with retry_unsafe_post. The wait is
+     Retry-After (delay-seconds, clamped to APCONN_MAX_RETRY_AFTER_MS) or
+     APCONN_RETRY_BACKOFF_MS doubled per retry;
+   - a wait needs transport->sleep_ms (without it only immediate retries
+     happen), and a wait that would pass the deadline ends the call with the
+     last result. Returns 1 and sets *wait_ms when the call should go again. */
+static int apconn__http_should_retry(const apconn_client *c, const apconn__http_call *k, apconn_status st,
+                                     const apconn__http_parser *p, unsigned *retries, uint32_t *wait_ms) {
+    int unsafe_ok = k->idempotent || c->retry_unsafe_post;
+    int s = p->status;
+    *wait_ms = 0;
+    if ((st == APCONN_ERR_CLOSED || st == APCONN_ERR_RECV || st == APCONN_ERR_SEND) && p->received == 0 &&
+        k->reused && unsafe_ok && c->transport->connect)
+        return 1;
+    if (*retries >= c->max_retries) return 0;
+    if (st == APCONN_OK && !(s == 429 || s == 503 || ((s == 502 || s == 504) && unsafe_ok))) return 0;
+    if (st != APCONN_OK && st != APCONN_ERR_CONNECT && st != APCONN_ERR_DNS) return 0;
+    *wait_ms = APCONN_RETRY_BACKOFF_MS << (*retries < 16u ? *retries : 16u);
+    if (st == APCONN_OK && p->has_retry_after)
+        *wait_ms = p->retry_after_s < APCONN_MAX_RETRY_AFTER_MS / 1000u ? (uint32_t)p->retry_after_s * 1000u
+                                                                       : APCONN_MAX_RETRY_AFTER_MS;
+    if (*wait_ms > APCONN_MAX_RETRY_AFTER_MS) *wait_ms = APCONN_MAX_RETRY_AFTER_MS;
+    ++*retries;
+    return 1;
+}
+
+/* The end of whatever part of [ptr, ptr+len) lies in the work buffer. */
+static size_t apconn__http_used(const apconn_client *c, const void *ptr, size_t len, size_t used) {
+    uintptr_t w = (uintptr_t)c->work, q = (uintptr_t)ptr;
+    if (ptr && q >= w && q < w + c->work_size) {
+        size_t end = (size_t)(q - w) + len;
+        if (end > c->work_size) end = c->work_size;
+        if (end > used) used = end;
+    }
+    return used;
+}
+
+/* "GET /v1/global-connections -> 200 (512 bytes)" or "... -> deadline exceeded":
+   method, path, status, sizes, error names; never the key, query or a body. */
+static void apconn__http_log(const apconn_client *c, const apconn__http_call *k, apconn_status st,
+                             const apconn__http_parser *p) {
+    char line[APCONN_LOG_LINE_SIZE];
+    apconn__http_out o;
+    if (!c->log) return;
+    o.buf = line;
+    o.len = 0;
+    o.cap = sizeof line - 1;
+    apconn__http_puts(&o, k->method);
+    apconn__http_puts(&o, " ");
+    apconn__http_puts(&o, k->path);
+    apconn__http_puts(&o, " -> ");
+    if (st == APCONN_OK) {
+        apconn__http_put_uint(&o, (unsigned long)p->status);
+        apconn__http_puts(&o, " (");
+        apconn__http_put_uint(&o, (unsigned long)p->out);
+        apconn__http_puts(&o, " bytes)");
+    } else {
+        apconn__http_puts(&o, apconn_strerror(st));
+    }
+    line[o.len < o.cap ? o.len : o.cap] = '\0';
+    c->log(c->log_ctx, line);
+}
+
+APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
+                                             const char *query, const char *body, size_t body_len,
+                                             apconn_response *resp, apconn_error *err) {
+    apconn__http_call k;
+    apconn__http_parser p;
+    apconn_status st;
+    unsigned retries = 0;
+    uint32_t wait_ms, left;
+    size_t used = 0;
+    if (err) memset(err, 0, sizeof *err);
+    if (resp) memset(resp, 0, sizeof *resp);
+    if (!c || !c->transport || !method || !path || !resp || (!body && body_len))
+        return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    st = apconn__http_check_request(c, method, path, query);
+    if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
+    memset(&k, 0, sizeof k);
+    k.method = method;
+    k.path = path;
+    k.query = query;
+    k.body = body;
+    k.body_len = body_len;
+    k.idempotent = strcmp(method, "POST") != 0;
+    k.start = c->transport->now_ms(c->transport->ctx);
+    used = apconn__http_used(c, body, body_len, used);
+    used = apconn__http_used(c, path, strlen(path) + 1u, used);
+    used = apconn__http_used(c, query, query ? strlen(query) + 1u : 0u, used);
+    k.area = c->work + used;
+    k.cap = c->work_size - used;
+    if (k.cap < 2) st = APCONN_ERR_BUFFER_FULL;
+    while (st == APCONN_OK) {
+        st = apconn__http_attempt(c, &k, &p);
+        apconn__http_log(c, &k, st, &p);
+        if (!apconn__http_should_retry(c, &k, st, &p, &retries, &wait_ms)) break;
+        if (wait_ms && (!c->transport->sleep_ms || apconn__http_time_left(c, k.start, &left) != APCONN_OK ||
+                        wait_ms >= left))
+            break; /* a wait we cannot or may not take: the last result stands */
+        if (wait_ms) c->transport->sleep_ms(c->transport->ctx, wait_ms);
+        st = APCONN_OK;
+    }
+    apconn_wipe(c->work, used); /* the request body (connection values) goes now */
+    if (err) {
+        err->http_status = st == APCONN_OK || st <= APCONN_ERR_HTTP_STATUS_LINE ? p.status : 0;
+        err->offset = st <= APCONN_ERR_HTTP_STATUS_LINE ? p.received : 0;
+    }
+    if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
+    resp->status = p.status;
+    resp->body = (const char *)k.area;
+    resp->body_len = p.out;
+    resp->is_json = p.is_json;
+    return APCONN_OK;
+}
 
 /* ----- 4.6 The four global-connection calls -------------------------------- */
-/* @@SECTION api (owner: http) */
+/* Request bodies are written into the work buffer with the JSON writer; the
+   value members come from one table, so each connection type is two bit
+   masks (spec §3.2): `required` members must be non-empty, `optional` ones
+   are sent when set. "scope" is optional in the table but always sent for
+   the OAuth2 types ("" when NULL), since the schema requires the key. */
+#define APCONN__API_PATH "/v1/global-connections"
+#define APCONN__API_ID_LEN 21 /* ^[0-9a-zA-Z]{21}$ (spec §2) */
+#define APCONN__M_SCOPE 7u
+#define APCONN__M_PROPS 9u
+#define APCONN__M_METHOD 10u
+#define APCONN__M_GRANT 11u
+#define APCONN__M_COUNT 12u
+#define APCONN__B(i) (1u << (i))
+#define APCONN__OAUTH_OPT (APCONN__B(7) | APCONN__B(8) | APCONN__B(9) | APCONN__B(10))
+
+static const char *const apconn__api_member_names[APCONN__M_COUNT] = {
+    "secret_text", "username", "password", "client_id", "client_secret", "code", "redirect_url",
+    "scope", "code_challenge", "props", "authorization_method", "grant_type"};
+static const unsigned short apconn__api_member_offsets[APCONN__M_PROPS + 1] = {
+    offsetof(apconn_value, secret_text), offsetof(apconn_value, username), offsetof(apconn_value, password),
+    offsetof(apconn_value, client_id), offsetof(apconn_value, client_secret), offsetof(apconn_value, code),
+    offsetof(apconn_value, redirect_url), offsetof(apconn_value, scope), offsetof(apconn_value, code_challenge),
+    offsetof(apconn_value, props_json)};
+/* indexed by apconn_connection_type */
+static const unsigned short apconn__api_required[9] = {
+    0, APCONN__B(0), APCONN__B(1) | APCONN__B(2), APCONN__B(9),
+    APCONN__B(3) | APCONN__B(4) | APCONN__B(5) | APCONN__B(6), /* OAUTH2 */
+    APCONN__B(3) | APCONN__B(5),                               /* CLOUD_OAUTH2 */
+    APCONN__B(3) | APCONN__B(5) | APCONN__B(6),                /* PLATFORM_OAUTH2 */
+    APCONN__B(9), 0};
+static const unsigned short apconn__api_optional[9] = {
+    0, 0, 0, 0, APCONN__OAUTH_OPT | APCONN__B(11), APCONN__OAUTH_OPT, APCONN__OAUTH_OPT, 0, 0};
+
+static const char *apconn__api_member(const apconn_value *v, unsigned i) {
+    static const char *const methods[] = {NULL, "HEADER", "BODY"};
+    static const char *const grants[] = {NULL, "authorization_code", "client_credentials"};
+    if (i == APCONN__M_METHOD) return (unsigned)v->authorization_method < 3u ? methods[v->authorization_method] : NULL;
+    if (i == APCONN__M_GRANT) return (unsigned)v->grant_type < 3u ? grants[v->grant_type] : NULL;
+    return *(const char *const *)(const void *)((const char *)v + apconn__api_member_offsets[i]);
+}
+
+static apconn_status apconn__api_fail(apconn_error *err, apconn_status st, const char *prefix, const char *field) {
+    if (prefix) apconn__error_field(err, prefix, strlen(prefix));
+    return apconn__http_fail(err, st, field);
+}
+
+/* metadata and props are JSON objects: valid (RFC 8259) and starting with '{'. */
+static apconn_status apconn__api_check_object(const char *json, const char *field, apconn_error *err) {
+    size_t off = 0, len = strlen(json), i = strspn(json, " \t\r\n");
+    apconn_status st = apconn_json_validate_at(json, len, &off);
+    if (st == APCONN_OK && json[i] != '{') st = APCONN_ERR_JSON_TYPE;
+    if (st != APCONN_OK && err) err->offset = off;
+    return st == APCONN_OK ? st : apconn__api_fail(err, st, NULL, field);
+}
+
+static apconn_status apconn__api_check_value(const apconn_value *v, apconn_connection_type type, apconn_error *err) {
+    unsigned i, req = apconn__api_required[type], any = req | apconn__api_optional[type];
+    const char *s;
+    if ((unsigned)v->authorization_method > 2u || (unsigned)v->grant_type > 2u)
+        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", v->grant_type > 2u ? "grant_type" : "authorization_method");
+    for (i = 0; i < APCONN__M_COUNT; i++) {
+        s = apconn__api_member(v, i);
+        if ((req & APCONN__B(i)) && (!s || !*s))
+            return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
+        if ((any & APCONN__B(i)) && s && i == APCONN__M_PROPS) return apconn__api_check_object(s, "value.props", err);
+    }
+    return APCONN_OK;
+}
+
+/* value_json: an object WITHOUT "type" (the library writes it, so it always
+   matches the top-level type) holding the type's required members. Keys with
+   escapes are refused: "\u0074ype" must not slip past the "type" check. */
+static apconn_status apconn__api_check_value_json(apconn_client *c, const char *json, apconn_connection_type type,
+                                                  apconn_error *err) {
+    const jsmntok_t *t = (const jsmntok_t *)(const void *)c->tokens;
+    unsigned found = 0, i, req = apconn__api_required[type];
+    int key = 1, left;
+    size_t n;
+    apconn_status st = apconn__api_check_object(json, "value_json", err);
+    if (st == APCONN_OK) st = apconn__tokenize(json, strlen(json), c->tokens, c->token_count, err);
+    if (st != APCONN_OK) return err && err->field[0] ? st : apconn__api_fail(err, st, NULL, "value_json");
+    for (left = t[0].size; left > 0; left--, key = left ? apconn__skip(t, key + 1) : key) {
+        n = (size_t)(t[key].end - t[key].start);
+        if (memchr(json + t[key].start, '\\', n)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
+        if (n == 4 && !memcmp(json + t[key].start, "type", 4)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
+        for (i = 0; i < APCONN__M_COUNT; i++)
+            if (strlen(apconn__api_member_names[i]) == n && !memcmp(json + t[key].start, apconn__api_member_names[i], n) &&
+                (i == APCONN__M_PROPS ? t[key + 1].type == JSMN_OBJECT
+                                      : t[key + 1].type == JSMN_STRING && t[key + 1].end > t[key + 1].start))
+                found |= APCONN__B(i);
+    }
+    for (i = 0; i < APCONN__M_COUNT; i++)
+        if (req & ~found & APCONN__B(i)) return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
+    return APCONN_OK;
+}
+
+/* Writes "value":{"type":"X",...}. For value_json the members are copied as
+   validated text, and "type" is spliced in after the opening brace: keys
+   cannot be re-emitted through apconn_json_key without decoding them. */
+static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v, apconn_connection_type type,
+                                    int has_members) {
+    const char *name = apconn_type_name(type), *s;
+    size_t at, ins;
+    unsigned i, any = apconn__api_required[type] | apconn__api_optional[type];
+    apconn_json_key(w, "value");
+    if (v->value_json) {
+        at = w->len;
+        apconn_json_raw(w, v->value_json, strlen(v->value_json));
+        has_members = has_members ? 1 : 0;
+        ins = 9u + strlen(name) + (size_t)has_members; /* "type":"X" and a ',' before the members */
+        if (w->status != APCONN_OK) return;
+        if (w->len + ins >= w->size) { w->status = APCONN_ERR_BUFFER_FULL; w->failed_call = w->calls; return; }
+        at = (size_t)((char *)memchr(w->buf + at, '{', w->len - at) - w->buf) + 1u; /* validated object */
+        memmove(w->buf + at + ins, w->buf + at, w->len - at + 1u);
+        memcpy(w->buf + at, "\"type\":\"", 8);
+        memcpy(w->buf + at + 8, name, ins - 9u - (size_t)has_members);
+        memcpy(w->buf + at + ins - 1u - (size_t)has_members, "\",", 1u + (size_t)has_members);
+        w->len += ins;
+        return;
+    }
+    apconn_json_object_begin(w);
+    apconn_json_key(w, "type");
+    apconn_json_string(w, name);
+    for (i = 0; i < APCONN__M_COUNT; i++) {
+        s = apconn__api_member(v, i);
+        if (i == APCONN__M_SCOPE && !s) s = "";
+        if (!(any & APCONN__B(i)) || !s) continue;
+        apconn_json_key(w, apconn__api_member_names[i]);
+        if (i == APCONN__M_PROPS) apconn_json_raw(w, s, strlen(s));
+        else apconn_json_string(w, s);
+    }
+    apconn_json_object_end(w);
+}
+
+static void apconn__api_opt_string(apconn_json_writer *w, const char *key, const char *s) {
+    if (!s) return;
+    apconn_json_key(w, key);
+    apconn_json_string(w, s);
+}
+
+/* projectIds, metadata, preSelectForNewProjects: shared by upsert and update. */
+static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids, size_t n, int set_ids,
+                                   const char *metadata, apconn_tristate pre) {
+    size_t i;
+    if (set_ids) {
+        apconn_json_key(w, "projectIds");
+        apconn_json_array_begin(w);
+        for (i = 0; i < n; i++) apconn_json_string(w, ids[i]);
+        apconn_json_array_end(w);
+    }
+    if (metadata) {
+        apconn_json_key(w, "metadata");
+        apconn_json_raw(w, metadata, strlen(metadata));
+    }
+    if (pre != APCONN_UNSET) {
+        apconn_json_key(w, "preSelectForNewProjects");
+        apconn_json_bool(w, pre == APCONN_TRUE);
+    }
+    apconn_json_object_end(w);
+}
+
+/* Project ids: present, and no duplicates (the server answers 404 to those, spec §3.1). */
+static apconn_status apconn__api_check_common(const char *const *ids, size_t n, const char *metadata,
+                                              apconn_tristate pre, apconn_error *err) {
+    size_t i, j;
+    if ((n && !ids) || (unsigned)pre > APCONN_TRUE) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, n ? "projectIds" : "preSelectForNewProjects");
+    for (i = 0; i < n; i++)
+        for (j = 0; j <= i; j++)
+            if (!ids[i] || (j < i && strcmp(ids[i], ids[j]) == 0))
+                return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+    return metadata ? apconn__api_check_object(metadata, "metadata", err) : APCONN_OK;
+}
+
+/* Maps a status the call did not expect: 404 on delete has its own outcome;
+   the server's error body gives code and message when it is JSON, else a
+   printable excerpt (a proxy's HTML page) goes into err->message. */
+static apconn_status apconn__api_status_error(apconn_client *c, const apconn_response *r, int is_delete,
+                                              apconn_error *err) {
+    apconn_status st = (is_delete && r->status == 404) ? APCONN_ERR_NOT_FOUND : APCONN_ERR_HTTP_STATUS;
+    size_t i, n;
+    if (!err) return st;
+    if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK) {
+        memset(err, 0, sizeof *err);
+        n = r->body_len < APCONN_ERROR_EXCERPT_SIZE ? r->body_len : APCONN_ERROR_EXCERPT_SIZE;
+        err->message_truncated = (unsigned char)apconn__text_copy(err->message, sizeof err->message, r->body, n);
+        for (i = 0; err->message[i]; i++)
+            if ((unsigned char)err->message[i] < 0x20 || err->message[i] == 0x7f) err->message[i] = ' ';
+        err->message_truncated |= (unsigned char)(n < r->body_len);
+    }
+    err->field[0] = '\0';
+    err->offset = 0;
+    err->http_status = r->status;
+    err->status = st;
+    return st;
+}
+
+/* One exchange expecting status ok1 (or ok2); `want_json` = the body is read. */
+static apconn_status apconn__api_exchange(apconn_client *c, const char *method, const char *path, const char *query,
+                                          size_t body_len, int ok1, int ok2, apconn_response *r, apconn_error *err) {
+    apconn_status st = apconn_http_request(c, method, path, query, body_len ? (const char *)c->work : NULL, body_len,
+                                           r, err);
+    if (st != APCONN_OK) return st;
+    if (r->status != ok1 && r->status != ok2) return apconn__api_status_error(c, r, strcmp(method, "DELETE") == 0, err);
+    if (r->status == 204 || r->is_json || strcmp(method, "DELETE") == 0) return APCONN_OK;
+    if (err) err->http_status = r->status;
+    return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
+}
+
+/* Finishes the body; on any failure the partly written body is wiped. */
+static apconn_status apconn__api_finish(apconn_client *c, apconn_json_writer *w, size_t *len, apconn_error *err) {
+    apconn_status st = apconn_json_finish(w, len);
+    if (st == APCONN_OK) return st;
+    apconn_wipe(c->work, c->work_size);
+    return apconn__http_fail(err, st, NULL);
+}
+
+static apconn_status apconn__api_connection_result(apconn_client *c, apconn_status st, const apconn_response *r,
+                                                   apconn_connection *out, apconn_error *err) {
+    if (st != APCONN_OK) return st;
+    return apconn_parse_connection(r->body, r->body_len, c->tokens, c->token_count, out, err);
+}
+
+static apconn_status apconn__api_check_upsert(apconn_client *c, const apconn_upsert_request *q, apconn_error *err) {
+    apconn_status st;
+    if (!q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
+    if (!q->piece_name || !*q->piece_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "pieceName");
+    if (!apconn_type_name(q->type)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "type");
+    st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
+                                  q->pre_select_for_new_projects, err);
+    if (st != APCONN_OK) return st;
+    if (q->value.value_json) return apconn__api_check_value_json(c, q->value.value_json, q->type, err);
+    return apconn__api_check_value(&q->value, q->type, err);
+}
+
+APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn_upsert_request *q,
+                                                  apconn_connection *out, apconn_error *err) {
+    apconn_json_writer w;
+    apconn_response r;
+    apconn_status st;
+    size_t len;
+    const jsmntok_t *t = c ? (const jsmntok_t *)(const void *)c->tokens : NULL;
+    if (err) memset(err, 0, sizeof *err);
+    if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
+    apconn_json_init(&w, (char *)c->work, c->work_size);
+    apconn_json_object_begin(&w);
+    apconn__api_opt_string(&w, "displayName", q->display_name);
+    apconn__api_opt_string(&w, "pieceName", q->piece_name);
+    apconn__api_opt_string(&w, "type", apconn_type_name(q->type));
+    apconn__api_write_value(&w, &q->value, q->type, q->value.value_json && t[0].size > 0);
+    apconn__api_opt_string(&w, "scope", "PLATFORM");
+    apconn__api_opt_string(&w, "externalId", q->external_id);
+    apconn__api_opt_string(&w, "pieceVersion", q->piece_version);
+    apconn__api_write_tail(&w, q->project_ids, q->project_id_count, 1, q->metadata_json, q->pre_select_for_new_projects);
+    if ((st = apconn__api_finish(c, &w, &len, err)) != APCONN_OK) return st;
+    st = apconn__api_exchange(c, "POST", APCONN__API_PATH, NULL, len, 201, 200, &r, err);
+    return apconn__api_connection_result(c, st, &r, out, err);
+}
+
+/* "/v1/global-connections/<id>" after checking the id (spec §2). */
+static apconn_status apconn__api_id_path(char *path, const char *id, apconn_error *err) {
+    size_t i = 0;
+    while (id && i < APCONN__API_ID_LEN && apconn__http_is_alnum((unsigned char)id[i])) i++;
+    if (!id || i != APCONN__API_ID_LEN || id[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "id");
+    memcpy(path, APCONN__API_PATH "/", sizeof APCONN__API_PATH);
+    memcpy(path + sizeof APCONN__API_PATH, id, APCONN__API_ID_LEN + 1);
+    return APCONN_OK;
+}
+
+APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *id, const apconn_update_request *q,
+                                                  apconn_connection *out, apconn_error *err) {
+    char path[sizeof APCONN__API_PATH + APCONN__API_ID_LEN + 1];
+    apconn_json_writer w;
+    apconn_response r;
+    apconn_status st;
+    size_t len;
+    if (err) memset(err, 0, sizeof *err);
+    if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
+    if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
+    st = apconn__api_check_common(q->project_ids, q->set_project_ids ? q->project_id_count : 0, q->metadata_json,
+                                  q->pre_select_for_new_projects, err);
+    if (st != APCONN_OK) return st;
+    apconn_json_init(&w, (char *)c->work, c->work_size);
+    apconn_json_object_begin(&w);
+    apconn__api_opt_string(&w, "displayName", q->display_name);
+    apconn__api_write_tail(&w, q->project_ids, q->project_id_count, q->set_project_ids, q->metadata_json,
+                           q->pre_select_for_new_projects);
+    if ((st = apconn__api_finish(c, &w, &len, err)) != APCONN_OK) return st;
+    st = apconn__api_exchange(c, "POST", path, NULL, len, 200, 200, &r, err);
+    return apconn__api_connection_result(c, st, &r, out, err);
+}
+
+/* key=value with the value percent-encoded: everything but RFC 3986 §2.3
+   unreserved characters, so '+' is %2B (the server decodes '+' as a space). */
+static void apconn__api_query_param(apconn__http_out *o, const char *key, const char *v) {
+    static const char hex[] = "0123456789ABCDEF";
+    char e[3];
+    unsigned char ch;
+    if (!v) return;
+    if (o->len) apconn__http_puts(o, "&");
+    apconn__http_puts(o, key);
+    apconn__http_puts(o, "=");
+    for (; *v; v++) {
+        ch = (unsigned char)*v;
+        if (apconn__http_is_alnum(ch) || strchr("-._~", ch)) {
+            apconn__http_put(o, v, 1);
+            continue;
+        }
+        e[0] = '%';
+        e[1] = hex[ch >> 4];
+        e[2] = hex[ch & 15u];
+        apconn__http_put(o, e, 3);
+    }
+}
+
+/* The query is written at the start of the work buffer (it must live until
+   the call ends; apconn_http_request puts the head after it). */
+static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
+    char num[12];
+    apconn__http_out o, n;
+    unsigned bit;
+    o.buf = (char *)c->work;
+    o.len = 0;
+    o.cap = c->work_size - 1;
+    if (q->statuses & ~7u) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
+    apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
+    if (q->limit > 0) {
+        n.buf = num;
+        n.len = 0;
+        n.cap = sizeof num - 1;
+        apconn__http_put_uint(&n, q->limit);
+        num[n.len] = '\0';
+        apconn__api_query_param(&o, "limit", num);
+    }
+    apconn__api_query_param(&o, "pieceName", q->piece_name);
+    apconn__api_query_param(&o, "displayName", q->display_name);
+    for (bit = 1; bit <= 4u; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
+        if (q->statuses & bit)
+            apconn__api_query_param(&o, "status", apconn_connection_status_name((apconn_connection_status)bit));
+    if (o.len > o.cap) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
+    o.buf[o.len] = '\0';
+    return APCONN_OK;
+}
+
+APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_list_request *q, apconn_page *page,
+                                                apconn_error *err) {
+    apconn_response r;
+    apconn_status st;
+    if (err) memset(err, 0, sizeof *err);
+    if (!c || !c->transport || !q || !page) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
+    st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
+    if (st != APCONN_OK) return st;
+    return apconn_parse_page(r.body, r.body_len, c->tokens, c->token_count, page, err);
+}
+
+APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *id, apconn_error *err) {
+    char path[sizeof APCONN__API_PATH + APCONN__API_ID_LEN + 1];
+    apconn_response r;
+    apconn_status st;
+    if (err) memset(err, 0, sizeof *err);
+    if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
+    /* 204 is the contract; 200 is tolerated (a proxy or an older build) */
+    return apconn__api_exchange(c, "DELETE", path, NULL, 0, 204, 200, &r, err);
+}
 
 #ifdef __cplusplus
 }
