@@ -722,7 +722,7 @@ typedef struct cli_session {
     apconn_transport plain;
     apconn_mbedtls tls;
     apconn_transport secure;
-    int tls_ready;
+    int tls_ready, client_ready;
     uint32_t deadline_start, timeout_ms;
 } cli_session;
 
@@ -731,35 +731,52 @@ static void cli_log(void *ctx, const char *line) {
     fprintf(stderr, "apconn: %s\n", line);
 }
 
-static int cli_report(apconn_status s, const apconn_error *err) {
+/* One line from apconn, plus the transport's own reason for a network failure
+   (errno text, or mbedTLS's verify result: "The certificate validity has expired"). */
+static int cli_report_in(const cli_session *s, apconn_status st, const apconn_error *err) {
     char line[APCONN_ERROR_TEXT_SIZE];
+    int code = cli_exit_for(st);
     apconn_error_format(err, line, sizeof line);
     fprintf(stderr, "apconn: %s\n", line);
-    return cli_exit_for(s);
+    if (s && code == EXIT_NETWORK && s->tls_ready && apconn_mbedtls_reason(&s->tls, line, sizeof line) > 0)
+        fprintf(stderr, "apconn: TLS: %s\n", line);
+    else if (s && code == EXIT_NETWORK && apconn_posix_reason(&s->tcp)[0] != '\0')
+        fprintf(stderr, "apconn: socket: %s\n", apconn_posix_reason(&s->tcp));
+    return code;
+}
+
+static int cli_setup_tls(cli_session *s, const cli_options *o) {
+    apconn_mbedtls_config cfg;
+    char why[APCONN_ERROR_TEXT_SIZE];
+    int st;
+    memset(&cfg, 0, sizeof cfg); /* zero = secure defaults: certificate and host name verified */
+    cfg.ca_file = o->ca;
+    st = apconn_mbedtls_transport(&s->tls, &cfg, &s->plain, &s->secure);
+    if (st != APCONN_OK) {
+        apconn_mbedtls_reason(&s->tls, why, sizeof why);
+        fprintf(stderr, "apconn: cannot set up TLS with --ca %s: %s%s%s\n", o->ca,
+                apconn_strerror((apconn_status)st), why[0] ? ": " : "", why);
+        return EXIT_USAGE; /* before any I/O; almost always an unreadable CA bundle */
+    }
+    s->tls_ready = 1;
+    return 0;
 }
 
 static int cli_open(cli_session *s, const cli_options *o) {
-    const apconn_transport *t;
     apconn_status st;
     apconn_error err;
+    int rc;
     memset(&err, 0, sizeof err);
     apconn_posix_transport(&s->tcp, &s->plain);
-    t = &s->plain;
-    if (strncmp(o->url, "https://", 8) == 0) {
-        st = (apconn_status)apconn_mbedtls_transport(&s->tls, &s->plain, o->ca, &s->secure);
-        if (st != APCONN_OK) {
-            fprintf(stderr, "apconn: cannot set up TLS with CA file %s: %s\n", o->ca, apconn_strerror(st));
-            return st == APCONN_ERR_ARGUMENT ? EXIT_USAGE : EXIT_NETWORK;
-        }
-        s->tls_ready = 1;
-        t = &s->secure;
-    }
-    st = apconn_client_init(&s->client, o->url, cli_key, t, cli_work, sizeof cli_work, cli_tokens,
-                            APCONN_TOKEN_COUNT);
+    if (strncmp(o->url, "https://", 8) == 0 && (rc = cli_setup_tls(s, o)) != 0)
+        return rc;
+    st = apconn_client_init(&s->client, o->url, cli_key, s->tls_ready ? &s->secure : &s->plain, cli_work,
+                            sizeof cli_work, cli_tokens, APCONN_TOKEN_COUNT);
     if (st != APCONN_OK) {
         err.status = st;
-        return cli_report(st, &err);
+        return cli_report_in(NULL, st, &err);
     }
+    s->client_ready = 1;
     s->client.max_retries = o->retries;
     s->client.timeout_ms = o->timeout_ms;
     if (o->verbose) {
@@ -778,7 +795,8 @@ static uint32_t cli_time_left(cli_session *s) {
 }
 
 static void cli_close(cli_session *s) {
-    apconn_client_close(&s->client);
+    if (s->client_ready)
+        apconn_client_close(&s->client);
     if (s->tls_ready)
         apconn_mbedtls_free(&s->tls);
 }
@@ -803,7 +821,7 @@ static int cli_create(cli_session *s, const cli_options *o) {
     st = apconn_connection_upsert(&s->client, &req, &conn, &err);
     apconn_wipe(cli_value, sizeof cli_value);
     if (st != APCONN_OK)
-        return cli_report(st, &err);
+        return cli_report_in(s, st, &err);
     return cli_print_connection(&conn);
 }
 
@@ -821,7 +839,7 @@ static int cli_update(cli_session *s, const cli_options *o) {
     req.pre_select_for_new_projects = o->preselect;
     st = apconn_connection_update(&s->client, o->id, &req, &conn, &err);
     if (st != APCONN_OK)
-        return cli_report(st, &err);
+        return cli_report_in(s, st, &err);
     return cli_print_connection(&conn);
 }
 
@@ -829,12 +847,12 @@ static int cli_delete(cli_session *s, const cli_options *o) {
     apconn_error err;
     apconn_status st = apconn_connection_delete(&s->client, o->id, &err);
     if (st != APCONN_OK)
-        return cli_report(st, &err);
+        return cli_report_in(s, st, &err);
     return 0;
 }
 
 /* Prints every item of one page; copies page.next into `cursor` ("" at the end). */
-static int cli_print_page(apconn_page *page, char *cursor, size_t cursor_size) {
+static int cli_print_page(const cli_session *s, apconn_page *page, char *cursor, size_t cursor_size) {
     apconn_connection conn;
     apconn_error err;
     apconn_status st;
@@ -843,7 +861,7 @@ static int cli_print_page(apconn_page *page, char *cursor, size_t cursor_size) {
         if ((rc = cli_print_connection(&conn)) != 0)
             return rc;
     if (st != APCONN_END)
-        return cli_report(st, &err);
+        return cli_report_in(s, st, &err);
     fflush(stdout);
     cursor[0] = '\0';
     if (page->has_next == APCONN_SET && strlen(page->next) < cursor_size)
@@ -872,12 +890,12 @@ static int cli_list(cli_session *s, const cli_options *o) {
         if (s->client.timeout_ms == 0) {
             memset(&err, 0, sizeof err);
             err.status = APCONN_ERR_TIMEOUT;
-            return cli_report(APCONN_ERR_TIMEOUT, &err);
+            return cli_report_in(s, APCONN_ERR_TIMEOUT, &err);
         }
         st = apconn_connection_list(&s->client, &req, &page, &err);
         if (st != APCONN_OK)
-            return cli_report(st, &err);
-        if ((rc = cli_print_page(&page, cursor, sizeof cursor)) != 0)
+            return cli_report_in(s, st, &err);
+        if ((rc = cli_print_page(s, &page, cursor, sizeof cursor)) != 0)
             return rc;
     } while (o->all && cursor[0] != '\0');
     return 0;

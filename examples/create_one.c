@@ -24,7 +24,8 @@ int main(int argc, char **argv) {
     const char *key = getenv("APCONN_API_KEY"); /* never put the key in argv */
     const char *projects[] = {"Kp3Wn8ZrQa1Lm5Tx7Vb2C"};
     static apconn_posix tcp;
-    static apconn_mbedtls tls;
+    static apconn_mbedtls tls; /* mbedTLS contexts are large: not on a small stack */
+    apconn_mbedtls_config tls_cfg = {0}; /* zero = certificate and host name verified */
     apconn_transport plain, secure;
     apconn_client client;
     apconn_upsert_request req = {0};
@@ -36,8 +37,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "create_one: set APCONN_API_KEY\n");
         return 2;
     }
-    apconn_posix_transport(&tcp, &plain);                                /* TCP */
-    if (apconn_mbedtls_transport(&tls, &plain, ca, &secure) != APCONN_OK) /* TLS over it, cert checked */
+    apconn_posix_transport(&tcp, &plain); /* TCP */
+    tls_cfg.ca_file = ca;                 /* firmware: tls_cfg.ca / ca_len, a PEM in flash */
+    if (apconn_mbedtls_transport(&tls, &tls_cfg, &plain, &secure) != APCONN_OK) /* TLS over TCP */
         return 4;
     st = apconn_client_init(&client, url, key, &secure, work, sizeof work, tokens, APCONN_TOKEN_COUNT);
     if (st == APCONN_OK) {

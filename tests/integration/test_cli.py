@@ -2,7 +2,7 @@
 """Integration tests of the apconn CLI binary against tests/server/ap_server.py,
 over real sockets and real TLS on 127.0.0.1 / localhost (ports picked at run time).
 
-    python3 tests/integration/test_cli.py BINARY [SUITE_NAME]
+    python3 tests/integration/test_cli.py BINARY [SUITE_NAME [CREATE_ONE_BINARY]]
 
 Prints "<SUITE_NAME>: N passed, N failed" (default name cli_integration).
 Every CLI run's stdout and stderr are kept; the last test checks that neither
@@ -29,6 +29,7 @@ P1, P2, P3 = "Kp3Wn8ZrQa1Lm5Tx7Vb2C", "Pr0jectB0000000000000", "Pr0jectC00000000
 SLACK = "@activepieces/piece-slack"
 
 BINARY = None
+CREATE_ONE = None  # optional third argument: build/examples/create_one
 TMP = None
 TRANSCRIPT = []  # (test name, stdout, stderr) of every CLI run
 CURRENT = ["?"]
@@ -461,6 +462,19 @@ def test_truncated_response_exits_5():
         expect_rc(rc, 5, err)
 
 
+# ---- examples/create_one.c, so that the first program a reader sees cannot rot ----------
+def test_create_one_example_creates_a_connection():
+    with Server() as s:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("APCONN_")}
+        env["APCONN_API_KEY"] = KEY
+        p = subprocess.run([CREATE_ONE, s.url, os.path.join(TMP, "ca.pem")], capture_output=True, text=True,
+                           env=env, timeout=60)
+        TRANSCRIPT.append((CURRENT[0], p.stdout, p.stderr))
+        expect_rc(p.returncode, 0, p.stderr)
+        expect(p.stdout.startswith("created ") and "(Acme Slack)" in p.stdout, p.stdout)
+        expect(json.loads(s.requests()[0]["body"])["externalId"] == "acme_slack", "upsert sent")
+
+
 # ---- secrets --------------------------------------------------------------------------
 def test_key_and_values_never_appear_in_any_output():
     with Server() as s:
@@ -473,17 +487,19 @@ def test_key_and_values_never_appear_in_any_output():
 
 
 def main():
-    global BINARY, TMP
+    global BINARY, TMP, CREATE_ONE
     if len(sys.argv) < 2:
-        print("usage: test_cli.py BINARY [SUITE_NAME]", file=sys.stderr)
+        print("usage: test_cli.py BINARY [SUITE_NAME [CREATE_ONE_BINARY]]", file=sys.stderr)
         return 2
     BINARY = os.path.abspath(sys.argv[1])
     suite = sys.argv[2] if len(sys.argv) > 2 else "cli_integration"
+    CREATE_ONE = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     only = os.environ.get("CLI_TEST_ONLY", "")
     with tempfile.TemporaryDirectory(prefix="apconn-cli-") as tmp:
         TMP = tmp
         subprocess.run(["sh", CERTS_SCRIPT, tmp], check=True)
-        tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f) and only in n]
+        tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f) and only in n
+                 and (CREATE_ONE or "create_one" not in n)]
         passed = failed = 0
         for name, fn in tests:
             CURRENT[0] = name

@@ -36,9 +36,9 @@ server-test:
 	@$(PYTHON) tests/server/test_ap_server.py
 
 CLI_TEST_CMDS := "$(PYTHON) tests/server/test_ap_server.py" \
-                 "$(PYTHON) tests/integration/test_cli.py $(CLI_BIN) cli_integration" \
+                 "$(PYTHON) tests/integration/test_cli.py $(CLI_BIN) cli_integration $(BUILD)/examples/create_one" \
                  "$(PYTHON) tests/integration/test_cli.py $(BUILD)/apconn-mbedtls3 cli_integration_mbedtls3"
-cli-test: deps-core deps-tls $(CLI_BIN) $(BUILD)/apconn-mbedtls3
+cli-test: deps-core deps-tls $(CLI_BIN) $(BUILD)/apconn-mbedtls3 $(EXAMPLE_BINS)
 	@tests/tools/run_tests.sh $(CLI_TEST_CMDS)
 
 TEST_PREREQS  += $(CLI_BIN) $(BUILD)/apconn-mbedtls3 $(EXAMPLE_BINS)
