@@ -413,6 +413,14 @@ def test_server_that_never_answers_times_out_with_exit_4():
         expect_rc(rc, 4, err)
 
 
+def test_timeout_bounds_list_all_across_pages():
+    # Each page takes 300 ms, well inside the deadline; ten of them do not fit in 1.5 s.
+    with Server(seed=10, extra=["--fault", "delay-ms=300"]) as s:
+        rc, out, err = run(["--timeout-ms", "1500", "list", "--all", "--limit", "1"], s.url)
+        expect_rc(rc, 4, err)
+        expect(0 < len(out.splitlines()) < 10, "stopped part way: %r" % out)
+
+
 def cert_refused(cert):
     with Server(cert=cert) as s:
         rc, out, err = run(["--retries", "0", "list"], s.url)

@@ -66,6 +66,7 @@ TOO_SMALL = "Too small: expected string to have >=1 characters"
 FAULTS = {
     "chunked": "send every response body with Transfer-Encoding: chunked",
     "close-after=N": "close the TCP connection silently after N responses on it",
+    "delay-ms=N": "wait N ms before every response",
     "malformed": "success responses carry truncated JSON",
     "oversized": "success responses carry a ~1 MB body",
     "html-502": "every request gets nginx's HTML 502 page",
@@ -572,6 +573,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.server.has_fault("silent"):
             self.wait_for_close()
             return
+        if self.server.has_fault("delay-ms"):
+            time.sleep(self.server.fault_arg("delay-ms") / 1000.0)
         self.send(resp)
 
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_OPTIONS = do_any
@@ -725,9 +728,9 @@ def hold_silently(sock):
 
 def parse_fault(text):
     name, _, arg = text.partition("=")
-    if name == "close-after":
+    if name in ("close-after", "delay-ms"):
         if not arg.isdigit() or int(arg) < 1:
-            raise argparse.ArgumentTypeError("close-after needs =N with N >= 1")
+            raise argparse.ArgumentTypeError("%s needs =N with N >= 1" % name)
         return name, int(arg)
     if name not in FAULTS:
         raise argparse.ArgumentTypeError("unknown fault %r (known: %s)" % (text, ", ".join(FAULTS)))
