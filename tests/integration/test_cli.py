@@ -340,6 +340,32 @@ def test_plain_http_to_a_non_loopback_host_exits_2():
         expect(rc == 2 and out == "", "%s: exit %d (%s)" % (url, rc, err))
 
 
+def other_name_for_loopback():
+    """A host name other than localhost that /etc/hosts maps to 127.0.0.1, if any."""
+    try:
+        with open("/etc/hosts") as f:
+            for line in f:
+                fields = line.split("#")[0].split()
+                if fields and fields[0] == "127.0.0.1":
+                    names = [n for n in fields[1:] if n != "localhost" and "localhost" not in n]
+                    if names:
+                        return names[0]
+    except OSError:
+        pass
+    return None
+
+
+def test_plain_http_to_a_non_loopback_name_sends_nothing_even_when_it_resolves_to_loopback():
+    # The rule is about the NAME in the URL (DNS can be spoofed), so a name that happens to
+    # resolve to 127.0.0.1 is refused too; the server's log proves nothing reached it.
+    name = other_name_for_loopback()
+    with Server(cert=None) as s:
+        url = s.url.replace("localhost", name) if name else s.url.replace("http://localhost", "http://example.com")
+        rc, out, err = run(["list"], url, ca=None)
+        expect_rc(rc, 2, err)
+        expect(s.requests() == [], "nothing may reach the server: %r" % s.requests())
+
+
 def test_missing_ca_file_exits_2():
     with Server() as s:
         rc, _, err = run(["list"], s.url, ca="does-not-exist")
