@@ -871,26 +871,30 @@ APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size) 
    valid UTF-8 (RFC 8259 §8.1), checked sequence by sequence. */
 static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
     static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt", hex[] = "0123456789abcdef";
-    size_t i = 0, n;
+    size_t i = 0, j, n;
     uint32_t cp;
     apconn__w_put(w, "\"", 1);
     while (i < len && w->status == APCONN_OK) {
-        unsigned char c = (unsigned char)s[i];
-        const char *e = c ? strchr(from, c) : NULL;
-        if (e) {
-            char esc[2];
-            esc[0] = '\\'; esc[1] = to[e - from];
-            apconn__w_put(w, esc, 2); n = 1;
-        } else if (c < 0x20) {
-            char esc[6];
-            memcpy(esc, "\\u00", 4); esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-            apconn__w_put(w, esc, 6); n = 1;
-        } else {
-            n = apconn__utf8_decode((const unsigned char *)s + i, len - i, &cp);
-            if (n == 0) { apconn__w_fail(w, APCONN_ERR_JSON_UTF8); break; }
-            apconn__w_put(w, s + i, n);
+        char esc[6];
+        const char *e;
+        unsigned char c = 0;
+        /* the longest run that needs no escape is copied in one go */
+        for (j = i; j < len; j += n) {
+            c = (unsigned char)s[j];
+            if (c < 0x20 || c == '"' || c == '\\') break;
+            n = c < 0x80 ? 1 : apconn__utf8_decode((const unsigned char *)s + j, len - j, &cp);
+            if (n == 0) { apconn__w_fail(w, APCONN_ERR_JSON_UTF8); return; }
         }
-        i += n;
+        apconn__w_put(w, s + i, j - i);
+        if (j == len) break;
+        e = c ? strchr(from, c) : NULL;
+        esc[0] = '\\';
+        esc[1] = e ? to[e - from] : 'u';
+        memcpy(esc + 2, "00", 2);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        apconn__w_put(w, esc, e ? 2 : 6);
+        i = j + 1;
     }
     apconn__w_put(w, "\"", 1);
 }
@@ -992,18 +996,14 @@ typedef struct apconn__sink {
     size_t size, len; /* size > 0; buf stays NUL-terminated */
 } apconn__sink;
 
-/* Appends one code point, whole or not at all (so text cut here is still
-   valid UTF-8). U+0000 would end a C string early: refused. */
-static apconn_status apconn__sink_put(apconn__sink *k, uint32_t cp) {
-    char tmp[4];
-    size_t n;
-    if (cp == 0) return APCONN_ERR_JSON_NUL;
-    n = apconn__utf8_encode(cp, tmp);
-    if (n >= k->size - k->len) return APCONN_ERR_FIELD_TOO_LONG;
-    memcpy(k->buf + k->len, tmp, n);
-    k->len += n;
+/* Appends bytes; when they do not fit, an ASCII run is cut anywhere but a
+   multi-byte character is kept whole or dropped, so the text stays valid UTF-8. */
+static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n, int ascii) {
+    size_t room = k->size - k->len - 1, fit = n <= room ? n : ascii ? room : 0;
+    memcpy(k->buf + k->len, bytes, fit);
+    k->len += fit;
     k->buf[k->len] = '\0';
-    return APCONN_OK;
+    return fit == n ? APCONN_OK : APCONN_ERR_FIELD_TOO_LONG;
 }
 
 static int apconn__hex4(const char *s, size_t len, size_t p, uint32_t *out) {
@@ -1056,14 +1056,23 @@ static apconn_status apconn__json_string(const char *s, size_t len, size_t *pos,
     size_t p = *pos + 1, q;
     uint32_t cp;
     apconn_status st = APCONN_OK;
+    char tmp[4];
     for (;;) {
-        unsigned char c = p < len ? (unsigned char)s[p] : 0;
+        unsigned char c;
+        /* fast path: a run of printable ASCII other than '"' and '\\' */
+        for (q = p; q < len && (c = (unsigned char)s[q]) >= 0x20 && c < 0x80 && c != '"' && c != '\\'; q++) {}
+        if (q > p && out && (st = apconn__sink_put(out, s + p, q - p, 1)) != APCONN_OK) break;
+        p = q;
+        c = p < len ? (unsigned char)s[p] : 0;
         if (p >= len || c < 0x20) { st = APCONN_ERR_JSON_SYNTAX; break; } /* unterminated or raw control */
         if (c == '"') { p++; break; }
-        q = p;
         if (c == '\\') st = apconn__json_escape(s, len, &q, &cp);
         else if ((q += apconn__utf8_decode((const unsigned char *)s + p, len - p, &cp)) == p) st = APCONN_ERR_JSON_UTF8;
-        if (st == APCONN_OK && out) st = apconn__sink_put(out, cp);
+        /* U+0000 would end the C string early: refused (only an escape can carry it) */
+        if (st == APCONN_OK && out)
+            st = c != '\\' ? apconn__sink_put(out, s + p, q - p, 0)
+                 : cp   ? apconn__sink_put(out, tmp, apconn__utf8_encode(cp, tmp), 0)
+                        : APCONN_ERR_JSON_NUL;
         if (st != APCONN_OK) break;
         p = q;
     }
@@ -1460,7 +1469,8 @@ static const apconn__field *apconn__find_row(const apconn__map *m, const apconn_
     size_t len = (size_t)(m->t[key].end - m->t[key].start);
     unsigned i;
     for (i = 0; i < f->count; i++)
-        if (strlen(f->rows[i].key) == len && memcmp(f->rows[i].key, m->json + m->t[key].start, len) == 0)
+        if (f->rows[i].key[0] == m->json[m->t[key].start] && strlen(f->rows[i].key) == len &&
+            memcmp(f->rows[i].key, m->json + m->t[key].start, len) == 0)
             return &f->rows[i];
     return NULL;
 }
@@ -1540,31 +1550,32 @@ static apconn_status apconn__map_root(apconn__map *m, unsigned table, char *base
     return apconn__error_set(m->err, APCONN_ERR_JSON_TYPE, (size_t)m->t[tok].start);
 }
 
-APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
-                                                 size_t token_count, apconn_connection *out, apconn_error *err) {
+/* Shared by the two parsers: clear err and *out, validate, tokenize, map the root object. */
+static apconn_status apconn__parse(const char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                   void *out, size_t out_size, unsigned table, apconn_error *err) {
     apconn__map m;
     apconn_status st;
     if (err) memset(err, 0, sizeof *err);
     if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    memset(out, 0, sizeof *out);
+    memset(out, 0, out_size);
     st = apconn__tokenize(json, len, tokens, token_count, err);
     if (st != APCONN_OK) return st;
     apconn__map_init(&m, json, tokens, err, "");
-    return apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, 0);
+    return apconn__map_root(&m, table, (char *)out, 0);
+}
+
+APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
+                                                 size_t token_count, apconn_connection *out, apconn_error *err) {
+    return apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_CONNECTION, err);
 }
 
 APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_token *tokens, size_t token_count,
                                            apconn_page *out, apconn_error *err) {
-    apconn__map m;
-    apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    memset(out, 0, sizeof *out);
-    st = apconn__tokenize(json, len, tokens, token_count, err);
-    if (st != APCONN_OK) return st;
-    apconn__map_init(&m, json, tokens, err, "");
-    st = apconn__map_root(&m, APCONN__TABLE_PAGE, (char *)out, 0);
-    if (st != APCONN_OK) { out->count = 0; return st; }
+    apconn_status st = apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_PAGE, err);
+    if (st != APCONN_OK) {
+        if (out) out->count = 0; /* a failed page has no items */
+        return st;
+    }
     out->apconn__json = json;
     out->apconn__tokens = tokens;
     return APCONN_OK;
@@ -1636,21 +1647,12 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
     err->message_truncated = cut;
 }
 
-static apconn_status apconn__error_body_activepieces(const apconn__map *m, int code, int params, apconn_error *err) {
-    int msg = apconn__member(m, params, "message");
-    if (!apconn__is(m, msg, JSMN_STRING)) msg = apconn__member(m, params, "error");
-    err->code_truncated = apconn__copy_text(m, code, err->code, sizeof err->code, 0);
-    if (apconn__is(m, msg, JSMN_STRING))
-        err->message_truncated = apconn__copy_text(m, msg, err->message, sizeof err->message, 0);
-    else
-        apconn__render_params(m, params, err);
-    return APCONN_OK;
-}
-
+/* Activepieces: {"code", "params": {message | error | anything}}.
+   Fastify: {"statusCode": n, "code"?, "error", "message"}; no code: error names it. */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
                                                  size_t token_count, apconn_error *err) {
     apconn__map m;
-    int code, params, fastify_error, message, status_code;
+    int code, params, msg, reason;
     apconn_status st;
     if (!err) return APCONN_ERR_ARGUMENT;
     err->code[0] = err->message[0] = '\0';
@@ -1661,20 +1663,25 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
     code = apconn__member(&m, 0, "code");
     params = apconn__member(&m, 0, "params");
-    if (apconn__is(&m, code, JSMN_STRING) && apconn__is(&m, params, JSMN_OBJECT))
-        return apconn__error_body_activepieces(&m, code, params, err);
-    fastify_error = apconn__member(&m, 0, "error");
-    message = apconn__member(&m, 0, "message");
-    status_code = apconn__member(&m, 0, "statusCode");
-    if (!apconn__is(&m, status_code, JSMN_PRIMITIVE) || json[m.t[status_code].start] == 't' ||
-        json[m.t[status_code].start] == 'f' || json[m.t[status_code].start] == 'n' ||
-        (!apconn__is(&m, fastify_error, JSMN_STRING) && !apconn__is(&m, message, JSMN_STRING)))
-        return APCONN_ERR_UNEXPECTED_RESPONSE;
-    if (!apconn__is(&m, code, JSMN_STRING)) code = fastify_error; /* e.g. 500: no code */
-    if (!apconn__is(&m, message, JSMN_STRING)) message = fastify_error;
+    if (apconn__is(&m, code, JSMN_STRING) && apconn__is(&m, params, JSMN_OBJECT)) {
+        msg = apconn__member(&m, params, "message");
+        if (!apconn__is(&m, msg, JSMN_STRING)) msg = apconn__member(&m, params, "error");
+    } else {
+        int sc = apconn__member(&m, 0, "statusCode");
+        char c = sc >= 0 ? json[m.t[sc].start] : 'x';
+        reason = apconn__member(&m, 0, "error");
+        msg = apconn__member(&m, 0, "message");
+        params = -1;
+        if (!apconn__is(&m, code, JSMN_STRING)) code = reason;
+        if (!apconn__is(&m, msg, JSMN_STRING)) msg = reason;
+        if (!apconn__is(&m, sc, JSMN_PRIMITIVE) || c < '0' || c > '9' || !apconn__is(&m, msg, JSMN_STRING))
+            return APCONN_ERR_UNEXPECTED_RESPONSE;
+    }
     if (apconn__is(&m, code, JSMN_STRING)) err->code_truncated = apconn__copy_text(&m, code, err->code, sizeof err->code, 0);
-    if (apconn__is(&m, message, JSMN_STRING))
-        err->message_truncated = apconn__copy_text(&m, message, err->message, sizeof err->message, 0);
+    if (apconn__is(&m, msg, JSMN_STRING))
+        err->message_truncated = apconn__copy_text(&m, msg, err->message, sizeof err->message, 0);
+    else
+        apconn__render_params(&m, params, err);
     return APCONN_OK;
 }
 
@@ -2184,18 +2191,24 @@ static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, con
     return APCONN_OK;
 }
 
+/* Reads until the response is complete. With the buffer full, one byte is
+   still read (into `probe`): EOF then ends a body that fits exactly, and a
+   chunk's closing framing needs no room; any body byte is one too many. */
 static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apconn__http_parser *p) {
     apconn_status st;
+    unsigned char probe;
     uint32_t left;
-    size_t keep;
+    size_t keep, room;
     long r;
     while (p->state != APCONN__HS_DONE) {
         keep = p->state <= APCONN__HS_HEADER ? p->line : p->out;
+        room = p->cap - 1 - keep;
         if ((st = apconn__http_time_left(c, start, &left)) != APCONN_OK) return st;
-        r = c->transport->recv(c->transport->ctx, p->buf + keep, p->cap - 1 - keep, left);
+        r = c->transport->recv(c->transport->ctx, room ? p->buf + keep : &probe, room ? room : 1u, left);
         if (r == APCONN_ERR_WOULD_BLOCK) continue;
-        if (r < 0 || (size_t)r > p->cap - 1 - keep) return apconn__http_transport_error(r, APCONN_ERR_RECV);
-        st = r ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_eof(p);
+        if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_transport_error(r, APCONN_ERR_RECV);
+        if (r == 0) st = apconn__http_eof(p);
+        else st = room ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_byte(p, probe);
         if (st != APCONN_OK) return st;
     }
     p->buf[p->out] = '\0';

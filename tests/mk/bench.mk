@@ -10,3 +10,6 @@ $(BUILD)/bench/%: tests/bench/%.c apconn.h
 
 bench: deps-core $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+# bench_json compares against cJSON (Debian libcjson-dev, deps group core).
+BENCH_LDLIBS_bench_json := -lcjson

@@ -7,7 +7,7 @@ set -e
 pkgs=""
 for group in "$@"; do
     case "$group" in
-        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev python3" ;;
+        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev libcjson-dev python3" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl python3 dpkg-dev" ;;
         demo)  pkgs="$pkgs gcc make libjsmn-dev libmbedtls-dev openssl python3" ;;
