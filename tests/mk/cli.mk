@@ -20,12 +20,15 @@ $(BUILD)/examples/create_one: examples/create_one.c $(CLI_HDRS)
 
 examples: deps-core deps-tls $(EXAMPLE_BINS)
 
-# Same CLI against mbedTLS 3.6: headers and static libraries from platform.mk's build.
-MBEDTLS3_DIR  ?= $(BUILD)/mbedtls3-src/mbedtls
-MBEDTLS3_LIBS := $(MBEDTLS3_DIR)/library/libmbedtls.a $(MBEDTLS3_DIR)/library/libmbedx509.a \
-                 $(MBEDTLS3_DIR)/library/libmbedcrypto.a
-$(BUILD)/apconn-mbedtls3: examples/apconn_cli.c $(CLI_HDRS) $(MBEDTLS3_LIBS)
-	$(CC) $(ALL_CFLAGS) -isystem $(MBEDTLS3_DIR)/include examples/apconn_cli.c -o $@ $(LDFLAGS) $(MBEDTLS3_LIBS)
+# Same CLI against mbedTLS 3.6, built by tests/mk/platform.mk (its stamp target;
+# the paths are spelled out because platform.mk is read after this file).
+CLI_MBEDTLS3_SRC   := $(BUILD)/mbedtls3-src/mbedtls
+CLI_MBEDTLS3_STAMP := $(BUILD)/mbedtls3-src/built.stamp
+CLI_MBEDTLS3_LIBS  := $(CLI_MBEDTLS3_SRC)/library/libmbedtls.a $(CLI_MBEDTLS3_SRC)/library/libmbedx509.a \
+                      $(CLI_MBEDTLS3_SRC)/library/libmbedcrypto.a
+$(BUILD)/apconn-mbedtls3: examples/apconn_cli.c $(CLI_HDRS) $(CLI_MBEDTLS3_STAMP)
+	$(CC) $(ALL_CFLAGS) -isystem $(CLI_MBEDTLS3_SRC)/include examples/apconn_cli.c -o $@ $(LDFLAGS) \
+		$(CLI_MBEDTLS3_LIBS)
 
 demo: deps-core
 	@sh $(DEPS) demo
