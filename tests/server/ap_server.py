@@ -423,7 +423,7 @@ class App:
             raise ap_error(409, "VALIDATION", {"message": "Invalid piece version"})
         if b["pieceName"] not in self.pieces:
             raise ap_error(404, "ENTITY_NOT_FOUND", {"message": "piece_metadata_not_found name=%s version=%s"
-                                                     % (b["pieceName"], version)})
+                                                     % (b["pieceName"], "undefined" if version is None else version)})
         ext = b.get("externalId")
         ms = self.now_ms()
         row = None
