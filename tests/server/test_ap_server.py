@@ -178,6 +178,18 @@ class Update(ServerTest):
         _, upd = self.call("POST", "/v1/global-connections/" + obj["id"], {"displayName": "New"})
         self.assertEqual(upd["projectIds"], [P1])
 
+    def test_update_persists_metadata_and_preselect(self):
+        obj = self.create()
+        _, upd = self.call("POST", "/v1/global-connections/" + obj["id"],
+                           {"displayName": "x", "metadata": {"a": 1}, "preSelectForNewProjects": True})
+        self.assertEqual((upd["metadata"], upd["preSelectForNewProjects"]), ({"a": 1}, True))
+
+    def test_update_with_unknown_project_is_404_project(self):
+        obj = self.create()
+        status, err = self.call("POST", "/v1/global-connections/" + obj["id"],
+                                {"displayName": "x", "projectIds": ["Q" * 21]})
+        self.assertEqual((status, err["params"]), (404, {"entityType": "Project"}))
+
     def test_unknown_id_is_plain_500(self):
         status, obj = self.call("POST", "/v1/global-connections/" + "A" * 21, {"displayName": "x"})
         self.assertEqual(status, 500)
@@ -220,6 +232,15 @@ class Parsing(ServerTest):
                                 headers={"Content-Type": "application/json"})
         self.assertEqual((status, obj["code"]), (400, "FST_ERR_CTP_INVALID_JSON_BODY"))
         self.assertEqual(self.last.getheader("Connection"), "close")
+
+    def test_json_with_charset_parameter_is_parsed(self):
+        status, _ = self.call("POST", "/v1/global-connections", upsert_body(),
+                              headers={"Content-Type": "application/json; charset=utf-8"})
+        self.assertEqual(status, 201)
+
+    def test_body_without_content_type_is_415(self):
+        status, obj = self.call("POST", "/v1/global-connections", raw=b"{}")
+        self.assertEqual((status, obj["code"]), (415, "FST_ERR_CTP_INVALID_MEDIA_TYPE"))
 
     def test_xml_is_415(self):
         status, obj = self.call("POST", "/v1/global-connections", raw=b"<a/>", headers={"Content-Type": "text/xml"})
@@ -290,6 +311,16 @@ class List(ServerTest):
     def test_bracket_status_works(self):
         page = self.ids("?limit=-1&status[]=ERROR")
         self.assertEqual({r["status"] for r in page["data"]}, {"ERROR"})
+
+    def test_indexed_status_works(self):
+        page = self.ids("?limit=-1&status[0]=ERROR&status[1]=MISSING")
+        self.assertEqual({r["status"] for r in page["data"]}, {"ERROR", "MISSING"})
+
+    def test_scope_and_unknown_keys_are_ignored(self):
+        self.assertEqual(len(self.ids("?limit=-1&scope=PROJECT&projectId=x")["data"]), 25)
+
+    def test_bad_scope_is_400(self):
+        self.assertEqual(self.call("GET", "/v1/global-connections?scope=ALL")[0], 400)
 
     def test_comma_status_is_400(self):
         status, obj = self.call("GET", "/v1/global-connections?status=ACTIVE,ERROR")
