@@ -738,7 +738,7 @@ APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t
     if (!err) { apconn__out_str(&o, "no error details"); }
     else {
         apconn__out_str(&o, apconn_strerror(err->status));
-        if (err->http_status) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
+        if (err->http_status > 0) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
         if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_str(&o, err->code); }
         if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
         if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_str(&o, err->field); apconn__out_str(&o, ")"); }
@@ -1331,17 +1331,22 @@ static void apconn__store(char *p, size_t size, unsigned v) {
 }
 
 /* Decodes the string token v into dst (RFC 8259 §7 escapes, surrogate pairs). */
-static apconn_status apconn__map_text(const apconn__map *m, int v, char *dst, size_t size, size_t at) {
-    apconn__sink k;
+static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
     size_t p = (size_t)m->t[v].start - 1;
     if (m->t[v].type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
-    k.buf = dst; k.size = size; k.len = at;
-    dst[at] = '\0';
-    return apconn__json_string(m->json, (size_t)m->t[v].end + 1, &p, &k);
+    return apconn__json_string(m->json, (size_t)m->t[v].end + 1, &p, k);
+}
+
+/* Decodes the string token v into the fixed field dst[size]. */
+static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
+    apconn__sink k;
+    k.buf = dst; k.size = size; k.len = 0;
+    dst[0] = '\0';
+    return apconn__map_text(m, v, &k);
 }
 
 static apconn_status apconn__map_id(const apconn__map *m, int v, char *dst, size_t size) {
-    apconn_status st = apconn__map_text(m, v, dst, size, 0);
+    apconn_status st = apconn__map_field(m, v, dst, size);
     for (; st == APCONN_OK && *dst; dst++) {
         char c = (char)(*dst | 0x20);
         if (!((c >= 'a' && c <= 'z') || (*dst >= '0' && *dst <= '9') || *dst == '_' || *dst == '-'))
@@ -1353,7 +1358,7 @@ static apconn_status apconn__map_id(const apconn__map *m, int v, char *dst, size
 static apconn_status apconn__map_enum(const apconn__map *m, const apconn__field *f, char *base, int v) {
     char name[24];
     unsigned value;
-    apconn_status st = apconn__map_text(m, v, name, sizeof name, 0);
+    apconn_status st = apconn__map_field(m, v, name, sizeof name);
     if (st == APCONN_ERR_JSON_TYPE) return st;
     value = st == APCONN_OK ? apconn__enum_value(f->aux, name, strlen(name)) : 0;
     apconn__store(base + f->offset, f->size, value);
@@ -1411,7 +1416,7 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
     }
     if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), APCONN_SET);
     switch (kind) {
-    case APCONN__F_TEXT: return apconn__map_text(m, v, dst, f->size, 0);
+    case APCONN__F_TEXT: return apconn__map_field(m, v, dst, f->size);
     case APCONN__F_ID: return apconn__map_id(m, v, dst, f->size);
     case APCONN__F_ENUM: return apconn__map_enum(m, f, base, v);
     case APCONN__F_BOOL:
@@ -1583,7 +1588,8 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_
 
 /* A failing item is reported and skipped: the next call maps the next one. */
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err) {
-    char prefix[32] = "data[", tmp[20], *p;
+    char prefix[32];
+    apconn__out o;
     apconn__map m;
     apconn_status st;
     int tok;
@@ -1591,9 +1597,10 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
     if (!page || !out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
     if (page->apconn__index >= page->count) return APCONN_END;
     memset(out, 0, sizeof *out);
-    p = apconn__dec((uint64_t)page->apconn__index, tmp + sizeof tmp);
-    memcpy(prefix + 5, p, (size_t)(tmp + sizeof tmp - p));
-    memcpy(prefix + 5 + (tmp + sizeof tmp - p), "].", 3);
+    o.buf = prefix; o.size = sizeof prefix; o.len = 0;
+    apconn__out_num(&o, "data[", (uint64_t)page->apconn__index);
+    apconn__out_str(&o, "].");
+    prefix[o.len] = '\0'; /* "data[" + 20 digits + "]." always fits */
     apconn__map_init(&m, page->apconn__json, page->apconn__tokens, err, prefix);
     tok = page->apconn__next_token;
     st = apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, tok);
@@ -1618,33 +1625,30 @@ static int apconn__member(const apconn__map *m, int obj, const char *name) {
 static int apconn__is(const apconn__map *m, int tok, jsmntype_t type) { return tok >= 0 && m->t[tok].type == type; }
 
 /* Server text into a fixed field: cut at a code point boundary when it does not fit. */
-static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst, size_t size, size_t at) {
-    return (unsigned char)(apconn__map_text(m, tok, dst, size, at) != APCONN_OK);
+static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst, size_t size) {
+    return (unsigned char)(apconn__map_field(m, tok, dst, size) != APCONN_OK);
 }
 
 /* No message in params: renders its scalar members as "k=v k=v", e.g.
    "entityType=AppConnection entityId=Ab..." (a 404 on DELETE). */
 static void apconn__render_params(const apconn__map *m, int obj, apconn_error *err) {
-    int key = obj + 1, left = m->t[obj].size, v;
-    unsigned char cut = 0;
-    for (; left > 0 && !cut; left--) {
+    int key = obj + 1, left = m->t[obj].size;
+    apconn_status st = APCONN_OK;
+    apconn__sink k;
+    k.buf = err->message; k.size = sizeof err->message; k.len = 0;
+    for (; left > 0 && st == APCONN_OK; left--) {
         const jsmntok_t *t = &m->t[key + 1];
-        size_t used = strlen(err->message);
-        v = key + 1;
         if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
-            if (used) apconn__text_copy(err->message + used, sizeof err->message - used, " ", 1);
-            cut = apconn__copy_text(m, key, err->message, sizeof err->message, strlen(err->message));
-            used = strlen(err->message);
-            cut |= (unsigned char)apconn__text_copy(err->message + used, sizeof err->message - used, "=", 1);
-            used = strlen(err->message);
-            cut |= t->type == JSMN_STRING
-                       ? apconn__copy_text(m, v, err->message, sizeof err->message, used)
-                       : (unsigned char)apconn__text_copy(err->message + used, sizeof err->message - used,
-                                                          m->json + t->start, (size_t)(t->end - t->start));
+            if (k.len) st = apconn__sink_put(&k, " ", 1, 1);
+            if (st == APCONN_OK) st = apconn__map_text(m, key, &k);
+            if (st == APCONN_OK) st = apconn__sink_put(&k, "=", 1, 1);
+            if (st == APCONN_OK)
+                st = t->type == JSMN_STRING ? apconn__map_text(m, key + 1, &k)
+                                            : apconn__sink_put(&k, m->json + t->start, (size_t)(t->end - t->start), 1);
         }
-        if (left > 1) key = apconn__skip(m->t, v);
+        if (left > 1) key = apconn__skip(m->t, key + 1);
     }
-    err->message_truncated = cut;
+    err->message_truncated = st != APCONN_OK;
 }
 
 /* Activepieces: {"code", "params": {message | error | anything}}.
@@ -1677,9 +1681,9 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
         if (!apconn__is(&m, sc, JSMN_PRIMITIVE) || c < '0' || c > '9' || !apconn__is(&m, msg, JSMN_STRING))
             return APCONN_ERR_UNEXPECTED_RESPONSE;
     }
-    if (apconn__is(&m, code, JSMN_STRING)) err->code_truncated = apconn__copy_text(&m, code, err->code, sizeof err->code, 0);
+    if (apconn__is(&m, code, JSMN_STRING)) err->code_truncated = apconn__copy_text(&m, code, err->code, sizeof err->code);
     if (apconn__is(&m, msg, JSMN_STRING))
-        err->message_truncated = apconn__copy_text(&m, msg, err->message, sizeof err->message, 0);
+        err->message_truncated = apconn__copy_text(&m, msg, err->message, sizeof err->message);
     else
         apconn__render_params(&m, params, err);
     return APCONN_OK;

@@ -1,16 +1,54 @@
 # platform/: the POSIX sockets and mbedTLS transports, tested against real
-# loopback servers, with mbedTLS 2.28 (Debian 12's libmbedtls-dev) and 3.6
-# (Debian 13's source package, built into $(BUILD) by tests/tools/fetch_mbedtls3.sh).
-PLATFORM_HDRS := platform/apconn_posix.h apconn.h tests/harness.h
+# loopback servers (started and stopped by the tests), with mbedTLS 2.28
+# (Debian 12's libmbedtls-dev) and 3.6 (Debian 13's source package, fetched by
+# tests/tools/fetch_mbedtls3.sh and built into $(BUILD)/mbedtls3-src).
+#   make platform-test     both POSIX and TLS suites (2.28 and 3.6) + compile matrix
+#   make mbedtls3          only fetch + build mbedTLS 3.6
+PLATFORM_COMMON := apconn.h tests/harness.h platform/apconn_posix.h
+PLATFORM_TLS    := $(PLATFORM_COMMON) platform/apconn_mbedtls.h
+MBEDTLS2_LIBS   := -lmbedtls -lmbedx509 -lmbedcrypto
+MBEDTLS3_SRC    := $(BUILD)/mbedtls3-src/mbedtls
+MBEDTLS3_LIBS   := $(MBEDTLS3_SRC)/library/libmbedtls.a $(MBEDTLS3_SRC)/library/libmbedx509.a \
+                   $(MBEDTLS3_SRC)/library/libmbedcrypto.a
+MBEDTLS3_STAMP  := $(BUILD)/mbedtls3-src/built.stamp
+PLATFORM_CERTS  := $(BUILD)/platform/certs/ca.pem
 
-$(BUILD)/platform/test_posix: tests/platform/test_posix.c $(PLATFORM_HDRS)
+# mbedTLS 3.6: sources once (idempotent script), then its own static build.
+# Its make runs without our MAKEFLAGS/CFLAGS (a sanitizer or -Werror build of
+# apconn must not leak into a third-party library) with its default -O2.
+$(MBEDTLS3_STAMP): tests/tools/fetch_mbedtls3.sh
+	@sh tests/tools/fetch_mbedtls3.sh $(BUILD)
+	cd $(MBEDTLS3_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS \
+		make -s -j2 -C library static >/dev/null
+	@touch $@
+
+mbedtls3: deps-tls $(MBEDTLS3_STAMP)
+
+$(PLATFORM_CERTS): tests/tools/make_test_certs.sh
+	@sh tests/tools/make_test_certs.sh $(dir $@) >/dev/null
+
+$(BUILD)/platform/test_posix: tests/platform/test_posix.c $(PLATFORM_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< -o $@ $(LDFLAGS)
 
-.PHONY: platform-test
-PLATFORM_TESTS := $(BUILD)/platform/test_posix
-platform-test: deps-core $(PLATFORM_TESTS)
-	@tests/tools/run_tests.sh $(PLATFORM_TESTS)
+$(BUILD)/platform/test_tls_mbedtls2: tests/platform/test_tls.c $(PLATFORM_TLS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(LDFLAGS) $(MBEDTLS2_LIBS)
 
-TEST_PREREQS  += $(BUILD)/platform/test_posix
-TEST_COMMANDS += $(BUILD)/platform/test_posix
+$(BUILD)/platform/test_tls_mbedtls3: tests/platform/test_tls.c $(PLATFORM_TLS) $(MBEDTLS3_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(MBEDTLS3_SRC)/include $< -o $@ $(LDFLAGS) $(MBEDTLS3_LIBS)
+
+PLATFORM_PREREQS := $(BUILD)/platform/test_posix $(BUILD)/platform/test_tls_mbedtls2 \
+                    $(BUILD)/platform/test_tls_mbedtls3 $(PLATFORM_CERTS)
+PLATFORM_COMMANDS := $(BUILD)/platform/test_posix \
+    "tests/tools/run_tls_test.sh $(BUILD)/platform/test_tls_mbedtls2 $(BUILD)/platform/certs" \
+    "tests/tools/run_tls_test.sh $(BUILD)/platform/test_tls_mbedtls3 $(BUILD)/platform/certs" \
+    "BUILD=$(BUILD) MBEDTLS3_SRC=$(MBEDTLS3_SRC) tests/tools/platform_compile_check.sh"
+
+.PHONY: platform-test mbedtls3
+platform-test: deps-core deps-cross deps-tls $(PLATFORM_PREREQS)
+	@tests/tools/run_tests.sh $(PLATFORM_COMMANDS)
+
+TEST_PREREQS  += $(PLATFORM_PREREQS)
+TEST_COMMANDS += $(PLATFORM_COMMANDS)

@@ -160,39 +160,64 @@ static void depth_limit_is_enforced(void) {
     CHECK_EQ(w.len, APCONN_JSON_MAX_DEPTH);
 }
 
-/* Writes a fixed document into a buffer of `size` bytes followed by guard bytes. */
-static apconn_status write_doc(char *buf, size_t size, size_t *len) {
+/* Writes document `which` into a buffer of `size` bytes. */
+static apconn_status write_doc(int which, char *buf, size_t size, size_t *len) {
     apconn_json_writer w;
     apconn_json_init(&w, buf, size);
-    apconn_json_object_begin(&w);
-    apconn_json_key(&w, "displayName"); apconn_json_string(&w, "Acme \"Slack\"\n\xe2\x82\xac");
-    apconn_json_key(&w, "n"); apconn_json_int(&w, INT64_MIN);
-    apconn_json_key(&w, "ids"); apconn_json_array_begin(&w);
-    apconn_json_string(&w, "Kp3Wn8ZrQa1Lm5Tx7Vb2C"); apconn_json_bool(&w, 1); apconn_json_null(&w);
-    apconn_json_array_end(&w);
-    apconn_json_key(&w, "m"); apconn_json_raw(&w, "{\"a\":1}", 7);
-    apconn_json_object_end(&w);
+    if (which == 0) {
+        apconn_json_object_begin(&w);
+        apconn_json_key(&w, "displayName"); apconn_json_string(&w, "Acme \"Slack\"\n\xe2\x82\xac\x01");
+        apconn_json_key(&w, "n"); apconn_json_int(&w, INT64_MIN);
+        apconn_json_key(&w, "ids"); apconn_json_array_begin(&w);
+        apconn_json_string(&w, "Kp3Wn8ZrQa1Lm5Tx7Vb2C"); apconn_json_bool(&w, 1); apconn_json_null(&w);
+        apconn_json_array_end(&w);
+        apconn_json_key(&w, "m"); apconn_json_raw(&w, "{\"a\":1}", 7);
+        apconn_json_object_end(&w);
+    } else if (which == 1) { /* spec §3.4 upsert body */
+        apconn_json_object_begin(&w);
+        apconn_json_key(&w, "displayName"); apconn_json_string(&w, "Acme Slack");
+        apconn_json_key(&w, "pieceName"); apconn_json_string(&w, "@activepieces/piece-slack");
+        apconn_json_key(&w, "type"); apconn_json_string(&w, "SECRET_TEXT");
+        apconn_json_key(&w, "value"); apconn_json_object_begin(&w);
+        apconn_json_key(&w, "type"); apconn_json_string(&w, "SECRET_TEXT");
+        apconn_json_key(&w, "secret_text"); apconn_json_string(&w, "xoxb-123");
+        apconn_json_object_end(&w);
+        apconn_json_key(&w, "scope"); apconn_json_string(&w, "PLATFORM");
+        apconn_json_key(&w, "projectIds"); apconn_json_array_begin(&w);
+        apconn_json_string(&w, "Kp3Wn8ZrQa1Lm5Tx7Vb2C"); apconn_json_array_end(&w);
+        apconn_json_key(&w, "externalId"); apconn_json_string(&w, "acme_slack");
+        apconn_json_object_end(&w);
+    } else { /* nested arrays and a 4-byte character */
+        int i;
+        for (i = 0; i < 4; i++) apconn_json_array_begin(&w);
+        apconn_json_string(&w, "\xf0\x9f\x98\x80\\"); apconn_json_int(&w, -7);
+        for (i = 0; i < 4; i++) apconn_json_array_end(&w);
+    }
     return apconn_json_finish(&w, len);
 }
 
 static void every_buffer_size_is_safe_and_nul_terminated(void) {
-    char full[256], buf[256 + 8];
+    char full[512], buf[512 + 8];
     size_t full_len = 0, size, len;
-    CHECK_EQ(write_doc(full, sizeof full, &full_len), APCONN_OK);
-    for (size = 0; size <= full_len + 2; size++) {
-        apconn_status st;
-        memset(buf, 'G', sizeof buf);
-        st = write_doc(buf, size, &len);
-        CHECK(buf[size] == 'G' && buf[size + 1] == 'G'); /* guard bytes untouched */
-        if (size > full_len) {
-            CHECK_EQ(st, APCONN_OK);
-            CHECK_STR(buf, full);
-        } else {
-            CHECK_EQ(st, APCONN_ERR_BUFFER_FULL);
-            CHECK(len < size || size == 0);
-            if (size > 0) {
-                CHECK_EQ(buf[len], '\0');
-                CHECK(memcmp(buf, full, len) == 0); /* a clean prefix: whole tokens only */
+    int which;
+    for (which = 0; which < 3; which++) {
+        CHECK_EQ(write_doc(which, full, sizeof full, &full_len), APCONN_OK);
+        CHECK_EQ(apconn_json_validate(full, full_len), APCONN_OK);
+        for (size = 0; size <= full_len + 2; size++) {
+            apconn_status st;
+            memset(buf, 'G', sizeof buf);
+            st = write_doc(which, buf, size, &len);
+            CHECK(buf[size] == 'G' && buf[size + 1] == 'G'); /* guard bytes untouched */
+            if (size > full_len) {
+                CHECK_EQ(st, APCONN_OK);
+                CHECK_STR(buf, full);
+            } else {
+                CHECK_EQ(st, APCONN_ERR_BUFFER_FULL);
+                CHECK(len < size || size == 0);
+                if (size > 0) {
+                    CHECK_EQ(buf[len], '\0');
+                    CHECK(memcmp(buf, full, len) == 0); /* a clean prefix: whole tokens only */
+                }
             }
         }
     }
