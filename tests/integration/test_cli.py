@@ -20,7 +20,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SERVER = os.path.join(ROOT, "tests", "server", "ap_server.py")
-CERTS_SCRIPT = os.path.join(HERE, "make_cli_certs.sh")
+CERTS_SCRIPT = os.path.join(ROOT, "tests", "tools", "make_test_certs.sh")  # shared with the TLS tests
 
 KEY = "sk-" + "K3y" * 20 + "Z"  # 64 chars: sk- + 61 alphanumerics
 SECRET = "xoxb-S3cr3tV4lue-9f8e7d"
@@ -38,7 +38,7 @@ CURRENT = ["?"]
 class Server:
     """ap_server.py in a subprocess; stopped by stop() (tests use try/finally via `with`)."""
 
-    def __init__(self, cert="good", extra=(), seed=0):
+    def __init__(self, cert="server", extra=(), seed=0):
         self.log = tempfile.mktemp(dir=TMP, suffix=".log")
         open(self.log, "w").close()
         args = [sys.executable, SERVER, "--port", "0", "--api-key", KEY, "--log", self.log]
@@ -531,7 +531,7 @@ def main():
     only = os.environ.get("CLI_TEST_ONLY", "")
     with tempfile.TemporaryDirectory(prefix="apconn-cli-") as tmp:
         TMP = tmp
-        subprocess.run(["sh", CERTS_SCRIPT, tmp], check=True)
+        subprocess.run(["sh", CERTS_SCRIPT, tmp], check=True, stdout=subprocess.DEVNULL)
         tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f) and only in n
                  and (CREATE_ONE or "create_one" not in n)]
         passed = failed = 0

@@ -10,7 +10,7 @@ dir="$BUILD/demo"
 cli="$BUILD/apconn"
 mkdir -p "$dir"
 
-sh tests/integration/make_cli_certs.sh "$dir" good-only
+sh tests/tools/make_test_certs.sh "$dir" >/dev/null
 
 # A throwaway key for the throwaway server; the CLI reads it from the environment only.
 APCONN_API_KEY="sk-demo$(printf '%057d' 0)"
@@ -18,7 +18,7 @@ export APCONN_API_KEY
 
 rm -f "$dir/port" "$dir/requests.log"
 "$PYTHON" tests/server/ap_server.py --port 0 --port-file "$dir/port" --api-key "$APCONN_API_KEY" \
-    --tls-cert "$dir/good.pem" --tls-key "$dir/good.key" --log "$dir/requests.log" 2>"$dir/server.err" &
+    --tls-cert "$dir/server.pem" --tls-key "$dir/server.key" --log "$dir/requests.log" 2>"$dir/server.err" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT INT TERM
 i=0
