@@ -44,7 +44,7 @@
 #define APCONN_CLI_URL_SIZE 512u             /* bytes: --url */
 #define APCONN_CLI_DEFAULT_URL "https://cloud.activepieces.com/api"
 #define APCONN_CLI_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
-#define APCONN_CLI_MAX_LIMIT 1000000ul       /* largest --limit */
+#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: a page of 100 fits the work buffer */
 #define APCONN_CLI_MAX_RETRIES 10ul          /* largest --retries */
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_HTTP = 3, EXIT_NETWORK = 4, EXIT_RESPONSE = 5 };
@@ -103,7 +103,8 @@ static const char cli_help_text[] =
     "           its \"type\" (e.g. '{\"secret_text\":\"xoxb-1\"}'); --value-file - reads it from stdin.\n"
     "           Give --external-id to make a retried create idempotent.\n"
     "  list     print connections, one JSON object per line; --all follows the cursors to the end;\n"
-    "           S is ACTIVE, MISSING or ERROR (repeat for several)\n"
+    "           S is ACTIVE, MISSING or ERROR (repeat for several); --limit is 1..100 per page\n"
+    "           (default: the server's 10); --name is a case-insensitive substring\n"
     "  update   change name, projects (replaces the list), metadata, preselect\n"
     "  delete   delete by id (exit 3 with HTTP 404 when it does not exist)\n"
     "\n"
@@ -355,7 +356,7 @@ static int cli_parse_command_opt(cli_args *a, cli_options *o) {
     }
     if (strcmp(cmd, "list") == 0 && cli_is_opt(a, "--limit")) {
         if ((v = cli_opt_value(a)) == NULL || !cli_parse_ulong(v, 1, APCONN_CLI_MAX_LIMIT, &n))
-            return cli_usage_error("--limit needs a number (1..1000000)", v);
+            return cli_usage_error("--limit needs a number (1..100; --all pages through more)", v);
         o->limit = (unsigned)n;
         return 0;
     }
@@ -893,6 +894,8 @@ static int cli_list(cli_session *s, const cli_options *o) {
             return cli_report_in(s, APCONN_ERR_TIMEOUT, &err);
         }
         st = apconn_connection_list(&s->client, &req, &page, &err);
+        if (st == APCONN_ERR_HTTP_BODY_TOO_LARGE || st == APCONN_ERR_JSON_TOKENS)
+            fprintf(stderr, "apconn: the page does not fit this build's buffers; try a smaller --limit\n");
         if (st != APCONN_OK)
             return cli_report_in(s, st, &err);
         if ((rc = cli_print_page(s, &page, cursor, sizeof cursor)) != 0)

@@ -195,6 +195,13 @@ def test_list_all_follows_next_cursors_to_the_end():
         expect(len(s.requests()) == 5, "5 pages, got %d requests" % len(s.requests()))
 
 
+def test_a_full_page_of_100_fits_the_cli_buffers():
+    with Server(seed=150) as s:
+        rc, out, err = run(["list", "--all", "--limit", "100"], s.url)
+        expect_rc(rc, 0, err)
+        expect(len(out.splitlines()) == 150 and len(s.requests()) == 2, "150 rows in 2 pages")
+
+
 def test_list_all_uses_one_tcp_connection():
     with Server(seed=23) as s:
         rc, _, err = run(["list", "--all", "--limit", "5"], s.url)
@@ -287,6 +294,7 @@ USAGE_CASES = [
     ("limit_not_digits", ["list", "--limit", "abc"]),
     ("limit_negative", ["list", "--limit", "-1"]),
     ("limit_missing_value", ["list", "--limit"]),
+    ("limit_above_a_page_of_100", ["list", "--limit", "101"]),
     ("status_not_an_allowed_value", ["list", "--status", "active"]),
     ("type_not_one_of_the_8", ["create", "--type", "PLACEHOLDER", "--name", "x", "--piece", SLACK]),
     ("create_without_name", ["create", "--type", "NO_AUTH", "--piece", SLACK]),
