@@ -120,6 +120,31 @@ def test_create_prints_the_connection_as_one_json_line():
         expect("value" not in conn, conn)
 
 
+def test_create_output_has_every_field_the_server_sent():
+    with Server() as s:
+        rc, out, err = run(create_args(extra=["--metadata", '{"team":"ops","n":[1,2]}', "--piece-version", "0.9.0"]),
+                           s.url)
+        expect_rc(rc, 0, err)
+        expect(json.loads(out) == s.requests()[0]["response"], "CLI %s\nserver %s" % (out, s.requests()[0]["response"]))
+
+
+def test_list_output_has_every_field_the_server_sent():
+    with Server(seed=3) as s:
+        rc, out, err = run(["list"], s.url)
+        expect_rc(rc, 0, err)
+        expect([json.loads(line) for line in out.splitlines()] == s.requests()[0]["response"]["data"], out)
+
+
+def test_absent_fields_are_omitted_and_nulls_kept():
+    with Server(seed=1, extra=["--fault", "old-server"]) as s:
+        rc, out, err = run(["list"], s.url)
+        expect_rc(rc, 0, err)
+        item = json.loads(out)
+        expect("usingSecretManager" not in item and "pieceVersion" not in item, item)
+        expect("platformId" in item and item["platformId"] is None, item)
+        expect(item == s.requests()[0]["response"]["data"][0], item)
+
+
 def test_create_sends_the_value_with_its_type_and_the_bearer_key():
     with Server() as s:
         rc, _, err = run(create_args(), s.url)

@@ -75,6 +75,7 @@ FAULTS = {
     "silent": "read the request, never answer",
     "silent-tcp": "accept TCP connections and never speak (not even TLS)",
     "plan-disabled": "every authenticated call gets 402 FEATURE_DISABLED",
+    "old-server": "connections lack usingSecretManager and pieceVersion, platformId is null (spec 6)",
 }
 
 
@@ -510,6 +511,18 @@ def public_connection(row, listed):
     return out
 
 
+def old_server_shape(obj):
+    """An older server's serializer (spec 6): fields missing, platformId null."""
+    def one(conn):
+        out = {k: v for k, v in conn.items() if k not in ("usingSecretManager", "pieceVersion")}
+        if "platformId" in out:
+            out["platformId"] = None
+        return out
+    if isinstance(obj, dict) and isinstance(obj.get("data"), list):
+        return dict(obj, data=[one(c) for c in obj["data"]])
+    return one(obj) if isinstance(obj, dict) and "id" in obj else obj
+
+
 def is_json_type(content_type):
     return content_type.split(";")[0].strip().lower() == "application/json"
 
@@ -569,7 +582,9 @@ class Handler(BaseHTTPRequestHandler):
             resp = Response(502)
         else:
             resp = self.server.app.handle(self.command, path, query, headers, body)
-        self.server.log_request_line(self, path, query, body, resp.status)
+            if self.server.has_fault("old-server"):
+                resp.body = old_server_shape(resp.body)
+        self.server.log_request_line(self, path, query, body, resp)
         if self.server.has_fault("silent"):
             self.wait_for_close()
             return
@@ -615,6 +630,7 @@ class Handler(BaseHTTPRequestHandler):
             return None, b""
         body = compact(resp.body)
         ctype = "application/json; charset=utf-8"
+
         if resp.status < 300 and self.server.has_fault("malformed"):
             body = body[: max(1, len(body) // 2)]
         if resp.status < 300 and self.server.has_fault("oversized"):
@@ -695,13 +711,13 @@ class Server(ThreadingHTTPServer):
             if self.tls_context is not None:
                 close_tls(request)
 
-    def log_request_line(self, handler, path, query, body, status):
+    def log_request_line(self, handler, path, query, body, resp):
         if self.log_file is None:
             return
         entry = {"conn": handler.conn_id, "client_port": handler.client_address[1],
                  "method": handler.command, "path": path, "query": query,
                  "headers": [[k, v] for k, v in handler.headers.items()],
-                 "body": body.decode("utf-8", "replace"), "status": status}
+                 "body": body.decode("utf-8", "replace"), "status": resp.status, "response": resp.body}
         with self.counter_lock:
             self.log_file.write(json.dumps(entry) + "\n")
             self.log_file.flush()
