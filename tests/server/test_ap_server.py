@@ -7,9 +7,11 @@ import base64
 import http.client
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -399,6 +401,43 @@ class MalformedFault(ServerTest):
         self.conn.request("GET", "/v1/global-connections", headers={"Authorization": "Bearer " + KEY})
         text = self.conn.getresponse().read()
         self.assertRaises(ValueError, json.loads, text)
+
+
+class CommandLine(unittest.TestCase):
+    """The server as the tests start it: a subprocess that reports its port."""
+
+    def start(self, *args):
+        proc = subprocess.Popen([sys.executable, ap_server.__file__, "--port", "0", "--api-key", KEY] + list(args),
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.terminate)
+        return proc
+
+    def get(self, port):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/api/v1/global-connections", headers={"Authorization": "Bearer " + KEY})
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    def test_port_zero_prints_the_chosen_port_first(self):
+        proc = self.start("--seed", "2")
+        self.assertEqual(self.get(int(proc.stdout.readline())), 200)
+
+    def test_port_file_receives_the_port(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "port")
+            self.start("--port-file", path)
+            for _ in range(100):
+                if os.path.exists(path):
+                    break
+                time.sleep(0.05)
+            with open(path) as f:
+                self.assertEqual(self.get(int(f.read())), 200)
+
+    def test_unknown_fault_is_refused(self):
+        proc = subprocess.run([sys.executable, ap_server.__file__, "--fault", "nope"], capture_output=True)
+        self.assertEqual(proc.returncode, 2)
 
 
 def main():
