@@ -77,7 +77,7 @@ size: deps-cross
 # ---- everything `make test` runs, as commands for run_tests.sh ---------------
 # Sections below append to TEST_COMMANDS and TEST_PREREQS.
 TEST_PREREQS  := deps-core deps-cross deps-tls $(UNIT_BINS)
-TEST_COMMANDS := $(UNIT_BINS) "BUILD=$(BUILD) tests/tools/compile_check.sh"
+TEST_COMMANDS := $(UNIT_BINS) "BUILD=$(BUILD) tests/tools/compile_check.sh" "BUILD=$(BUILD) tests/tools/install_check.sh"
 
 # Each area keeps its rules in tests/mk/<area>.mk (platform, cli, bench, ...),
 # appending to TEST_PREREQS / TEST_COMMANDS; none edits another's file.
@@ -86,15 +86,18 @@ include $(sort $(wildcard tests/mk/*.mk))
 test: $(TEST_PREREQS)
 	@tests/tools/run_tests.sh $(TEST_COMMANDS)
 
+VERSION = $(shell sed -n 's/^\#define APCONN_VERSION_STRING "\(.*\)"/\1/p' apconn.h)
+
 install: apconn.h
 	install -d $(DESTDIR)$(PREFIX)/include/apconn/platform $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 apconn.h $(DESTDIR)$(PREFIX)/include/apconn/apconn.h
 	install -m 644 platform/*.h $(DESTDIR)$(PREFIX)/include/apconn/platform/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define APCONN_VERSION_STRING "\(.*\)"/\1/p' apconn.h)|' \
-		tests/tools/apconn.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn.pc
+	for pc in apconn apconn-mbedtls; do \
+	    sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tests/tools/$$pc.pc.in \
+	        > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/include/apconn $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn.pc
+	rm -rf $(DESTDIR)$(PREFIX)/include/apconn $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn-mbedtls.pc
 
 clean:
 	rm -rf $(BUILD)

@@ -73,6 +73,8 @@
       APCONN_DEFAULT_MAX_RETRIES   retries of one call                          (2)
       APCONN_RETRY_BACKOFF_MS      first retry delay, doubled each time       (500)
       APCONN_MAX_RETRY_AFTER_MS    largest Retry-After honoured             (60000)
+      APCONN_LOG_LINE_SIZE         one line passed to the log hook             (96)
+      APCONN_ERROR_EXCERPT_SIZE    bytes of a non-JSON error body in message   (96)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
 
    Limits you should know: one response must fit the work buffer (head and
@@ -178,6 +180,12 @@
 #endif
 #ifndef APCONN_MAX_RETRY_AFTER_MS
 #define APCONN_MAX_RETRY_AFTER_MS 60000u /* ms; larger Retry-After values are clamped */
+#endif
+#ifndef APCONN_LOG_LINE_SIZE
+#define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
+#endif
+#ifndef APCONN_ERROR_EXCERPT_SIZE
+#define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
 #endif
 
 #ifdef __cplusplus
@@ -433,7 +441,7 @@ typedef struct apconn_client {
     unsigned char https;
     /* options: defaults set by apconn_client_init(), change freely */
     uint32_t timeout_ms;             /* deadline of one whole call, retries included */
-    unsigned max_retries;            /* extra attempts after the first */
+    unsigned max_retries;            /* extra attempts after the first; policy: apconn_http_request */
     unsigned char retry_unsafe_post; /* 1 = POST may be resent after it may have been processed */
     apconn_log_fn log;
     void *log_ctx;
@@ -565,8 +573,34 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
 /* Closes the connection (if any) and wipes the work buffer. */
 APCONN_API void apconn_client_close(apconn_client *c);
 /* One HTTP exchange with deadline, keep-alive and retries. `path` is below
-   the base path ("/v1/global-connections"), `query` is "" or "a=b&c=d"
-   (already encoded), body may be NULL. The response stays in the work buffer. */
+   the base path ("/v1/global-connections"), `query` is NULL, "" or "a=b&c=d"
+   (already encoded), body may be NULL (then no Content-Type/-Length is sent).
+   The response stays in the work buffer: resp->body is NUL-terminated and
+   valid until the next call on the client.
+   Work buffer: request pieces (body, query) may live at its start; they must
+   stay intact during the call (a retry resends them) and are wiped when it
+   returns. The head (with the key) is built after them, sent and wiped at
+   once; the response is read into the same place, the body de-chunked in
+   place. So body + largest response + 1 must fit the work buffer.
+   Deadline: client->timeout_ms from the start of this call bounds everything
+   (connect, sends, receives, retry waits); each callback gets what is left.
+   Keep-alive: the connection is reused. It is closed after any error, after
+   "Connection: close", after HTTP/1.0 without keep-alive and after a body
+   delimited by the connection close.
+   Retries (at most max_retries, plus one stale-connection retry):
+     - a reused connection that fails before any response byte is retried
+       once on a new connection at once: GET/DELETE always, POST only when
+       retry_unsafe_post is set (the server may have processed it);
+     - connect failures (APCONN_ERR_CONNECT, APCONN_ERR_DNS) for every method;
+       TLS and certificate failures never;
+     - 429 and 503 for every method (the server refused the request); 502 and
+       504 for GET/DELETE, for POST only when retry_unsafe_post is set.
+   The wait is Retry-After in delay-seconds (an HTTP-date is ignored),
+   clamped to APCONN_MAX_RETRY_AFTER_MS, else APCONN_RETRY_BACKOFF_MS doubled
+   per retry. Waits use transport->sleep_ms; when it is NULL only immediate
+   retries happen. A wait that would pass the deadline is not taken: the last
+   result is returned (for a 429/5xx: APCONN_OK with that response).
+   Returns APCONN_OK for any complete response, whatever its status. */
 APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
                                              const char *query, const char *body, size_t body_len,
                                              apconn_response *resp, apconn_error *err);
@@ -626,14 +660,20 @@ extern "C" {
      apconn__utf8_encode(cp, out)             code point -> 1..4 bytes
      apconn__dec(v, tmp)                      unsigned decimal, no printf
    Every err argument may be NULL. */
-#define APCONN__STATUS_CASE(name, value, text) case name: return text;
+/* The texts are one NUL-separated blob walked by index: no pointer table
+   (saves ~230 bytes on Cortex-M against a switch). */
+#define APCONN__STATUS_VALUE(name, value, text) (short)(name),
+#define APCONN__STATUS_TEXT(name, value, text) text "\0"
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    switch (status) {
-        APCONN_STATUS_LIST(APCONN__STATUS_CASE)
-    default: return "unknown status";
-    }
+    static const short values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+    static const char texts[] = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
+    const char *p = texts;
+    size_t i;
+    for (i = 0; i < sizeof values / sizeof values[0] && values[i] != (int)status; i++) p += strlen(p) + 1;
+    return p;
 }
-#undef APCONN__STATUS_CASE
+#undef APCONN__STATUS_VALUE
+#undef APCONN__STATUS_TEXT
 
 APCONN_API void apconn_wipe(void *p, size_t len) {
     /* Stores through a volatile pointer are observable behaviour, so the
@@ -800,22 +840,18 @@ APCONN_API apconn_connection_type apconn_type_from_name(const char *name) {
 }
 
 /* ----- 4.2 JSON writer ----------------------------------------------------- */
-/* Every public writer call runs as: apconn__w_enter (sticky-error check,
-   call count, rollback mark) -> state check -> apconn__w_put... ->
-   apconn__w_leave. A call that fails leaves `len` and the text exactly as
-   they were before it, so no half token is ever visible. */
-#define APCONN__W_OBJECT 1u   /* level is an object (else an array) */
-#define APCONN__W_HAS_ITEM 2u /* a member/element was written: next needs ',' */
+/* Every public writer call is one apconn__w_step: sticky-error check and
+   call count -> state check -> apconn__w_put... -> commit or roll back.
+   A call that fails leaves `len` and the text exactly as they were before
+   it, so no half token is ever visible; the state changes only on success. */
+#define APCONN__W_OBJECT 1u    /* level is an object (else an array) */
+#define APCONN__W_HAS_ITEM 2u  /* a member/element was written: next needs ',' */
 #define APCONN__W_AFTER_KEY 4u /* a key was written: a value must follow */
 
-static int apconn__w_enter(apconn_json_writer *w, size_t *mark) {
-    w->calls++;
-    *mark = w->len;
-    return w->status == APCONN_OK;
-}
+enum { APCONN__W_VALUE, APCONN__W_RAW, APCONN__W_STRING, APCONN__W_KEY, APCONN__W_OPEN, APCONN__W_CLOSE };
 
 static void apconn__w_fail(apconn_json_writer *w, apconn_status status) {
-    if (w->status == APCONN_OK) { w->status = status; w->failed_call = w->calls; }
+    if (w->status == APCONN_OK && status != APCONN_OK) { w->status = status; w->failed_call = w->calls; }
 }
 
 /* Appends n bytes if they fit together with the NUL, else fails. */
@@ -824,46 +860,6 @@ static void apconn__w_put(apconn_json_writer *w, const char *s, size_t n) {
     if (w->size == 0 || n >= w->size - w->len) { apconn__w_fail(w, APCONN_ERR_BUFFER_FULL); return; }
     memcpy(w->buf + w->len, s, n);
     w->len += n;
-}
-
-static int apconn__w_leave(apconn_json_writer *w, size_t mark) {
-    if (w->status != APCONN_OK) w->len = mark;
-    if (w->size) w->buf[w->len] = '\0';
-    return w->status == APCONN_OK;
-}
-
-/* Checks that a value may come now and writes the ',' it needs. */
-static void apconn__w_value_start(apconn_json_writer *w) {
-    unsigned char top;
-    if (w->depth == 0) {
-        if (w->top_state) apconn__w_fail(w, APCONN_ERR_WRITER_STATE); /* second root value */
-        return;
-    }
-    top = w->stack[w->depth - 1];
-    if ((top & APCONN__W_OBJECT) && !(top & APCONN__W_AFTER_KEY)) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
-    else if (!(top & APCONN__W_OBJECT) && (top & APCONN__W_HAS_ITEM)) apconn__w_put(w, ",", 1);
-}
-
-static void apconn__w_value_done(apconn_json_writer *w) {
-    if (w->depth == 0) w->top_state = 1;
-    else w->stack[w->depth - 1] = (unsigned char)((w->stack[w->depth - 1] & APCONN__W_OBJECT) | APCONN__W_HAS_ITEM);
-}
-
-/* Writes one scalar token (already formatted) as a value. */
-static void apconn__w_scalar(apconn_json_writer *w, const char *s, size_t n) {
-    size_t mark;
-    if (!apconn__w_enter(w, &mark)) return;
-    apconn__w_value_start(w);
-    apconn__w_put(w, s, n);
-    if (apconn__w_leave(w, mark)) apconn__w_value_done(w);
-}
-
-APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size) {
-    memset(w, 0, sizeof *w);
-    w->buf = buf;
-    w->size = buf ? size : 0;
-    w->status = APCONN_OK;
-    if (w->size) buf[0] = '\0';
 }
 
 /* RFC 8259 §7: '"', '\\' and every control byte below 0x20 must be escaped;
@@ -899,85 +895,83 @@ static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
     apconn__w_put(w, "\"", 1);
 }
 
+/* Checks that op may come now and writes the ',' it needs first. */
+static void apconn__w_check(apconn_json_writer *w, unsigned op, unsigned char top) {
+    int bad;
+    if (op == APCONN__W_CLOSE) bad = w->depth == 0 || (top & APCONN__W_AFTER_KEY);
+    else if (op == APCONN__W_KEY) bad = !(top & APCONN__W_OBJECT) || (top & APCONN__W_AFTER_KEY);
+    else if (w->depth == 0) bad = w->top_state; /* a second root value */
+    else bad = (top & (APCONN__W_OBJECT | APCONN__W_AFTER_KEY)) == APCONN__W_OBJECT; /* value where a key belongs */
+    if (bad) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
+    else if (op != APCONN__W_CLOSE && (top & APCONN__W_HAS_ITEM) && !(top & APCONN__W_AFTER_KEY)) apconn__w_put(w, ",", 1);
+}
+
+/* s/len: the text (STRING, KEY: unescaped; others: verbatim JSON). For
+   OPEN/CLOSE, s is the bracket and decides the container kind. */
+static void apconn__w_step(apconn_json_writer *w, unsigned op, const char *s, size_t len) {
+    size_t mark = w->len;
+    unsigned char top = w->depth ? w->stack[w->depth - 1] : 0;
+    unsigned char kind = (unsigned char)(s && (*s == '{' || *s == '}'));
+    w->calls++;
+    if (w->status != APCONN_OK) return;
+    if (!s) apconn__w_fail(w, APCONN_ERR_ARGUMENT);
+    else if (op == APCONN__W_RAW) apconn__w_fail(w, apconn_json_validate(s, len));
+    else if (op == APCONN__W_OPEN && w->depth >= APCONN_JSON_MAX_DEPTH) apconn__w_fail(w, APCONN_ERR_JSON_DEPTH);
+    else if (op == APCONN__W_CLOSE && (top & APCONN__W_OBJECT) != kind) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
+    apconn__w_check(w, op, top);
+    if (op == APCONN__W_STRING || op == APCONN__W_KEY) apconn__w_quoted(w, s, len);
+    else apconn__w_put(w, s, len);
+    if (op == APCONN__W_KEY) apconn__w_put(w, ":", 1);
+    if (w->status != APCONN_OK) w->len = mark;
+    if (w->size) w->buf[w->len] = '\0';
+    if (w->status != APCONN_OK) return;
+    if (op == APCONN__W_KEY) { w->stack[w->depth - 1] = (unsigned char)(APCONN__W_OBJECT | APCONN__W_AFTER_KEY); return; }
+    if (op == APCONN__W_OPEN) { w->stack[w->depth++] = kind; return; }
+    if (op == APCONN__W_CLOSE) w->depth--;
+    if (w->depth == 0) w->top_state = 1; /* a complete root value */
+    else w->stack[w->depth - 1] = (unsigned char)((w->stack[w->depth - 1] & APCONN__W_OBJECT) | APCONN__W_HAS_ITEM);
+}
+
+APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size) {
+    memset(w, 0, sizeof *w);
+    w->buf = buf;
+    w->size = buf ? size : 0;
+    w->status = APCONN_OK;
+    if (w->size) buf[0] = '\0';
+}
+
+APCONN_API void apconn_json_object_begin(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_OPEN, "{", 1); }
+APCONN_API void apconn_json_object_end(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_CLOSE, "}", 1); }
+APCONN_API void apconn_json_array_begin(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_OPEN, "[", 1); }
+APCONN_API void apconn_json_array_end(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_CLOSE, "]", 1); }
 APCONN_API void apconn_json_key(apconn_json_writer *w, const char *key) {
-    size_t mark;
-    unsigned char top;
-    if (!apconn__w_enter(w, &mark)) return;
-    top = w->depth ? w->stack[w->depth - 1] : 0;
-    if (!key) apconn__w_fail(w, APCONN_ERR_ARGUMENT);
-    else if (!(top & APCONN__W_OBJECT) || (top & APCONN__W_AFTER_KEY)) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
-    else if (top & APCONN__W_HAS_ITEM) apconn__w_put(w, ",", 1);
-    if (key) apconn__w_quoted(w, key, strlen(key));
-    apconn__w_put(w, ":", 1);
-    if (apconn__w_leave(w, mark)) w->stack[w->depth - 1] = (unsigned char)(APCONN__W_OBJECT | APCONN__W_AFTER_KEY);
+    apconn__w_step(w, APCONN__W_KEY, key, key ? strlen(key) : 0);
 }
-
 APCONN_API void apconn_json_string_len(apconn_json_writer *w, const char *s, size_t len) {
-    size_t mark;
-    if (!apconn__w_enter(w, &mark)) return;
-    if (!s && len) apconn__w_fail(w, APCONN_ERR_ARGUMENT);
-    apconn__w_value_start(w);
-    apconn__w_quoted(w, s ? s : "", len);
-    if (apconn__w_leave(w, mark)) apconn__w_value_done(w);
+    apconn__w_step(w, APCONN__W_STRING, s || len ? s : "", len);
 }
-
 APCONN_API void apconn_json_string(apconn_json_writer *w, const char *s) {
-    if (!s) { w->calls++; apconn__w_fail(w, APCONN_ERR_ARGUMENT); return; }
-    apconn_json_string_len(w, s, strlen(s));
+    apconn__w_step(w, APCONN__W_STRING, s, s ? strlen(s) : 0);
 }
+APCONN_API void apconn_json_raw(apconn_json_writer *w, const char *json, size_t len) {
+    apconn__w_step(w, APCONN__W_RAW, json, len);
+}
+APCONN_API void apconn_json_bool(apconn_json_writer *w, int v) {
+    apconn__w_step(w, APCONN__W_VALUE, v ? "true" : "false", v ? 4 : 5);
+}
+APCONN_API void apconn_json_null(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_VALUE, "null", 4); }
 
 APCONN_API void apconn_json_int(apconn_json_writer *w, int64_t v) {
     char tmp[21], *p;
     /* magnitude in unsigned arithmetic, so INT64_MIN does not overflow */
     p = apconn__dec(v < 0 ? 0u - (uint64_t)v : (uint64_t)v, tmp + sizeof tmp);
     if (v < 0) *--p = '-';
-    apconn__w_scalar(w, p, (size_t)(tmp + sizeof tmp - p));
+    apconn__w_step(w, APCONN__W_VALUE, p, (size_t)(tmp + sizeof tmp - p));
 }
-
-APCONN_API void apconn_json_bool(apconn_json_writer *w, int v) {
-    apconn__w_scalar(w, v ? "true" : "false", v ? 4 : 5);
-}
-
-APCONN_API void apconn_json_null(apconn_json_writer *w) { apconn__w_scalar(w, "null", 4); }
-
-APCONN_API void apconn_json_raw(apconn_json_writer *w, const char *json, size_t len) {
-    size_t mark;
-    apconn_status st;
-    if (!apconn__w_enter(w, &mark)) return;
-    st = json ? apconn_json_validate(json, len) : APCONN_ERR_ARGUMENT;
-    if (st != APCONN_OK) apconn__w_fail(w, st);
-    apconn__w_value_start(w);
-    if (json) apconn__w_put(w, json, len);
-    if (apconn__w_leave(w, mark)) apconn__w_value_done(w);
-}
-
-static void apconn__w_open(apconn_json_writer *w, char c, unsigned char kind) {
-    size_t mark;
-    if (!apconn__w_enter(w, &mark)) return;
-    apconn__w_value_start(w);
-    if (w->depth >= APCONN_JSON_MAX_DEPTH) apconn__w_fail(w, APCONN_ERR_JSON_DEPTH);
-    apconn__w_put(w, &c, 1);
-    if (apconn__w_leave(w, mark)) w->stack[w->depth++] = kind;
-}
-
-static void apconn__w_close(apconn_json_writer *w, char c, unsigned char kind) {
-    size_t mark;
-    unsigned char top;
-    if (!apconn__w_enter(w, &mark)) return;
-    top = w->depth ? w->stack[w->depth - 1] : APCONN__W_AFTER_KEY;
-    if ((top & APCONN__W_AFTER_KEY) || (top & APCONN__W_OBJECT) != kind) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
-    apconn__w_put(w, &c, 1);
-    if (apconn__w_leave(w, mark)) { w->depth--; apconn__w_value_done(w); }
-}
-
-APCONN_API void apconn_json_object_begin(apconn_json_writer *w) { apconn__w_open(w, '{', APCONN__W_OBJECT); }
-APCONN_API void apconn_json_object_end(apconn_json_writer *w) { apconn__w_close(w, '}', APCONN__W_OBJECT); }
-APCONN_API void apconn_json_array_begin(apconn_json_writer *w) { apconn__w_open(w, '[', 0); }
-APCONN_API void apconn_json_array_end(apconn_json_writer *w) { apconn__w_close(w, ']', 0); }
 
 APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_len) {
-    size_t mark;
-    if (apconn__w_enter(w, &mark) && (w->depth != 0 || !w->top_state)) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
+    w->calls++;
+    if (w->depth != 0 || !w->top_state) apconn__w_fail(w, APCONN_ERR_WRITER_STATE);
     if (out_len) *out_len = w->len;
     return w->status;
 }
@@ -1195,7 +1189,8 @@ APCONN_API apconn_status apconn_json_validate(const char *json, size_t len) {
      they are later placed into request paths.
    - metadata is kept as compact JSON text: whitespace outside strings is
      dropped while copying, everything else is copied verbatim.
-   - apconn_parse_* and apconn_page_next clear *err first; the caller sets
+   - apconn_parse_connection/_page and apconn_page_next clear *err first
+     (apconn_parse_error_body only sets code and message); the caller sets
      http_status afterwards if it has one. */
 #include <limits.h>
 
@@ -1330,6 +1325,10 @@ static void apconn__store(char *p, size_t size, unsigned v) {
     memcpy(p, size == 1 ? (const void *)&b : size == 2 ? (const void *)&h : (const void *)&v, size);
 }
 
+static void apconn__presence(const apconn__field *f, char *base, apconn_presence value) {
+    if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), (unsigned)value);
+}
+
 /* Decodes the string token v into dst (RFC 8259 §7 escapes, surrogate pairs). */
 static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
     size_t p = (size_t)m->t[v].start - 1;
@@ -1411,10 +1410,10 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
     m->index = -1;
     if (t->type == JSMN_PRIMITIVE && m->json[t->start] == 'n') {
         if (f->kind & APCONN__F_REQUIRED) return APCONN_ERR_JSON_MISSING;
-        if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), APCONN_NULL);
+        apconn__presence(f, base, APCONN_NULL);
         return APCONN_OK;
     }
-    if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), APCONN_SET);
+    apconn__presence(f, base, APCONN_SET);
     switch (kind) {
     case APCONN__F_TEXT: return apconn__map_field(m, v, dst, f->size);
     case APCONN__F_ID: return apconn__map_id(m, v, dst, f->size);
@@ -1511,7 +1510,7 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
         if ((row->kind & 0x7F) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
-            apconn__store(f->base + row->presence, sizeof(apconn_presence), APCONN_SET);
+            apconn__presence(row, f->base, APCONN_SET);
             apconn__frame_init(&st[depth + 1], m, row->aux, f->base + row->offset, v, row);
             depth++;
             continue;
@@ -1701,12 +1700,6 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
    the request pieces are wiped too, so no secret outlives a call. A call
    therefore needs (request body + largest response + 1) bytes of work buffer;
    requests that live outside the work buffer leave it all to the response. */
-#ifndef APCONN_LOG_LINE_SIZE
-#define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
-#endif
-#ifndef APCONN_ERROR_EXCERPT_SIZE
-#define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
-#endif
 #define APCONN__HTTP_NO_CODE 0
 
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
@@ -1752,6 +1745,7 @@ static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
     o->len += n;
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
+/* unsigned long, not apconn__dec's uint64_t: no 64-bit division on a Cortex-M. */
 static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
     char d[20];
     size_t i = sizeof d;
@@ -1967,35 +1961,42 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
     return APCONN_OK;
 }
 
+/* One element of a comma-separated list (RFC 9110 §5.6.1), OWS trimmed, at
+   v[*at..*at+*len). Empty elements are returned too (as length 0). */
+static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at, size_t *len) {
+    size_t end;
+    if (*i > n) return 0;
+    while (*i < n && (v[*i] == ' ' || v[*i] == '\t')) ++*i;
+    *at = *i;
+    while (*i < n && v[*i] != ',') ++*i;
+    for (end = *i; end > *at && (v[end - 1] == ' ' || v[end - 1] == '\t');) end--;
+    *len = end - *at;
+    ++*i; /* past the comma; past n after the last element */
+    return 1;
+}
+
 /* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
    same value (RFC 9110 §8.6), else the framing is ambiguous. */
 static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, value, digits;
-    while (i <= n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
-        for (value = 0, digits = 0; i < n && apconn__http_is_digit((unsigned char)v[i]); i++, digits++) {
+    size_t i = 0, at, len, k, value;
+    while (apconn__http_list_item(v, n, &i, &at, &len)) {
+        for (value = 0, k = 0; k < len && apconn__http_is_digit((unsigned char)v[at + k]); k++) {
             if (value > ((size_t)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
-            value = value * 10u + (size_t)(v[i] - '0');
+            value = value * 10u + (size_t)(v[at + k] - '0');
         }
-        while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
-        if (digits == 0 || (i < n && v[i] != ',') || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
+        if (len == 0 || k < len || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
         p->has_length = 1;
         p->length = value;
-        i++;
     }
     return p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK;
 }
 
 /* Connection = #connection-option (RFC 9110 §7.6.1); only close / keep-alive matter. */
 static void apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, start, end;
-    while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ',')) i++;
-        start = i;
-        while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t') i++;
-        end = i;
-        if (apconn__http_ieq(v + start, end - start, "close")) p->close = 1;
-        if (apconn__http_ieq(v + start, end - start, "keep-alive")) p->keep_alive = 1;
+    size_t i = 0, at, len;
+    while (apconn__http_list_item(v, n, &i, &at, &len)) {
+        if (apconn__http_ieq(v + at, len, "close")) p->close = 1;
+        if (apconn__http_ieq(v + at, len, "keep-alive")) p->keep_alive = 1;
     }
 }
 
@@ -2036,7 +2037,8 @@ static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t le
     const char *s = (const char *)p->buf;
     size_t name = 0, i;
     unsigned k;
-    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) || strchr("!#$%&'*+-.^_`|~", s[name])))
+    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) ||
+                          (s[name] && strchr("!#$%&'*+-.^_`|~", s[name])))) /* strchr finds the NUL too */
         name++;
     if (name == 0 || name >= len || s[name] != ':') return APCONN_ERR_HTTP_HEADER;
     for (i = name + 1; i < len; i++)
@@ -2261,24 +2263,13 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     return st;
 }
 
-/* Retry policy (one place, see the header comment of apconn_http_request):
-   - a REUSED connection that fails before any response byte (the server closed
-     an idle keep-alive connection) is retried once at once on a new one, not
-     counted in max_retries: GET/DELETE always, POST only with retry_unsafe_post;
-   - connect failures (APCONN_ERR_CONNECT, APCONN_ERR_DNS): nothing was sent,
-     so every method is retried, after backoff;
-   - 429 and 503 (the server refused the request, RFC 9110 §15.6.4) for every
-     method; 502 and 504 (a gateway may have passed the request on) for
-     GET/DELETE, and for POST only with retry_unsafe_post. The wait is
-     Retry-After (delay-seconds, clamped to APCONN_MAX_RETRY_AFTER_MS) or
-     APCONN_RETRY_BACKOFF_MS doubled per retry;
-   - a wait needs transport->sleep_ms (without it only immediate retries
-     happen), and a wait that would pass the deadline ends the call with the
-     last result. Returns 1 and sets *wait_ms when the call should go again. */
+/* The retry policy documented at apconn_http_request (section 3), in one
+   place. Returns 1 and sets *wait_ms when the call should go again. */
 static int apconn__http_should_retry(const apconn_client *c, const apconn__http_call *k, apconn_status st,
                                      const apconn__http_parser *p, unsigned *retries, uint32_t *wait_ms) {
     int unsafe_ok = k->idempotent || c->retry_unsafe_post;
     int s = p->status;
+    unsigned i;
     *wait_ms = 0;
     if ((st == APCONN_ERR_CLOSED || st == APCONN_ERR_RECV || st == APCONN_ERR_SEND) && p->received == 0 &&
         k->reused && unsafe_ok && c->transport->connect)
@@ -2286,7 +2277,8 @@ static int apconn__http_should_retry(const apconn_client *c, const apconn__http_
     if (*retries >= c->max_retries) return 0;
     if (st == APCONN_OK && !(s == 429 || s == 503 || ((s == 502 || s == 504) && unsafe_ok))) return 0;
     if (st != APCONN_OK && st != APCONN_ERR_CONNECT && st != APCONN_ERR_DNS) return 0;
-    *wait_ms = APCONN_RETRY_BACKOFF_MS << (*retries < 16u ? *retries : 16u);
+    *wait_ms = APCONN_RETRY_BACKOFF_MS;
+    for (i = 0; i < *retries && *wait_ms < APCONN_MAX_RETRY_AFTER_MS; i++) *wait_ms *= 2u;
     if (st == APCONN_OK && p->has_retry_after)
         *wait_ms = p->retry_after_s < APCONN_MAX_RETRY_AFTER_MS / 1000u ? (uint32_t)p->retry_after_s * 1000u
                                                                        : APCONN_MAX_RETRY_AFTER_MS;
@@ -2343,6 +2335,7 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     size_t used = 0;
     if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
+    memset(&p, 0, sizeof p);
     if (!c || !c->transport || !method || !path || !resp || (!body && body_len))
         return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
     st = apconn__http_check_request(c, method, path, query);
@@ -2704,7 +2697,7 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
 /* The query is written at the start of the work buffer (it must live until
    the call ends; apconn_http_request puts the head after it). */
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
-    char num[12];
+    char num[21];
     apconn__http_out o, n;
     unsigned bit;
     o.buf = (char *)c->work;
@@ -2712,14 +2705,12 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     o.cap = c->work_size - 1;
     if (q->statuses & ~7u) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
-    if (q->limit > 0) {
-        n.buf = num;
-        n.len = 0;
-        n.cap = sizeof num - 1;
-        apconn__http_put_uint(&n, q->limit);
-        num[n.len] = '\0';
-        apconn__api_query_param(&o, "limit", num);
-    }
+    n.buf = num;
+    n.len = 0;
+    n.cap = sizeof num - 1;
+    apconn__http_put_uint(&n, q->limit);
+    num[n.len] = '\0';
+    if (q->limit > 0) apconn__api_query_param(&o, "limit", num);
     apconn__api_query_param(&o, "pieceName", q->piece_name);
     apconn__api_query_param(&o, "displayName", q->display_name);
     for (bit = 1; bit <= 4u; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */

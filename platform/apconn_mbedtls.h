@@ -7,18 +7,21 @@
    by the deadline, close_notify on close, session resumption on reconnect.
 
    Do this:
-      #define APCONN_MBEDTLS_IMPLEMENTATION      // in exactly ONE .c file
-      #include "apconn_mbedtls.h"                // link -lmbedtls -lmbedx509 -lmbedcrypto
-   Then (ca_pem: your CA chain as text; sizeof or strlen, both work):
-      static apconn_mbedtls tls;                 // large (mbedTLS contexts): not on a small stack
-      apconn_mbedtls_config cfg = {0};           // zero = secure defaults
-      apconn_transport tcp_t, tls_t;             // tcp_t: filled by apconn_posix_transport() or yours
-      cfg.ca = (const unsigned char *)ca_pem; cfg.ca_len = sizeof ca_pem;  // or cfg.ca_file = "ca.pem"
-      if (apconn_mbedtls_transport(&tls, &cfg, &tcp_t, &tls_t) != APCONN_OK) { char why[160];
-          apconn_mbedtls_reason(&tls, why, sizeof why); }  // report why, stop
+      #define APCONN_MBEDTLS_IMPLEMENTATION      // in exactly ONE .c file (after
+      #include "apconn_mbedtls.h"                // apconn_posix.h's, which goes first)
+   link -lmbedtls -lmbedx509 -lmbedcrypto (in that order). Then:
+      static apconn_posix   tcp;                 // or your own lwIP/Zephyr/modem transport
+      static apconn_mbedtls tls;                 // big (mbedTLS contexts): not on a small stack
+      apconn_transport tcp_t, tls_t;             // tls_t is what apconn_client_init() gets
+      apconn_mbedtls_config cfg = {0};           // all zero = secure defaults
+      cfg.ca = (const unsigned char *)ca_pem;    // your CA chain, PEM text or DER
+      cfg.ca_len = sizeof ca_pem;                // PEM: with or without its NUL (strlen works)
+      apconn_posix_transport(&tcp, &tcp_t);
+      if (apconn_mbedtls_transport(&tls, &cfg, &tcp_t, &tls_t) != APCONN_OK)
+          apconn_mbedtls_reason(&tls, why, sizeof why);   // say why, and stop
       apconn_client_init(&client, "https://example.com/api", key, &tls_t, work, sizeof work, tokens, n);
-      ...                                        // apconn calls connect/send/recv/close for you
-      apconn_mbedtls_free(&tls);                 // when done: frees mbedTLS state
+      ...                                        // apconn calls connect/send/recv/close itself
+      apconn_mbedtls_free(&tls);                 // at the end (and before setting up again)
    After a failed call, apconn_mbedtls_reason() gives one readable line (e.g.
    "The certificate validity has expired") and apconn_mbedtls_verify_flags() the
    raw MBEDTLS_X509_BADCERT_* bits. apconn_mbedtls_resumed() tells whether the
@@ -58,6 +61,8 @@
                       Every certificate must parse: a partly unreadable CA input
                       is an error, never a silently smaller trust store.
      server_name      name to verify and send as SNI; NULL = the connect host.
+                      mbedTLS does not match IP addresses in certificates: to
+                      connect to an address, name the certificate's host here.
      insecure_skip_verify_DANGEROUS  1 = accept ANY certificate for ANY name.
                       Test servers only. The verify flags are still reported.
      max_fragment_length  0 (off) or 512, 1024, 2048, 4096: asks the server for
@@ -139,6 +144,7 @@ typedef struct apconn_mbedtls {
     uint16_t session_port;
     char conn_host[APCONN_HOST_SIZE];    /* name and port of the current connection */
     uint16_t conn_port;
+    unsigned char ready; /* mbedTLS contexts set up (between _transport() and _free()) */
     unsigned char have_session, offered_session, resumed, cert_seen, connected, no_resumption;
     uint32_t verify_flags; /* MBEDTLS_X509_BADCERT_* of the last handshake */
     int tls_error;         /* last mbedTLS error code, 0 if none */
@@ -463,6 +469,7 @@ static void apconn_mbedtls__init_contexts(apconn_mbedtls *tls) {
 }
 
 static void apconn_mbedtls__free_contexts(apconn_mbedtls *tls) {
+    tls->ready = 0;
     mbedtls_ssl_session_free(&tls->session);
     mbedtls_ssl_free(&tls->ssl);
     mbedtls_ssl_config_free(&tls->conf);
@@ -497,6 +504,7 @@ APCONN_MBEDTLS_API int apconn_mbedtls_transport(apconn_mbedtls *tls, const apcon
         tls->note = note;
         return rc;
     }
+    tls->ready = 1;
     memset(out, 0, sizeof *out);
     out->ctx = tls;
     out->connect = apconn_mbedtls_connect;
@@ -512,6 +520,7 @@ APCONN_MBEDTLS_API int apconn_mbedtls_transport(apconn_mbedtls *tls, const apcon
 /* ----- sessions ---------------------------------------------------------- */
 
 APCONN_MBEDTLS_API void apconn_mbedtls_forget_session(apconn_mbedtls *tls) {
+    if (tls == NULL) return;
     mbedtls_ssl_session_free(&tls->session); /* zeroizes the master secret / ticket */
     mbedtls_ssl_session_init(&tls->session);
     tls->have_session = 0;
@@ -602,7 +611,7 @@ APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint1
     apconn_mbedtls *tls = (apconn_mbedtls *)ctx;
     const char *name;
     int rc;
-    if (tls == NULL || tls->inner == NULL || host == NULL || host[0] == '\0') return APCONN_ERR_ARGUMENT;
+    if (tls == NULL || !tls->ready || host == NULL || host[0] == '\0') return APCONN_ERR_ARGUMENT;
     apconn_mbedtls_close(tls);
     apconn_mbedtls__clear_status(tls);
     apconn_mbedtls__begin(tls, tls->inner->now_ms(tls->inner->ctx), timeout_ms);
@@ -634,6 +643,23 @@ APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint1
 
 /* ----- send / recv / close ----------------------------------------------- */
 
+/* TLS 1.3: mbedTLS signals each NewSessionTicket (RFC 8446 section 4.6.1)
+   from whichever call finishes taking it in: mbedtls_ssl_read() usually, but
+   mbedtls_ssl_write() when a read ran out of time half-way. Saves the
+   session; 1 if rc was that signal (the call is then simply repeated). */
+static int apconn_mbedtls__took_ticket(apconn_mbedtls *tls, int rc) {
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        apconn_mbedtls__save_session(tls);
+        return 1;
+    }
+#else
+    (void)tls;
+    (void)rc;
+#endif
+    return 0;
+}
+
 static long apconn_mbedtls__io_failure(apconn_mbedtls *tls, int rc, int fallback) {
     if (tls->io_status != 0) return apconn_mbedtls__fail(tls, tls->io_status, rc, "the inner transport failed");
     return apconn_mbedtls__fail(tls, fallback, rc, NULL);
@@ -649,6 +675,7 @@ APCONN_MBEDTLS_API long apconn_mbedtls_send(void *ctx, const unsigned char *data
     for (;;) {
         int rc = mbedtls_ssl_write(&tls->ssl, data, len);
         if (rc > 0) return rc;
+        if (apconn_mbedtls__took_ticket(tls, rc)) continue;
         if (!apconn_mbedtls__again(rc)) return apconn_mbedtls__io_failure(tls, rc, APCONN_ERR_TLS);
         if (apconn_mbedtls__left(tls) == 0u) return APCONN_ERR_WOULD_BLOCK;
     }
@@ -660,12 +687,7 @@ static long apconn_mbedtls__read_result(apconn_mbedtls *tls, int rc) {
     if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return 0; /* orderly TLS EOF */
     if (rc == 0 || rc == MBEDTLS_ERR_SSL_CONN_EOF)
         return apconn_mbedtls__fail(tls, APCONN_ERR_CLOSED, rc, "the connection ended without TLS close_notify");
-#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
-    if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) { /* TLS 1.3: save it, read on */
-        apconn_mbedtls__save_session(tls);
-        return 1;
-    }
-#endif
+    if (apconn_mbedtls__took_ticket(tls, rc)) return 1; /* saved; read on */
     if (apconn_mbedtls__again(rc)) return apconn_mbedtls__left(tls) == 0u ? APCONN_ERR_WOULD_BLOCK : 1;
     return apconn_mbedtls__io_failure(tls, rc, APCONN_ERR_TLS);
 }
@@ -685,7 +707,7 @@ APCONN_MBEDTLS_API long apconn_mbedtls_recv(void *ctx, unsigned char *buf, size_
 APCONN_MBEDTLS_API void apconn_mbedtls_close(void *ctx) {
     apconn_mbedtls *tls = (apconn_mbedtls *)ctx;
     int rc;
-    if (tls == NULL || tls->inner == NULL) return;
+    if (tls == NULL || !tls->ready) return;
     if (tls->connected) { /* RFC 8446 section 6.1: tell the server we are done */
         apconn_mbedtls__begin(tls, tls->inner->now_ms(tls->inner->ctx), APCONN_MBEDTLS_CLOSE_NOTIFY_MS);
         do rc = mbedtls_ssl_close_notify(&tls->ssl);
@@ -695,10 +717,9 @@ APCONN_MBEDTLS_API void apconn_mbedtls_close(void *ctx) {
 }
 
 APCONN_MBEDTLS_API void apconn_mbedtls_free(apconn_mbedtls *tls) {
-    if (tls == NULL) return;
+    if (tls == NULL || !tls->ready) return; /* never set up, already freed, or setup failed */
     apconn_mbedtls_close(tls);
     apconn_mbedtls__free_contexts(tls);
-    tls->inner = NULL;
 }
 
 /* ----- diagnostics ------------------------------------------------------- */

@@ -32,8 +32,8 @@
    Without _IMPLEMENTATION the header needs nothing and goes anywhere.
 
    What each callback does (the apconn_transport contract in apconn.h):
-     connect  resolves `host` (getaddrinfo, IPv4 and IPv6, in the resolver's
-              order) and tries each address with a non-blocking connect bounded
+     connect  resolves `host` (a name or an address literal, IPv6 without
+              brackets; getaddrinfo, IPv4 and IPv6, in the resolver's order) and tries each address with a non-blocking connect bounded
               by poll(); each attempt gets an equal share of the time left so a
               black-holed first address cannot eat the whole deadline. The socket
               is close-on-exec, TCP_NODELAY, and never raises SIGPIPE.
@@ -151,6 +151,9 @@ APCONN_POSIX_API const char *apconn_posix_reason(const apconn_posix *ctx);
 #define APCONN_POSIX__SEND_FLAGS MSG_NOSIGNAL /* EPIPE instead of SIGPIPE (POSIX.1-2008) */
 #else
 #define APCONN_POSIX__SEND_FLAGS 0 /* SO_NOSIGPIPE is set on the socket instead (BSD, macOS) */
+#if !defined(SO_NOSIGPIPE) && !defined(APCONN_POSIX_SIGPIPE_IGNORED)
+#error "apconn_posix.h: neither MSG_NOSIGNAL nor SO_NOSIGPIPE: a write to a closed peer would kill the process. Ignore SIGPIPE in your program and define APCONN_POSIX_SIGPIPE_IGNORED."
+#endif
 #endif
 
 #ifdef __cplusplus

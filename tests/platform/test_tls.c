@@ -338,6 +338,26 @@ static void recv_without_data_is_would_block(void) {
     apconn_mbedtls_free(&tls);
 }
 
+/* TLS 1.3 tickets arrive after the handshake. A recv whose time runs out
+   just as one is being taken in leaves mbedTLS mid-way; the next send must
+   finish taking it in, not fail. recv with 0 ms after the ticket records are
+   already waiting is exactly that case. */
+static void send_after_recv_cut_short_during_a_ticket_works(void) {
+    struct pollfd p;
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "good"), APCONN_OK);
+    if (strcmp(apconn_mbedtls_version(&tls), "TLSv1.3") == 0) {
+        p.fd = tcp.fd;
+        p.events = POLLIN;
+        CHECK_EQ(poll(&p, 1, (int)TIMEOUT_MS), 1); /* the tickets are there */
+    }
+    CHECK_EQ(secure.recv(secure.ctx, (unsigned char *)response, sizeof response, 0), APCONN_ERR_WOULD_BLOCK);
+    CHECK_EQ(http_get("/after-ticket"), 0);
+    CHECK(strstr(response, "path=/after-ticket") != NULL);
+    apconn_mbedtls_free(&tls);
+}
+
 static void closed_port_is_the_inner_connect_error(void) {
     uint16_t port;
     int fd;
@@ -484,6 +504,20 @@ static void custom_rng_replaces_ctr_drbg(void) {
     apconn_mbedtls_free(&tls);
 }
 
+static void free_is_safe_after_failed_setup_and_twice(void) {
+    default_config();
+    cfg.max_fragment_length = 1000;
+    CHECK_EQ(setup(), APCONN_ERR_ARGUMENT);
+    apconn_mbedtls_free(&tls); /* setup already freed everything */
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "good"), APCONN_OK);
+    apconn_mbedtls_free(&tls);
+    apconn_mbedtls_free(&tls);
+    CHECK_EQ(tcp.fd, -1); /* the inner connection was closed */
+    CHECK_EQ(secure.connect(secure.ctx, "localhost", port_of("good"), TIMEOUT_MS), APCONN_ERR_ARGUMENT);
+}
+
 int main(void) {
     certs_dir = getenv("APCONN_TLS_CERTS");
     ports_file = getenv("APCONN_TLS_PORTS");
@@ -515,6 +549,7 @@ int main(void) {
     RUN(close_notify_reads_as_eof);
     RUN(end_without_close_notify_is_closed_error);
     RUN(recv_without_data_is_would_block);
+    RUN(send_after_recv_cut_short_during_a_ticket_works);
     RUN(closed_port_is_the_inner_connect_error);
     RUN(send_before_connect_is_refused);
     RUN(pem_without_its_nul_is_accepted);
@@ -527,5 +562,6 @@ int main(void) {
     RUN(max_fragment_length_still_connects);
     RUN(custom_entropy_source_is_used);
     RUN(custom_rng_replaces_ctr_drbg);
+    RUN(free_is_safe_after_failed_setup_and_twice);
     return harness_summary(SUITE);
 }

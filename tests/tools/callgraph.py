@@ -26,7 +26,7 @@ def load(paths):
                 m = NODE.search(line)
                 if m:
                     title, label = m.groups()
-                    sm = re.search(r'\\n(\d+) bytes \((\w+)', label)
+                    sm = re.search(r'\\n(\d+) bytes \(([\w,]+)\)', label)
                     if sm:
                         frames[title] = int(sm.group(1))
                         kinds[title] = sm.group(2)
@@ -92,7 +92,9 @@ def main():
     mode, paths = sys.argv[1], sys.argv[2:]
     frames, kinds, edges = load(paths)
     cycle = find_cycle(edges)
-    dynamic = sorted(short(n) for n, k in kinds.items() if k != 'static')
+    # "dynamic" alone is a VLA or alloca; "dynamic,bounded" is a bounded
+    # adjustment such as arguments pushed for a call with many parameters.
+    dynamic = sorted(short(n) for n, k in kinds.items() if k == 'dynamic')
     if mode == '--check-no-recursion':
         ok = True
         if cycle:

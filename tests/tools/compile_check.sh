@@ -42,5 +42,13 @@ no_recursion() { # the call graph at -O0 (before inlining/tail calls) has no cyc
         python3 tests/tools/callgraph.py --check-no-recursion "$out"/cg*.ci
 }
 check no_recursion_no_vla no_recursion
+gnu_complexity() { # STYLE: no function over a GNU complexity score of 8.
+    # apconn_strerror is exempt: a flat switch generated from the status list.
+    gcc -E -P -I. $src -o "$out/pp.c" || return 1
+    over=$(complexity --threshold=9 "$out/pp.c" 2>/dev/null | grep -E 'apconn' | grep -v 'apconn_strerror$' || true)
+    [ -z "$over" ] || { echo "$over"; return 1; }
+    complexity --threshold=1 "$out/pp.c" 2>/dev/null | grep -q apconn_json_validate  # the tool really ran
+}
+check gnu_complexity_at_most_8 gnu_complexity
 echo "compile_check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

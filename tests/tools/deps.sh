@@ -2,14 +2,15 @@
 # Makes sure the Debian packages a make target needs are installed.
 # As root it installs the missing ones (apt-get update first); otherwise it
 # prints the exact apt-get line and fails, so nothing half-works.
-# Usage: tests/tools/deps.sh GROUP...   (groups: core cross tls demo)
+# Usage: tests/tools/deps.sh GROUP...   (groups: core cross tls coverage demo)
 set -e
 pkgs=""
 for group in "$@"; do
     case "$group" in
-        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev libcjson-dev python3" ;;
+        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl python3 dpkg-dev" ;;
+        coverage) pkgs="$pkgs gcovr" ;;
         demo)  pkgs="$pkgs gcc make libjsmn-dev libmbedtls-dev openssl python3" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac

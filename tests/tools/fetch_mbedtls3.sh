@@ -17,7 +17,8 @@
 # may pick bookworm's 2.28). Nothing else on the machine is changed. No mirror
 # host name is written here: it is read from the machine's configuration.
 # Idempotent: does nothing when the source tree is already there.
-# Not root and no source tree: prints exactly what to run and fails.
+# Downloading needs no root once apt knows the source package; adding the
+# entry does: not root and no index, it prints exactly what to run and fails.
 set -eu
 BUILD=${1:-build}
 dest="$BUILD/mbedtls3-src"
@@ -30,7 +31,10 @@ if [ -f "$link/library/ssl_tls.c" ] && [ -f "$link/include/mbedtls/build_info.h"
     exit 0 # already fetched
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
+# Does apt already know trixie's mbedtls source package (3.x)?
+have_index() { apt-cache showsrc mbedtls 2>/dev/null | grep -q '^Version: 3\.'; }
+
+if ! have_index && [ "$(id -u)" -ne 0 ]; then
     cat >&2 <<EOF
 fetch_mbedtls3.sh: mbedTLS 3.x sources are missing and this needs root. Run:
     sudo sh $0 $BUILD
@@ -58,7 +62,7 @@ main_stanzas() {
     ' "$1"
 }
 
-if [ ! -f "$apt_file" ]; then
+if ! have_index && [ ! -f "$apt_file" ]; then
     [ -f "$system_sources" ] || { echo "fetch_mbedtls3.sh: $system_sources not found; add a deb-src entry for '$suite' by hand" >&2; exit 1; }
     stanzas=$(main_stanzas "$system_sources")
     [ -n "$stanzas" ] || { echo "fetch_mbedtls3.sh: no main archive entry in $system_sources" >&2; exit 1; }
@@ -80,10 +84,10 @@ if [ ! -f "$apt_file" ]; then
 fi
 
 # Refresh only the new source's index (fast, leaves the other lists alone).
-if ! apt-cache showsrc "mbedtls/$suite" >/dev/null 2>&1 ||
-   ! apt-cache showsrc mbedtls 2>/dev/null | grep -q '^Version: 3\.'; then
+if ! have_index; then
     apt-get update -qq -o Dir::Etc::sourcelist="$apt_file" -o Dir::Etc::sourceparts=- \
         -o APT::Get::List-Cleanup=0 >&2
+    have_index || { echo "fetch_mbedtls3.sh: apt still has no mbedtls 3.x source package" >&2; exit 1; }
 fi
 
 command -v dpkg-source >/dev/null || { echo "fetch_mbedtls3.sh: dpkg-dev is needed (apt-get install dpkg-dev)" >&2; exit 1; }

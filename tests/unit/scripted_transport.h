@@ -65,6 +65,8 @@ typedef struct scripted_transport {
     int connect_result[ST_MAX_CONNS]; /* per connect attempt: APCONN_OK or an error */
     uint32_t connect_delay_ms[ST_MAX_CONNS];
     uint32_t last_timeout_ms; /* the timeout apconn gave the last callback */
+    uint32_t first_recv_timeout_ms;
+    int recvs;
     char host[APCONN_HOST_SIZE];
     uint16_t port;
     unsigned char sent[ST_SENT_SIZE];
@@ -113,6 +115,7 @@ static long st_recv_cb(void *ctx, unsigned char *buf, size_t len, uint32_t timeo
     scripted_transport *s = (scripted_transport *)ctx;
     st_connection *c;
     s->last_timeout_ms = timeout_ms;
+    if (s->recvs++ == 0) s->first_recv_timeout_ms = timeout_ms;
     if (s->cur < 0) return APCONN_ERR_RECV;
     c = &s->conns[s->cur];
     while (s->pos < c->count && c->ev[s->pos].kind == ST_ADVANCE) s->clock += c->ev[s->pos++].ms;

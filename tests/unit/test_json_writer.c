@@ -80,6 +80,8 @@ static void commas_and_colons_are_placed_automatically(void) {
     apconn_json_key(&w, "c"); apconn_json_raw(&w, " {\"k\": [1, 2]} ", 15);
     apconn_json_object_end(&w);
     CHECK_EQ(apconn_json_finish(&w, &len), APCONN_OK);
+    CHECK_EQ(w.failed_call, 0);
+    CHECK_EQ(w.calls, 18); /* 17 calls + finish */
     CHECK_STR(out, "{\"a\":1,\"b\":[true,false,null,{},[],\"x\"],\"c\": {\"k\": [1, 2]} }");
     CHECK_EQ(len, strlen(out));
     CHECK_EQ(apconn_json_validate(out, len), APCONN_OK);

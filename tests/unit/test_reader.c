@@ -252,7 +252,7 @@ static void metadata_exact_fit_passes_and_one_more_byte_fails(void) {
 }
 
 static void array_capacity_is_enforced(void) {
-    char member[1024];
+    char member[1024], want[32];
     size_t n;
     int i;
     n = (size_t)snprintf(member, sizeof member, "\"projectIds\":[");
@@ -260,11 +260,13 @@ static void array_capacity_is_enforced(void) {
     snprintf(member + n, sizeof member - n, "]");
     CHECK_EQ(parse_with(member), APCONN_OK);
     CHECK_EQ(conn.project_id_count, APCONN_MAX_PROJECT_IDS);
-    CHECK_STR(conn.project_ids[APCONN_MAX_PROJECT_IDS - 1], "p7");
+    snprintf(want, sizeof want, "p%d", APCONN_MAX_PROJECT_IDS - 1);
+    CHECK_STR(conn.project_ids[APCONN_MAX_PROJECT_IDS - 1], want);
     snprintf(member + n, sizeof member - n, ",\"extra\"]");
     snprintf(doc_, sizeof doc_, "{\"id\":\"abc\",%s}", member);
     CHECK_EQ(parse(doc_), APCONN_ERR_TOO_MANY_ITEMS);
-    CHECK_STR(err.field, "projectIds[8]");
+    snprintf(want, sizeof want, "projectIds[%d]", APCONN_MAX_PROJECT_IDS);
+    CHECK_STR(err.field, want);
     CHECK_EQ(err.offset, (size_t)(strstr(doc_, "extra") - doc_));
 }
 
@@ -456,6 +458,52 @@ static void other_bodies_are_unexpected(void) {
     CHECK_STR(err.code, "");
 }
 
+static void metadata_compaction_keeps_spaces_inside_strings(void) {
+    CHECK_EQ(parse_with("\"metadata\":{\"k\" : \"a\\\\\" , \" b c\" : \"x \\\" y\" }"), APCONN_OK);
+    CHECK_STR(conn.metadata, "{\"k\":\"a\\\\\",\" b c\":\"x \\\" y\"}");
+    CHECK_EQ(apconn_json_validate(conn.metadata, strlen(conn.metadata)), APCONN_OK);
+}
+
+static void null_arguments_are_refused(void) {
+    apconn_page pg;
+    CHECK_EQ(apconn_parse_connection("{}", 2, tokens, APCONN_TOKEN_COUNT, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_connection(NULL, 0, tokens, APCONN_TOKEN_COUNT, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_connection("{}", 2, NULL, 0, &conn, NULL), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page("{}", 2, tokens, APCONN_TOKEN_COUNT, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_page_next(NULL, &conn, &err), APCONN_ERR_ARGUMENT);
+    memset(&pg, 0, sizeof pg);
+    CHECK_EQ(apconn_page_next(&pg, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_error_body("{}", 2, tokens, APCONN_TOKEN_COUNT, NULL), APCONN_ERR_ARGUMENT);
+}
+
+static void errors_without_err_struct_still_return_the_status(void) {
+    const char *json = "{\"id\":\"a\",\"type\":\"X\"}";
+    CHECK_EQ(apconn_parse_connection(json, strlen(json), tokens, APCONN_TOKEN_COUNT, &conn, NULL), APCONN_ERR_JSON_ENUM);
+}
+
+static void error_body_with_too_few_tokens_is_reported(void) {
+    const char *json = "{\"code\":\"X\",\"params\":{\"message\":\"m\"}}";
+    CHECK_EQ(apconn_parse_error_body(json, strlen(json), tokens, 3, &err), APCONN_ERR_JSON_TOKENS);
+    CHECK_EQ(apconn_parse_error_body(json, strlen(json), tokens, 7, &err), APCONN_OK);
+}
+
+static void fastify_error_with_message_only(void) {
+    CHECK_EQ(error_body("{\"statusCode\":500,\"message\":\"boom\"}"), APCONN_OK);
+    CHECK_STR(err.code, "");
+    CHECK_STR(err.message, "boom");
+}
+
+static void error_body_keeps_status_and_http_status(void) {
+    const char *json = "{\"code\":\"FEATURE_DISABLED\",\"params\":{\"message\":\"Feature is disabled\"}}";
+    memset(&err, 0, sizeof err);
+    err.status = APCONN_ERR_HTTP_STATUS;
+    err.http_status = 402;
+    CHECK_EQ(apconn_parse_error_body(json, strlen(json), tokens, APCONN_TOKEN_COUNT, &err), APCONN_OK);
+    CHECK_EQ(err.status, APCONN_ERR_HTTP_STATUS);
+    CHECK_EQ(err.http_status, 402);
+    CHECK_STR(err.code, "FEATURE_DISABLED");
+}
+
 int main(void) {
     RUN(spec_example_is_mapped_field_by_field);
     RUN(only_id_is_required_and_absent_fields_read_absent);
@@ -494,5 +542,11 @@ int main(void) {
     RUN(fastify_error_without_code_uses_error);
     RUN(long_server_text_is_cut_at_a_utf8_boundary);
     RUN(other_bodies_are_unexpected);
+    RUN(metadata_compaction_keeps_spaces_inside_strings);
+    RUN(null_arguments_are_refused);
+    RUN(errors_without_err_struct_still_return_the_status);
+    RUN(error_body_with_too_few_tokens_is_reported);
+    RUN(fastify_error_with_message_only);
+    RUN(error_body_keeps_status_and_http_status);
     return harness_summary("reader");
 }
