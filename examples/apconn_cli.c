@@ -1,0 +1,949 @@
+/* apconn_cli.c - the `apconn` command: Activepieces global connections from a shell.
+
+   apconn [--url URL] [--ca FILE] [--timeout-ms N] [--retries N] [--verbose] COMMAND ...
+     create --type TYPE --name NAME --piece PIECE [--value JSON | --value-file FILE|-]
+            [--project ID]... [--external-id ID] [--piece-version V] [--metadata JSON] [--preselect]
+     list   [--piece NAME] [--name TEXT] [--status S]... [--limit N] [--cursor C] [--all]
+     update ID --name NAME [--project ID]... [--metadata JSON] [--preselect true|false]
+     delete ID
+
+   The API key comes only from the environment (APCONN_API_KEY), never from
+   argv, which every user of the machine can read (ps). For the same reason
+   --value-file - reads the credentials from stdin. Both are copied into static
+   buffers, their original memory is overwritten, and the copies are wiped
+   before exit.
+
+   Exit status (one table: cli_exit_for()):
+     0 success; 2 bad usage or invalid input (nothing was sent);
+     3 the server answered with an HTTP error (incl. 404 on delete);
+     4 network, TLS, certificate or timeout failure;
+     5 malformed, oversized or unexpected response.
+
+   Build: make cli (POSIX sockets + mbedTLS; no heap in this file). */
+/* A list page of 100 connections is ~80 KB of JSON and ~70 tokens per item.
+   Defined before the first include of apconn.h, which the POSIX header does. */
+#define APCONN_WORK_BUFFER_SIZE (256u * 1024u) /* bytes: one request, then one response */
+#define APCONN_TOKEN_COUNT 16384               /* jsmn tokens of one response */
+#define APCONN_POSIX_IMPLEMENTATION            /* first: it picks the POSIX feature level */
+#include "platform/apconn_posix.h"
+#define APCONN_IMPLEMENTATION
+#include "apconn.h"
+#define APCONN_MBEDTLS_IMPLEMENTATION
+#include "platform/apconn_mbedtls.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- limits of the CLI's own static buffers --------------------------------- */
+#define APCONN_CLI_VALUE_SIZE (16u * 1024u)  /* bytes: --value / --value-file, incl. NUL */
+#define APCONN_CLI_KEY_SIZE 4096u            /* bytes: APCONN_API_KEY (a JWT can be long) */
+#define APCONN_CLI_OUT_SIZE (32u * 1024u)    /* bytes: one output line (a connection as JSON) */
+#define APCONN_CLI_URL_SIZE 512u             /* bytes: --url */
+#define APCONN_CLI_DEFAULT_URL "https://cloud.activepieces.com/api"
+#define APCONN_CLI_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
+#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: a page of 100 fits the work buffer */
+#define APCONN_CLI_MAX_RETRIES 10ul          /* largest --retries */
+
+enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_HTTP = 3, EXIT_NETWORK = 4, EXIT_RESPONSE = 5 };
+
+/* ---- options ------------------------------------------------------------------ */
+typedef struct cli_options {
+    const char *url, *ca;
+    uint32_t timeout_ms;
+    unsigned retries;
+    int verbose;
+    const char *command;
+    /* create / update / list / delete */
+    const char *id, *type, *name, *piece, *value_arg, *value_file, *external_id, *piece_version, *metadata;
+    const char *projects[APCONN_MAX_PROJECT_IDS];
+    size_t project_count;
+    apconn_tristate preselect;
+    const char *cursor;
+    unsigned limit;
+    unsigned statuses;
+    int all;
+} cli_options;
+
+static unsigned char cli_work[APCONN_WORK_BUFFER_SIZE];
+static apconn_token cli_tokens[APCONN_TOKEN_COUNT];
+static char cli_value[APCONN_CLI_VALUE_SIZE];
+static char cli_key[APCONN_CLI_KEY_SIZE];
+static char cli_out[APCONN_CLI_OUT_SIZE];
+
+static const char cli_usage_text[] =
+    "usage: apconn [--url URL] [--ca FILE] [--timeout-ms N] [--retries N] [--verbose] COMMAND ...\n"
+    "  create --type TYPE --name NAME --piece PIECE [--value JSON | --value-file FILE|-]\n"
+    "         [--project ID]... [--external-id ID] [--piece-version V] [--metadata JSON] [--preselect]\n"
+    "  list   [--piece NAME] [--name TEXT] [--status S]... [--limit N] [--cursor C] [--all]\n"
+    "  update ID --name NAME [--project ID]... [--metadata JSON] [--preselect true|false]\n"
+    "  delete ID\n";
+
+static const char cli_help_text[] =
+    "\n"
+    "Manages Activepieces global connections (spec: scope PLATFORM app connections).\n"
+    "\n"
+    "Environment:\n"
+    "  APCONN_API_KEY   the platform API key (sk-...); required; never give it in argv\n"
+    "  APCONN_URL       default for --url\n"
+    "\n"
+    "Global options:\n"
+    "  --url URL         base URL (default $APCONN_URL, else " APCONN_CLI_DEFAULT_URL ");\n"
+    "                    http:// only to a loopback host\n"
+    "  --ca FILE         PEM CA bundle for https (default " APCONN_CLI_DEFAULT_CA ")\n"
+    "  --timeout-ms N    deadline of the whole command, retries and pages included (default 30000)\n"
+    "  --retries N       extra attempts after a network failure (default 2, max 10)\n"
+    "  --verbose         log method, path and status on stderr (never the key or values)\n"
+    "\n"
+    "Commands:\n"
+    "  create   upsert a connection; TYPE is one of SECRET_TEXT BASIC_AUTH CUSTOM_AUTH OAUTH2\n"
+    "           CLOUD_OAUTH2 PLATFORM_OAUTH2 OIDC NO_AUTH. --value is the value object WITHOUT\n"
+    "           its \"type\" (e.g. '{\"secret_text\":\"xoxb-1\"}'); --value-file - reads it from stdin.\n"
+    "           Give --external-id to make a retried create idempotent.\n"
+    "  list     print connections, one JSON object per line; --all follows the cursors to the end;\n"
+    "           S is ACTIVE, MISSING or ERROR (repeat for several); --limit is 1..100 per page\n"
+    "           (default: the server's 10); --name is a case-insensitive substring\n"
+    "  update   change name, projects (replaces the list), metadata, preselect\n"
+    "  delete   delete by id (exit 3 with HTTP 404 when it does not exist)\n"
+    "\n"
+    "Output: create and update print the connection as one line of JSON; errors go to stderr.\n"
+    "Exit status: 0 ok, 2 usage or invalid input (nothing sent), 3 HTTP error from the server,\n"
+    "4 network/TLS/certificate/timeout, 5 malformed or unexpected response.\n";
+
+static int cli_usage_error(const char *what, const char *arg) {
+    fprintf(stderr, "apconn: %s%s%s\n%s", what, arg ? ": " : "", arg ? arg : "", cli_usage_text);
+    return EXIT_USAGE;
+}
+
+/* Names an unknown option without what follows '=': it could be a secret. */
+static int cli_unknown_option(const char *what, const char *arg) {
+    fprintf(stderr, "apconn: %s: %.*s\n%s", what, (int)strcspn(arg, "="), arg, cli_usage_text);
+    return EXIT_USAGE;
+}
+
+static int cli_input_error(const char *what, const char *arg) {
+    fprintf(stderr, "apconn: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+    return EXIT_USAGE;
+}
+
+/* The one table: every apconn_status -> an exit status. A switch without a
+   default, so -Wall (-Wswitch) fails the build when a status is added. */
+static int cli_exit_for(apconn_status s) {
+    switch (s) {
+    case APCONN_OK:
+    case APCONN_END:
+        return EXIT_OK;
+    case APCONN_ERR_ARGUMENT:
+    case APCONN_ERR_UNSAFE_CHAR:
+    case APCONN_ERR_URL:
+    case APCONN_ERR_INSECURE:
+    case APCONN_ERR_REQUIRED:
+    case APCONN_ERR_BUFFER_FULL: /* the request does not fit the work buffer */
+    case APCONN_ERR_WRITER_STATE:
+        return EXIT_USAGE;
+    case APCONN_ERR_JSON_SYNTAX: /* user JSON is checked before the call, so these are the server's */
+    case APCONN_ERR_JSON_DEPTH:
+    case APCONN_ERR_JSON_ESCAPE:
+    case APCONN_ERR_JSON_UTF8:
+    case APCONN_ERR_JSON_TOKENS:
+    case APCONN_ERR_JSON_TYPE:
+    case APCONN_ERR_JSON_MISSING:
+    case APCONN_ERR_JSON_ENUM:
+    case APCONN_ERR_JSON_NUL:
+    case APCONN_ERR_FIELD_TOO_LONG:
+    case APCONN_ERR_TOO_MANY_ITEMS:
+    case APCONN_ERR_NUMBER_RANGE:
+    case APCONN_ERR_JSON_DUPLICATE:
+        return EXIT_RESPONSE;
+    case APCONN_ERR_WOULD_BLOCK:
+    case APCONN_ERR_TIMEOUT:
+    case APCONN_ERR_DNS:
+    case APCONN_ERR_CONNECT:
+    case APCONN_ERR_SEND:
+    case APCONN_ERR_RECV:
+    case APCONN_ERR_CLOSED:
+    case APCONN_ERR_TLS:
+    case APCONN_ERR_CERT:
+        return EXIT_NETWORK;
+    case APCONN_ERR_HTTP_STATUS_LINE:
+    case APCONN_ERR_HTTP_HEADER:
+    case APCONN_ERR_HTTP_HEAD_TOO_LARGE:
+    case APCONN_ERR_HTTP_BODY_TOO_LARGE:
+    case APCONN_ERR_HTTP_LENGTH:
+    case APCONN_ERR_HTTP_CHUNK:
+    case APCONN_ERR_HTTP_FRAMING:
+    case APCONN_ERR_HTTP_TRUNCATED:
+    case APCONN_ERR_HTTP_UNSUPPORTED:
+    case APCONN_ERR_UNEXPECTED_RESPONSE:
+        return EXIT_RESPONSE;
+    case APCONN_ERR_HTTP_STATUS:
+    case APCONN_ERR_NOT_FOUND:
+        return EXIT_HTTP;
+    case APCONN__STATUS_LAST_UNUSED:
+        break;
+    }
+    return EXIT_RESPONSE;
+}
+
+/* ---- small parsers ------------------------------------------------------------- */
+/* Decimal digits only (no sign, no spaces) within [min, max]. */
+static int cli_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out) {
+    unsigned long v = 0;
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (max - (unsigned long)(*s - '0')) / 10u)
+            return 0;
+        v = v * 10u + (unsigned long)(*s - '0');
+    }
+    if (v < min)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static unsigned cli_status_bit(const char *s) {
+    if (strcmp(s, "ACTIVE") == 0)
+        return (unsigned)APCONN_CONN_STATUS_ACTIVE;
+    if (strcmp(s, "MISSING") == 0)
+        return (unsigned)APCONN_CONN_STATUS_MISSING;
+    if (strcmp(s, "ERROR") == 0)
+        return (unsigned)APCONN_CONN_STATUS_ERROR;
+    return 0;
+}
+
+/* Connection ids are 21 ASCII letters and digits (spec section 2). */
+static int cli_is_connection_id(const char *s) {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z')))
+            return 0;
+    return n == 21;
+}
+
+/* ---- argument parsing ------------------------------------------------------------ */
+typedef struct cli_args {
+    int argc, i;
+    char **argv;
+    const char *inline_value; /* the part after '=' in --opt=value */
+} cli_args;
+
+/* Is argv[i] the option `name` (as "--name" or "--name=...")? */
+static int cli_is_opt(cli_args *a, const char *name) {
+    const char *arg = a->argv[a->i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0 || (arg[n] != '\0' && arg[n] != '='))
+        return 0;
+    a->inline_value = arg[n] == '=' ? arg + n + 1 : NULL;
+    return 1;
+}
+
+/* The option's argument, or NULL (missing). Advances past it. */
+static const char *cli_opt_value(cli_args *a) {
+    if (a->inline_value)
+        return a->inline_value;
+    if (a->i + 1 >= a->argc)
+        return NULL;
+    a->i++;
+    return a->argv[a->i];
+}
+
+static int cli_parse_global(cli_args *a, cli_options *o, int *handled) {
+    unsigned long n;
+    const char *v;
+    *handled = 1;
+    if (cli_is_opt(a, "--verbose") && !a->inline_value) {
+        o->verbose = 1;
+        return 0;
+    }
+    if (cli_is_opt(a, "--url")) {
+        if ((v = cli_opt_value(a)) == NULL)
+            return cli_usage_error("--url needs a value", NULL);
+        o->url = v;
+    } else if (cli_is_opt(a, "--ca")) {
+        if ((v = cli_opt_value(a)) == NULL)
+            return cli_usage_error("--ca needs a value", NULL);
+        o->ca = v;
+    } else if (cli_is_opt(a, "--timeout-ms")) {
+        if ((v = cli_opt_value(a)) == NULL || !cli_parse_ulong(v, 1, 0xFFFFFFFFul, &n))
+            return cli_usage_error("--timeout-ms needs a number of milliseconds (1..4294967295)", v);
+        o->timeout_ms = (uint32_t)n;
+    } else if (cli_is_opt(a, "--retries")) {
+        if ((v = cli_opt_value(a)) == NULL || !cli_parse_ulong(v, 0, APCONN_CLI_MAX_RETRIES, &n))
+            return cli_usage_error("--retries needs a number (0..10)", v);
+        o->retries = (unsigned)n;
+    } else {
+        *handled = 0;
+    }
+    return 0;
+}
+
+static int cli_add_project(cli_options *o, const char *id) {
+    size_t i;
+    if (o->project_count == APCONN_MAX_PROJECT_IDS)
+        return cli_input_error("too many --project (APCONN_MAX_PROJECT_IDS)", id);
+    if (id[0] == '\0' || strlen(id) >= APCONN_ID_SIZE)
+        return cli_input_error("--project must be a non-empty id shorter than APCONN_ID_SIZE", id);
+    for (i = 0; i < o->project_count; i++)
+        if (strcmp(o->projects[i], id) == 0)
+            return cli_input_error("duplicate --project (the server refuses duplicates)", id);
+    o->projects[o->project_count++] = id;
+    return 0;
+}
+
+/* Options that take one string argument, by command. */
+typedef struct cli_string_opt {
+    const char *name;
+    size_t offset;     /* of the const char * in cli_options */
+    const char *where; /* commands that accept it, as " create update " */
+} cli_string_opt;
+
+static const cli_string_opt cli_string_opts[] = {
+    {"--type", offsetof(cli_options, type), " create "},
+    {"--name", offsetof(cli_options, name), " create update list "},
+    {"--piece", offsetof(cli_options, piece), " create list "},
+    {"--value", offsetof(cli_options, value_arg), " create "},
+    {"--value-file", offsetof(cli_options, value_file), " create "},
+    {"--external-id", offsetof(cli_options, external_id), " create "},
+    {"--piece-version", offsetof(cli_options, piece_version), " create "},
+    {"--metadata", offsetof(cli_options, metadata), " create update "},
+    {"--cursor", offsetof(cli_options, cursor), " list "},
+};
+
+static int cli_accepts(const char *where, const char *command) {
+    const char *p = strstr(where, command);
+    size_t n = strlen(command);
+    return p && p[-1] == ' ' && p[n] == ' ';
+}
+
+/* One command option at a->i. Returns 0 or an exit status. */
+static int cli_parse_command_opt(cli_args *a, cli_options *o) {
+    size_t k;
+    const char *v, *cmd = o->command;
+    unsigned long n;
+    for (k = 0; k < sizeof cli_string_opts / sizeof cli_string_opts[0]; k++) {
+        const cli_string_opt *s = &cli_string_opts[k];
+        if (!cli_accepts(s->where, cmd) || !cli_is_opt(a, s->name))
+            continue;
+        if ((v = cli_opt_value(a)) == NULL)
+            return cli_usage_error("option needs a value", s->name);
+        *(const char **)(void *)((char *)o + s->offset) = v;
+        return 0;
+    }
+    if (cli_accepts(" create update ", cmd) && cli_is_opt(a, "--project")) {
+        if ((v = cli_opt_value(a)) == NULL)
+            return cli_usage_error("option needs a value", "--project");
+        return cli_add_project(o, v);
+    }
+    if (strcmp(cmd, "create") == 0 && cli_is_opt(a, "--preselect") && !a->inline_value) {
+        o->preselect = APCONN_TRUE;
+        return 0;
+    }
+    if (strcmp(cmd, "update") == 0 && cli_is_opt(a, "--preselect")) {
+        v = cli_opt_value(a);
+        if (v == NULL || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
+            return cli_usage_error("--preselect needs true or false", v);
+        o->preselect = v[0] == 't' ? APCONN_TRUE : APCONN_FALSE;
+        return 0;
+    }
+    if (strcmp(cmd, "list") == 0 && cli_is_opt(a, "--status")) {
+        if ((v = cli_opt_value(a)) == NULL || cli_status_bit(v) == 0)
+            return cli_usage_error("--status needs ACTIVE, MISSING or ERROR", v);
+        o->statuses |= cli_status_bit(v);
+        return 0;
+    }
+    if (strcmp(cmd, "list") == 0 && cli_is_opt(a, "--limit")) {
+        if ((v = cli_opt_value(a)) == NULL || !cli_parse_ulong(v, 1, APCONN_CLI_MAX_LIMIT, &n))
+            return cli_usage_error("--limit needs a number (1..100; --all pages through more)", v);
+        o->limit = (unsigned)n;
+        return 0;
+    }
+    if (strcmp(cmd, "list") == 0 && cli_is_opt(a, "--all") && !a->inline_value) {
+        o->all = 1;
+        return 0;
+    }
+    return cli_unknown_option("unknown option for this command", a->argv[a->i]);
+}
+
+static int cli_parse_command_args(cli_args *a, cli_options *o) {
+    int rc;
+    int needs_id = strcmp(o->command, "update") == 0 || strcmp(o->command, "delete") == 0;
+    for (a->i++; a->i < a->argc; a->i++) {
+        const char *arg = a->argv[a->i];
+        if (arg[0] == '-' && arg[1] != '\0') {
+            if ((rc = cli_parse_command_opt(a, o)) != 0)
+                return rc;
+        } else if (needs_id && o->id == NULL) {
+            o->id = arg;
+        } else {
+            /* Not echoed: a stray argument may be a pasted secret. */
+            fprintf(stderr, "apconn: unexpected argument #%d after %s\n%s", a->i, o->command, cli_usage_text);
+            return EXIT_USAGE;
+        }
+    }
+    if (needs_id && o->id == NULL)
+        return cli_usage_error("missing connection ID", NULL);
+    return 0;
+}
+
+static int cli_wants_help(int argc, char **argv) {
+    int i;
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+static int cli_parse(int argc, char **argv, cli_options *o) {
+    cli_args a;
+    int rc, handled;
+    a.argc = argc;
+    a.argv = argv;
+    a.inline_value = NULL;
+    for (a.i = 1; a.i < argc; a.i++) {
+        if ((rc = cli_parse_global(&a, o, &handled)) != 0)
+            return rc;
+        if (handled)
+            continue;
+        if (argv[a.i][0] == '-')
+            return cli_unknown_option("unknown option", argv[a.i]);
+        o->command = argv[a.i];
+        if (strcmp(o->command, "create") != 0 && strcmp(o->command, "list") != 0 &&
+            strcmp(o->command, "update") != 0 && strcmp(o->command, "delete") != 0)
+            return cli_usage_error("unknown command", o->command);
+        return cli_parse_command_args(&a, o);
+    }
+    return cli_usage_error("missing COMMAND", NULL);
+}
+
+/* ---- input checks (all before any network I/O) ------------------------------------ */
+static int cli_check_fits(const char *what, const char *s, size_t size) {
+    if (s && strlen(s) >= size)
+        return cli_input_error(what, s);
+    return 0;
+}
+
+/* A JSON object given by the user: strictly valid and an object. */
+static int cli_check_json_object(const char *what, const char *s) {
+    size_t off = 0, i = 0;
+    if (s == NULL)
+        return 0;
+    if (apconn_json_validate_at(s, strlen(s), &off) != APCONN_OK) {
+        fprintf(stderr, "apconn: %s is not valid JSON (byte %lu)\n", what, (unsigned long)off);
+        return EXIT_USAGE;
+    }
+    while (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
+        i++;
+    if (s[i] != '{') {
+        fprintf(stderr, "apconn: %s must be a JSON object\n", what);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* metadata comes back as compact JSON text in a fixed field: it must fit. */
+static int cli_check_metadata(const char *m) {
+    int rc = cli_check_json_object("--metadata", m);
+    if (rc == 0 && m && strlen(m) >= APCONN_METADATA_SIZE)
+        return cli_input_error("--metadata is longer than APCONN_METADATA_SIZE", NULL);
+    return rc;
+}
+
+static int cli_check_create(const cli_options *o) {
+    int rc;
+    if (!o->type || !o->name || !o->piece)
+        return cli_usage_error("create needs --type, --name and --piece", NULL);
+    if (apconn_type_from_name(o->type) == APCONN_TYPE_UNKNOWN)
+        return cli_usage_error("--type must be one of SECRET_TEXT BASIC_AUTH CUSTOM_AUTH OAUTH2 CLOUD_OAUTH2 "
+                               "PLATFORM_OAUTH2 OIDC NO_AUTH", o->type);
+    if (o->value_arg && o->value_file)
+        return cli_usage_error("give --value or --value-file, not both", NULL);
+    if ((rc = cli_check_fits("--name is longer than APCONN_NAME_SIZE", o->name, APCONN_NAME_SIZE)) ||
+        (rc = cli_check_fits("--piece is longer than APCONN_PIECE_NAME_SIZE", o->piece, APCONN_PIECE_NAME_SIZE)) ||
+        (rc = cli_check_fits("--external-id is longer than APCONN_EXTERNAL_ID_SIZE", o->external_id,
+                             APCONN_EXTERNAL_ID_SIZE)) ||
+        (rc = cli_check_fits("--piece-version is longer than APCONN_PIECE_VERSION_SIZE", o->piece_version,
+                             APCONN_PIECE_VERSION_SIZE)))
+        return rc;
+    return cli_check_metadata(o->metadata);
+}
+
+static int cli_check_update(const cli_options *o) {
+    if (!cli_is_connection_id(o->id))
+        return cli_input_error("ID must be 21 letters and digits", o->id);
+    if (!o->name || o->name[0] == '\0')
+        return cli_usage_error("update needs a non-empty --name", NULL);
+    if (cli_check_fits("--name is longer than APCONN_NAME_SIZE", o->name, APCONN_NAME_SIZE))
+        return EXIT_USAGE;
+    return cli_check_metadata(o->metadata);
+}
+
+static int cli_check_options(const cli_options *o) {
+    if (strcmp(o->command, "create") == 0)
+        return cli_check_create(o);
+    if (strcmp(o->command, "update") == 0)
+        return cli_check_update(o);
+    if (strcmp(o->command, "delete") == 0 && !cli_is_connection_id(o->id))
+        return cli_input_error("ID must be 21 letters and digits", o->id);
+    return 0;
+}
+
+/* ---- secrets: key from the environment, value from argv/file/stdin ---------------- */
+static int cli_take_api_key(void) {
+    char *env = getenv("APCONN_API_KEY");
+    size_t n;
+    if (env == NULL || env[0] == '\0')
+        return cli_input_error("APCONN_API_KEY is not set (the key is never taken from argv)", NULL);
+    n = strlen(env);
+    if (n >= sizeof cli_key)
+        return cli_input_error("APCONN_API_KEY is too long", NULL);
+    memcpy(cli_key, env, n + 1);
+    apconn_wipe(env, n); /* /proc/<pid>/environ shows this memory */
+    return 0;
+}
+
+/* Reads at most size-1 bytes; *too_big when there was more. */
+static int cli_read_stream(FILE *f, char *buf, size_t size, int *too_big) {
+    size_t n = fread(buf, 1, size - 1, f);
+    *too_big = 0;
+    if (ferror(f))
+        return -1;
+    buf[n] = '\0';
+    if (n == size - 1 && fgetc(f) != EOF)
+        *too_big = 1;
+    if (memchr(buf, '\0', n) != NULL)
+        return -2;
+    return 0;
+}
+
+static int cli_load_value(cli_options *o) {
+    int too_big = 0, rc = 0;
+    if (o->value_arg) {
+        size_t n = strlen(o->value_arg);
+        if (n >= sizeof cli_value)
+            return cli_input_error("--value is larger than APCONN_CLI_VALUE_SIZE", NULL);
+        memcpy(cli_value, o->value_arg, n + 1);
+        apconn_wipe((void *)(uintptr_t)o->value_arg, n); /* argv is visible in ps */
+    } else if (o->value_file) {
+        int is_stdin = strcmp(o->value_file, "-") == 0;
+        FILE *f = is_stdin ? stdin : fopen(o->value_file, "rb");
+        if (f == NULL) {
+            fprintf(stderr, "apconn: cannot open --value-file %s: %s\n", o->value_file, strerror(errno));
+            return EXIT_USAGE;
+        }
+        rc = cli_read_stream(f, cli_value, sizeof cli_value, &too_big);
+        if (!is_stdin)
+            fclose(f);
+        if (rc != 0 || too_big) {
+            apconn_wipe(cli_value, sizeof cli_value);
+            return cli_input_error(too_big ? "--value-file is larger than APCONN_CLI_VALUE_SIZE"
+                                           : "--value-file could not be read or contains a NUL byte",
+                                   NULL);
+        }
+    } else {
+        return 0;
+    }
+    return cli_check_json_object("the value", cli_value);
+}
+
+/* ---- URL policy: https everywhere, http only to loopback ---------------------------- */
+static int cli_is_loopback_host(const char *h, size_t n) {
+    if ((n == 9 && strncmp(h, "localhost", 9) == 0) || (n == 5 && strncmp(h, "[::1]", 5) == 0))
+        return 1;
+    return n >= 4 && strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") >= n;
+}
+
+static int cli_check_url(const char *url) {
+    const char *host;
+    size_t n;
+    if (strlen(url) >= APCONN_CLI_URL_SIZE)
+        return cli_input_error("--url is too long", NULL);
+    if (strncmp(url, "https://", 8) == 0)
+        return 0;
+    if (strncmp(url, "http://", 7) != 0)
+        return cli_input_error("--url must start with https:// (or http:// to a loopback host)", url);
+    host = url + 7;
+    n = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#");
+    if (!cli_is_loopback_host(host, n))
+        return cli_input_error("plain http:// is only allowed to a loopback host; use https://", url);
+    return 0;
+}
+
+/* The CA bundle must be readable before anything is sent (a typo is usage). */
+static int cli_check_ca(const cli_options *o) {
+    FILE *f;
+    if (strncmp(o->url, "https://", 8) != 0)
+        return 0;
+    f = fopen(o->ca, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "apconn: cannot read --ca %s: %s\n", o->ca, strerror(errno));
+        return EXIT_USAGE;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* ---- output: a connection as one line of JSON, presence respected ------------------ */
+static void cli_opt_string(apconn_json_writer *w, const char *key, apconn_presence p, const char *v) {
+    if (p == APCONN_ABSENT)
+        return;
+    apconn_json_key(w, key);
+    if (p == APCONN_NULL)
+        apconn_json_null(w);
+    else
+        apconn_json_string(w, v);
+}
+
+static void cli_opt_name(apconn_json_writer *w, const char *key, const char *name) {
+    if (name == NULL)
+        return;
+    apconn_json_key(w, key);
+    apconn_json_string(w, name);
+}
+
+static void cli_string_array(apconn_json_writer *w, const char *key, apconn_presence p, const char (*items)[APCONN_ID_SIZE],
+                             size_t count) {
+    size_t i;
+    if (p == APCONN_ABSENT)
+        return;
+    apconn_json_key(w, key);
+    if (p == APCONN_NULL) {
+        apconn_json_null(w);
+        return;
+    }
+    apconn_json_array_begin(w);
+    for (i = 0; i < count; i++)
+        apconn_json_string(w, items[i]);
+    apconn_json_array_end(w);
+}
+
+static const char *cli_user_status_name(apconn_user_status s) {
+    return s == APCONN_USER_ACTIVE ? "ACTIVE" : s == APCONN_USER_INACTIVE ? "INACTIVE" : NULL;
+}
+
+static const char *cli_role_name(apconn_platform_role r) {
+    return r == APCONN_ROLE_ADMIN ? "ADMIN" : r == APCONN_ROLE_MEMBER ? "MEMBER" : r == APCONN_ROLE_OPERATOR ? "OPERATOR" : NULL;
+}
+
+static void cli_write_owner(apconn_json_writer *w, const apconn_owner *o) {
+    apconn_json_object_begin(w);
+    apconn_json_key(w, "id");
+    apconn_json_string(w, o->id);
+    apconn_json_key(w, "email");
+    apconn_json_string(w, o->email);
+    apconn_json_key(w, "firstName");
+    apconn_json_string(w, o->first_name);
+    apconn_json_key(w, "lastName");
+    apconn_json_string(w, o->last_name);
+    cli_opt_name(w, "status", cli_user_status_name(o->status));
+    cli_opt_name(w, "platformRole", cli_role_name(o->platform_role));
+    apconn_json_key(w, "created");
+    apconn_json_string(w, o->created);
+    apconn_json_key(w, "updated");
+    apconn_json_string(w, o->updated);
+    cli_opt_string(w, "externalId", o->has_external_id, o->external_id);
+    cli_opt_string(w, "platformId", o->has_platform_id, o->platform_id);
+    cli_opt_string(w, "lastActiveDate", o->has_last_active_date, o->last_active_date);
+    cli_opt_string(w, "imageUrl", o->has_image_url, o->image_url);
+    apconn_json_object_end(w);
+}
+
+static void cli_opt_bool(apconn_json_writer *w, const char *key, apconn_presence p, int v) {
+    if (p == APCONN_ABSENT)
+        return;
+    apconn_json_key(w, key);
+    if (p == APCONN_NULL)
+        apconn_json_null(w);
+    else
+        apconn_json_bool(w, v);
+}
+
+static void cli_opt_enum(apconn_json_writer *w, const char *key, apconn_presence p, const char *name) {
+    cli_opt_string(w, key, name == NULL && p == APCONN_SET ? APCONN_ABSENT : p, name);
+}
+
+static void cli_write_connection_fields(apconn_json_writer *w, const apconn_connection *c) {
+    apconn_json_key(w, "id");
+    apconn_json_string(w, c->id);
+    cli_opt_string(w, "created", c->has_created, c->created);
+    cli_opt_string(w, "updated", c->has_updated, c->updated);
+    cli_opt_string(w, "externalId", c->has_external_id, c->external_id);
+    cli_opt_string(w, "displayName", c->has_display_name, c->display_name);
+    cli_opt_enum(w, "type", c->has_type, apconn_type_name(c->type));
+    cli_opt_string(w, "pieceName", c->has_piece_name, c->piece_name);
+    cli_string_array(w, "projectIds", c->has_project_ids, c->project_ids, c->project_id_count);
+    cli_opt_string(w, "platformId", c->has_platform_id, c->platform_id);
+    cli_opt_enum(w, "scope", c->has_scope, apconn_scope_name(c->scope));
+    cli_opt_enum(w, "status", c->has_status, apconn_connection_status_name(c->status));
+    cli_opt_string(w, "ownerId", c->has_owner_id, c->owner_id);
+    if (c->has_owner != APCONN_ABSENT) {
+        apconn_json_key(w, "owner");
+        if (c->has_owner == APCONN_NULL)
+            apconn_json_null(w);
+        else
+            cli_write_owner(w, &c->owner);
+    }
+    if (c->has_metadata != APCONN_ABSENT) {
+        apconn_json_key(w, "metadata");
+        if (c->has_metadata == APCONN_NULL)
+            apconn_json_null(w);
+        else
+            apconn_json_raw(w, c->metadata, strlen(c->metadata));
+    }
+    cli_string_array(w, "flowIds", c->has_flow_ids, c->flow_ids, c->flow_id_count);
+    cli_opt_string(w, "pieceVersion", c->has_piece_version, c->piece_version);
+    cli_opt_bool(w, "preSelectForNewProjects", c->has_pre_select_for_new_projects, c->pre_select_for_new_projects);
+    cli_opt_bool(w, "usingSecretManager", c->has_using_secret_manager, c->using_secret_manager);
+}
+
+static int cli_print_connection(const apconn_connection *c) {
+    apconn_json_writer w;
+    size_t len = 0;
+    apconn_status s;
+    apconn_json_init(&w, cli_out, sizeof cli_out);
+    apconn_json_object_begin(&w);
+    cli_write_connection_fields(&w, c);
+    apconn_json_object_end(&w);
+    s = apconn_json_finish(&w, &len);
+    if (s != APCONN_OK) {
+        fprintf(stderr, "apconn: cannot print the connection: %s\n", apconn_strerror(s));
+        return EXIT_RESPONSE;
+    }
+    cli_out[len] = '\n';
+    fwrite(cli_out, 1, len + 1, stdout);
+    return 0;
+}
+
+/* ---- the client ------------------------------------------------------------------ */
+typedef struct cli_session {
+    apconn_client client;
+    apconn_posix tcp;
+    apconn_transport plain;
+    apconn_mbedtls tls;
+    apconn_transport secure;
+    int tls_ready, client_ready;
+    uint32_t deadline_start, timeout_ms;
+} cli_session;
+
+static void cli_log(void *ctx, const char *line) {
+    (void)ctx;
+    fprintf(stderr, "apconn: %s\n", line);
+}
+
+/* One line from apconn, plus the transport's own reason for a network failure
+   (errno text, or mbedTLS's verify result: "The certificate validity has expired"). */
+static int cli_report_in(const cli_session *s, apconn_status st, const apconn_error *err) {
+    char line[APCONN_ERROR_TEXT_SIZE];
+    int code = cli_exit_for(st);
+    apconn_error_format(err, line, sizeof line);
+    fprintf(stderr, "apconn: %s\n", line);
+    if (s && code == EXIT_NETWORK && s->tls_ready && apconn_mbedtls_reason(&s->tls, line, sizeof line) > 0)
+        fprintf(stderr, "apconn: TLS: %s\n", line);
+    else if (s && code == EXIT_NETWORK && apconn_posix_reason(&s->tcp)[0] != '\0')
+        fprintf(stderr, "apconn: socket: %s\n", apconn_posix_reason(&s->tcp));
+    return code;
+}
+
+static int cli_setup_tls(cli_session *s, const cli_options *o) {
+    apconn_mbedtls_config cfg;
+    char why[APCONN_ERROR_TEXT_SIZE];
+    int st;
+    memset(&cfg, 0, sizeof cfg); /* zero = secure defaults: certificate and host name verified */
+    cfg.ca_file = o->ca;
+    st = apconn_mbedtls_transport(&s->tls, &cfg, &s->plain, &s->secure);
+    if (st != APCONN_OK) {
+        apconn_mbedtls_reason(&s->tls, why, sizeof why);
+        fprintf(stderr, "apconn: cannot set up TLS with --ca %s: %s%s%s\n", o->ca,
+                apconn_strerror((apconn_status)st), why[0] ? ": " : "", why);
+        return EXIT_USAGE; /* before any I/O; almost always an unreadable CA bundle */
+    }
+    s->tls_ready = 1;
+    return 0;
+}
+
+static int cli_open(cli_session *s, const cli_options *o) {
+    apconn_status st;
+    apconn_error err;
+    int rc;
+    memset(&err, 0, sizeof err);
+    apconn_posix_transport(&s->tcp, &s->plain);
+    if (strncmp(o->url, "https://", 8) == 0 && (rc = cli_setup_tls(s, o)) != 0)
+        return rc;
+    st = apconn_client_init(&s->client, o->url, cli_key, s->tls_ready ? &s->secure : &s->plain, cli_work,
+                            sizeof cli_work, cli_tokens, APCONN_TOKEN_COUNT);
+    if (st != APCONN_OK) {
+        err.status = st;
+        return cli_report_in(NULL, st, &err);
+    }
+    s->client_ready = 1;
+    s->client.max_retries = o->retries;
+    s->client.timeout_ms = o->timeout_ms;
+    if (o->verbose) {
+        s->client.log = cli_log;
+        s->client.log_ctx = NULL;
+    }
+    s->timeout_ms = o->timeout_ms;
+    s->deadline_start = apconn_posix_now_ms(&s->tcp);
+    return 0;
+}
+
+/* What is left of the command's deadline; 0 when it has passed. */
+static uint32_t cli_time_left(cli_session *s) {
+    uint32_t spent = apconn_posix_now_ms(&s->tcp) - s->deadline_start; /* wraps correctly */
+    return spent >= s->timeout_ms ? 0u : s->timeout_ms - spent;
+}
+
+static void cli_close(cli_session *s) {
+    if (s->client_ready)
+        apconn_client_close(&s->client);
+    if (s->tls_ready)
+        apconn_mbedtls_free(&s->tls);
+}
+
+/* ---- commands ---------------------------------------------------------------------- */
+static int cli_create(cli_session *s, const cli_options *o) {
+    apconn_upsert_request req;
+    apconn_connection conn;
+    apconn_error err;
+    apconn_status st;
+    memset(&req, 0, sizeof req);
+    req.display_name = o->name;
+    req.piece_name = o->piece;
+    req.type = apconn_type_from_name(o->type);
+    req.value.value_json = (o->value_arg || o->value_file) ? cli_value : NULL;
+    req.project_ids = o->projects;
+    req.project_id_count = o->project_count;
+    req.external_id = o->external_id;
+    req.metadata_json = o->metadata;
+    req.piece_version = o->piece_version;
+    req.pre_select_for_new_projects = o->preselect;
+    st = apconn_connection_upsert(&s->client, &req, &conn, &err);
+    apconn_wipe(cli_value, sizeof cli_value);
+    if (st != APCONN_OK)
+        return cli_report_in(s, st, &err);
+    return cli_print_connection(&conn);
+}
+
+static int cli_update(cli_session *s, const cli_options *o) {
+    apconn_update_request req;
+    apconn_connection conn;
+    apconn_error err;
+    apconn_status st;
+    memset(&req, 0, sizeof req);
+    req.display_name = o->name;
+    req.set_project_ids = o->project_count > 0;
+    req.project_ids = o->projects;
+    req.project_id_count = o->project_count;
+    req.metadata_json = o->metadata;
+    req.pre_select_for_new_projects = o->preselect;
+    st = apconn_connection_update(&s->client, o->id, &req, &conn, &err);
+    if (st != APCONN_OK)
+        return cli_report_in(s, st, &err);
+    return cli_print_connection(&conn);
+}
+
+static int cli_delete(cli_session *s, const cli_options *o) {
+    apconn_error err;
+    apconn_status st = apconn_connection_delete(&s->client, o->id, &err);
+    if (st != APCONN_OK)
+        return cli_report_in(s, st, &err);
+    return 0;
+}
+
+/* Prints every item of one page; copies page.next into `cursor` ("" at the end). */
+static int cli_print_page(const cli_session *s, apconn_page *page, char *cursor, size_t cursor_size) {
+    apconn_connection conn;
+    apconn_error err;
+    apconn_status st;
+    int rc;
+    while ((st = apconn_page_next(page, &conn, &err)) == APCONN_OK)
+        if ((rc = cli_print_connection(&conn)) != 0)
+            return rc;
+    if (st != APCONN_END)
+        return cli_report_in(s, st, &err);
+    fflush(stdout);
+    cursor[0] = '\0';
+    if (page->has_next == APCONN_SET && strlen(page->next) < cursor_size)
+        memcpy(cursor, page->next, strlen(page->next) + 1);
+    return 0;
+}
+
+static int cli_list(cli_session *s, const cli_options *o) {
+    static char cursor[APCONN_CURSOR_SIZE];
+    apconn_list_request req;
+    apconn_page page;
+    apconn_error err;
+    apconn_status st;
+    int rc;
+    memset(&req, 0, sizeof req);
+    req.limit = o->limit;
+    req.piece_name = o->piece;
+    req.display_name = o->name;
+    req.statuses = o->statuses;
+    if (cli_check_fits("--cursor is longer than APCONN_CURSOR_SIZE", o->cursor, sizeof cursor))
+        return EXIT_USAGE;
+    strcpy(cursor, o->cursor ? o->cursor : "");
+    do {
+        req.cursor = cursor;
+        s->client.timeout_ms = cli_time_left(s);
+        if (s->client.timeout_ms == 0) {
+            memset(&err, 0, sizeof err);
+            err.status = APCONN_ERR_TIMEOUT;
+            return cli_report_in(s, APCONN_ERR_TIMEOUT, &err);
+        }
+        st = apconn_connection_list(&s->client, &req, &page, &err);
+        if (st == APCONN_ERR_HTTP_BODY_TOO_LARGE || st == APCONN_ERR_JSON_TOKENS)
+            fprintf(stderr, "apconn: the page does not fit this build's buffers; try a smaller --limit\n");
+        if (st != APCONN_OK)
+            return cli_report_in(s, st, &err);
+        if ((rc = cli_print_page(s, &page, cursor, sizeof cursor)) != 0)
+            return rc;
+    } while (o->all && cursor[0] != '\0');
+    return 0;
+}
+
+static int cli_run(const cli_options *o) {
+    static cli_session session;
+    int rc = cli_open(&session, o);
+    if (rc != 0) {
+        cli_close(&session);
+        return rc;
+    }
+    if (strcmp(o->command, "create") == 0)
+        rc = cli_create(&session, o);
+    else if (strcmp(o->command, "update") == 0)
+        rc = cli_update(&session, o);
+    else if (strcmp(o->command, "delete") == 0)
+        rc = cli_delete(&session, o);
+    else
+        rc = cli_list(&session, o);
+    cli_close(&session);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    static cli_options o;
+    const char *env_url = getenv("APCONN_URL");
+    int rc;
+    if (cli_wants_help(argc, argv)) {
+        fputs(cli_usage_text, stdout);
+        fputs(cli_help_text, stdout);
+        return EXIT_OK;
+    }
+    o.url = env_url && env_url[0] ? env_url : APCONN_CLI_DEFAULT_URL;
+    o.ca = APCONN_CLI_DEFAULT_CA;
+    o.timeout_ms = APCONN_DEFAULT_TIMEOUT_MS;
+    o.retries = APCONN_DEFAULT_MAX_RETRIES;
+    if ((rc = cli_parse(argc, argv, &o)) != 0 || (rc = cli_check_options(&o)) != 0 ||
+        (rc = cli_check_url(o.url)) != 0 || (rc = cli_check_ca(&o)) != 0 || (rc = cli_take_api_key()) != 0 || (rc = cli_load_value(&o)) != 0) {
+        apconn_wipe(cli_value, sizeof cli_value);
+        apconn_wipe(cli_key, sizeof cli_key);
+        return rc;
+    }
+    rc = cli_run(&o);
+    apconn_wipe(cli_value, sizeof cli_value);
+    apconn_wipe(cli_key, sizeof cli_key);
+    return rc;
+}
