@@ -453,6 +453,17 @@ def test_html_502_exits_3():
 
 
 # ---- exit 4: network, TLS, certificates, timeouts --------------------------------------
+def test_retries_option_allows_that_many_extra_attempts():
+    with Server(seed=1, extra=["--fault", "unavailable-first=2"]) as s:
+        rc, _, err = run(["--retries", "1", "list"], s.url)
+        expect_rc(rc, 3, err)
+        expect("503" in err and len(s.requests()) == 2, "1 + 1 attempts, got %d" % len(s.requests()))
+    with Server(seed=1, extra=["--fault", "unavailable-first=2"]) as s:
+        rc, out, err = run(["--retries", "2", "list"], s.url)
+        expect_rc(rc, 0, err)
+        expect(len(out.splitlines()) == 1 and len(s.requests()) == 3, "third attempt answered")
+
+
 def test_refused_connection_exits_4():
     rc, _, err = run(["--retries", "0", "list"], "https://localhost:%d/api" % free_port())
     expect_rc(rc, 4, err)
