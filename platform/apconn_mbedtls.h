@@ -174,8 +174,9 @@ APCONN_MBEDTLS_API int apconn_mbedtls_resumed(const apconn_mbedtls *tls);
 APCONN_MBEDTLS_API uint32_t apconn_mbedtls_verify_flags(const apconn_mbedtls *tls);
 /* The mbedTLS error code of the last failure (0 if none). */
 APCONN_MBEDTLS_API int apconn_mbedtls_last_error(const apconn_mbedtls *tls);
-/* One readable line on the last failure; "" if none. Returns its length
-   (cut to size - 1; always NUL-terminated when size > 0). */
+/* One readable line on the last failure; "" if none, or if the inner
+   transport's connect failed (ask it: apconn_posix_reason()). Returns its
+   length (cut to size - 1; always NUL-terminated when size > 0). */
 APCONN_MBEDTLS_API size_t apconn_mbedtls_reason(const apconn_mbedtls *tls, char *buf, size_t size);
 /* "TLSv1.2", "TLSv1.3" while connected; "unknown" otherwise. */
 APCONN_MBEDTLS_API const char *apconn_mbedtls_version(const apconn_mbedtls *tls);
@@ -627,7 +628,7 @@ APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint1
     name = tls->server_name != NULL ? tls->server_name : host;
     if (tls->inner->connect != NULL) {
         rc = tls->inner->connect(tls->inner->ctx, host, port, timeout_ms);
-        if (rc != APCONN_OK) return apconn_mbedtls__fail(tls, rc, 0, "the inner transport could not connect");
+        if (rc != APCONN_OK) return rc; /* its own reason says why (apconn_posix_reason) */
     }
     (void)mbedtls_ssl_session_reset(&tls->ssl);
     rc = mbedtls_ssl_set_hostname(&tls->ssl, name); /* SNI and the name check, always */
