@@ -146,6 +146,7 @@ typedef struct apconn_mbedtls {
     char conn_host[APCONN_HOST_SIZE];    /* name and port of the current connection */
     uint16_t conn_port;
     unsigned char ready; /* mbedTLS contexts set up (between _transport() and _free()) */
+    unsigned char inner_open; /* the inner connection is open: close it when done */
     unsigned char have_session, offered_session, resumed, cert_seen, connected, no_resumption;
     uint32_t verify_flags; /* MBEDTLS_X509_BADCERT_* of the last handshake */
     int tls_error;         /* last mbedTLS error code, 0 if none */
@@ -604,7 +605,8 @@ static int apconn_mbedtls__handshake(apconn_mbedtls *tls) {
 /* Ends a connection that is not (or no longer) usable: nothing is sent. */
 static void apconn_mbedtls__drop(apconn_mbedtls *tls) {
     tls->connected = 0;
-    if (tls->inner->close != NULL) tls->inner->close(tls->inner->ctx);
+    if (tls->inner_open && tls->inner->close != NULL) tls->inner->close(tls->inner->ctx);
+    tls->inner_open = 0;
     (void)mbedtls_ssl_session_reset(&tls->ssl); /* wipes the keys of this connection */
 }
 
@@ -630,6 +632,7 @@ APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint1
         rc = tls->inner->connect(tls->inner->ctx, host, port, timeout_ms);
         if (rc != APCONN_OK) return rc; /* its own reason says why (apconn_posix_reason) */
     }
+    tls->inner_open = 1; /* opened now, or by the caller when there is no connect */
     (void)mbedtls_ssl_session_reset(&tls->ssl);
     rc = mbedtls_ssl_set_hostname(&tls->ssl, name); /* SNI and the name check, always */
     if (rc != 0) {
