@@ -68,7 +68,7 @@
       APCONN_HOST_SIZE             host name parsed from the base URL         (128)
       APCONN_BASE_PATH_SIZE        path prefix parsed from the base URL        (64)
       APCONN_WORK_BUFFER_SIZE      suggested work buffer                     (8192)
-      APCONN_TOKEN_COUNT           suggested jsmn token array length          (512)
+      APCONN_TOKEN_COUNT           suggested jsmn token array length          (640)
       APCONN_DEFAULT_TIMEOUT_MS    deadline of one whole call               (30000)
       APCONN_DEFAULT_MAX_RETRIES   retries of one call                          (2)
       APCONN_RETRY_BACKOFF_MS      first retry delay, doubled each time       (500)
@@ -167,7 +167,10 @@
 #define APCONN_WORK_BUFFER_SIZE 8192 /* bytes; suggestion, the caller sizes it */
 #endif
 #ifndef APCONN_TOKEN_COUNT
-#define APCONN_TOKEN_COUNT 512 /* jsmn tokens; suggestion */
+/* jsmn tokens (16 bytes each); suggestion. A list page takes about one token
+   per 13-14 bytes of JSON, so 640 holds a page that fills the default work
+   buffer (tests/unit/test_reader.c checks it). Smaller buffers: scale both. */
+#define APCONN_TOKEN_COUNT 640
 #endif
 #ifndef APCONN_DEFAULT_TIMEOUT_MS
 #define APCONN_DEFAULT_TIMEOUT_MS 30000u /* ms, one whole call incl. retries */
@@ -1700,8 +1703,6 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
    the request pieces are wiped too, so no secret outlives a call. A call
    therefore needs (request body + largest response + 1) bytes of work buffer;
    requests that live outside the work buffer leave it all to the response. */
-#define APCONN__HTTP_NO_CODE 0
-
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
    (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
    header of its own). */
@@ -1754,7 +1755,7 @@ static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
 }
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
-/* Digits only, 1..65535 (RFC 3986 §3.2.3 allows leading zeros; the range is ours). */
+/* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
 static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
     unsigned long v = 0;
     size_t i;

@@ -147,6 +147,62 @@ static void connect_to_full_backlog_times_out(void) {
     close(lfd);
 }
 
+/* The address list getaddrinfo() would give, built by hand: a name with
+   several addresses cannot be configured on a test machine. */
+static void addr_v4(struct addrinfo *ai, struct sockaddr_in *sa, uint16_t port, struct addrinfo *next) {
+    memset(ai, 0, sizeof *ai);
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons(port);
+    sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ai->ai_family = AF_INET;
+    ai->ai_socktype = SOCK_STREAM;
+    ai->ai_protocol = IPPROTO_TCP;
+    ai->ai_addr = (struct sockaddr *)sa;
+    ai->ai_addrlen = sizeof *sa;
+    ai->ai_next = next;
+}
+
+static void next_address_is_tried_after_a_refusal(void) {
+    apconn_posix tcp;
+    apconn_transport t;
+    struct addrinfo first, second;
+    struct sockaddr_in sa1, sa2;
+    uint16_t dead = 0, live = 0;
+    int dfd = listener(AF_INET, 1, &dead), lfd = listener(AF_INET, 1, &live);
+    close(dfd); /* refused */
+    addr_v4(&second, &sa2, live, NULL);
+    addr_v4(&first, &sa1, dead, &second);
+    apconn_posix_transport(&tcp, &t);
+    CHECK_EQ(apconn_posix__connect_list(&tcp, &first, apconn_posix_now_ms(NULL), TEST_TIMEOUT_MS), APCONN_OK);
+    CHECK(tcp.fd >= 0);
+    t.close(t.ctx);
+    close(lfd);
+}
+
+/* Each address gets a share of the time left, so a black hole first in the
+   list (a full backlog drops the SYN) leaves time for the next one. */
+static void black_holed_first_address_leaves_time_for_the_next(void) {
+    apconn_posix fill[4], tcp;
+    apconn_transport ft[4], t;
+    struct addrinfo first, second;
+    struct sockaddr_in sa1, sa2;
+    uint16_t full = 0, live = 0;
+    int ffd = listener(AF_INET, 0, &full), lfd = listener(AF_INET, 1, &live), i;
+    for (i = 0; i < 4; i++) {
+        apconn_posix_transport(&fill[i], &ft[i]);
+        (void)ft[i].connect(ft[i].ctx, "127.0.0.1", full, TEST_SHORT_WAIT_MS);
+    }
+    addr_v4(&second, &sa2, live, NULL);
+    addr_v4(&first, &sa1, full, &second);
+    apconn_posix_transport(&tcp, &t);
+    CHECK_EQ(apconn_posix__connect_list(&tcp, &first, apconn_posix_now_ms(NULL), 4 * TEST_SHORT_WAIT_MS), APCONN_OK);
+    t.close(t.ctx);
+    for (i = 0; i < 4; i++) ft[i].close(ft[i].ctx);
+    close(ffd);
+    close(lfd);
+}
+
 static void data_round_trip(void) {
     apconn_posix tcp;
     apconn_transport t;
@@ -340,6 +396,8 @@ int main(void) {
     RUN(connect_rejects_missing_host_and_port_zero);
     RUN(unresolvable_address_for_family_is_dns_error);
     RUN(connect_to_full_backlog_times_out);
+    RUN(next_address_is_tried_after_a_refusal);
+    RUN(black_holed_first_address_leaves_time_for_the_next);
     RUN(data_round_trip);
     RUN(recv_without_data_is_would_block);
     RUN(recv_after_orderly_close_is_eof);

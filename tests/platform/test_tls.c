@@ -82,7 +82,8 @@ static int log_wait(const char *needle) {
 }
 
 static void default_config(void) {
-    memset(&cfg, 0, sizeof cfg);
+    memset(&cfg, 0xA5, sizeof cfg); /* prove config_init sets every field */
+    apconn_mbedtls_config_init(&cfg);
     cfg.ca = (const unsigned char *)ca_pem;
     cfg.ca_len = ca_pem_len + 1; /* with the NUL, as mbedtls_x509_crt_parse wants */
 }
@@ -376,6 +377,8 @@ static void closed_port_is_the_inner_connect_error(void) {
         close(fd);
     }
     CHECK_EQ(secure.connect(secure.ctx, "localhost", port, TIMEOUT_MS), APCONN_ERR_CONNECT);
+    CHECK_EQ(apconn_mbedtls_reason(&tls, reason, sizeof reason), 0); /* not a TLS matter: */
+    CHECK_STR(apconn_posix_reason(&tcp), strerror(ECONNREFUSED));   /* the socket says why */
     apconn_mbedtls_free(&tls);
 }
 

@@ -32,6 +32,12 @@ check gcc_c99_3x        gcc $WARN -O2 $BOTH -I. -I"$M3/include" -c $src -o "$out
 check clang_c99_3x      clang $WARN $BOTH -I. -I"$M3/include" -c $src -o "$out/clang3.o"
 check gxx_as_cxx_3x     g++ -x c++ $CXXWARN $BOTH -I. -I"$M3/include" -c $src -o "$out/gxx3.o"
 check clangxx_as_cxx_3x clang++ -x c++ $CXXWARN $BOTH -I. -I"$M3/include" -c $src -o "$out/clangxx3.o"
+# the usage blocks of the headers, as C and C++ (tests/platform/usage_example.c)
+ex=tests/platform/usage_example.c
+check usage_example_gcc_2x   gcc $WARN -I. -c $ex -o "$out/ex_gcc2.o"
+check usage_example_gxx_2x   g++ -x c++ $CXXWARN -I. -c $ex -o "$out/ex_gxx2.o"
+check usage_example_clang_3x clang $WARN -I. -I"$M3/include" -c $ex -o "$out/ex_clang3.o"
+check usage_example_gxx_3x   g++ -x c++ $CXXWARN -I. -I"$M3/include" -c $ex -o "$out/ex_gxx3.o"
 # the MCU config: check_config.h accepts it, and the TLS layer builds with it
 check mcu_config_host_2x gcc $WARN -DWITH_MBEDTLS $MCU -I. -c $src -o "$out/mcu_host.o"
 # Cortex-M4 -Os: mbedTLS 2.28's headers copied aside (the cross compiler must

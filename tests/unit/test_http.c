@@ -760,6 +760,42 @@ static void response_needs_room_after_the_request_pieces(void) {
     CHECK_EQ(st.sent_len, 0);
 }
 
+/* Seeded mutations of valid responses, split at random: every outcome is a
+   status from the list, and a body never exceeds the buffer (ASan watches). */
+static void mutated_responses_end_in_a_known_status(void) {
+    static const char *const seeds[] = {
+        JSON_HEAD "Content-Length: 11\r\n\r\n{\"a\":[1,2]}",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nabcd\r\n2\r\nef\r\n0\r\nT: 1\r\n\r\n",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nclose-delimited",
+        "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"};
+    static char text[256];
+    uint32_t rng = 12345u;
+    int round, k;
+    apconn_status r;
+    for (round = 0; round < 3000; round++) {
+        const char *seed = seeds[round % 4];
+        size_t n = strlen(seed);
+        memcpy(text, seed, n + 1);
+        for (k = 0; k < 1 + round % 4; k++) {
+            rng ^= rng << 13; rng ^= rng >> 17; rng ^= rng << 5;
+            text[rng % n] = (char)(rng >> 8); /* may be NUL: the length says where it ends */
+        }
+        fixture();
+        client.max_retries = 0;
+        client.timeout_ms = 1000;
+        st.rng = rng | 1u;
+        st.split = ST_RANDOM;
+        st_conn(&st);
+        st_data_len(&st, text, n);
+        st_eof(&st);
+        r = apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err);
+        CHECK(r == APCONN_OK || (r <= APCONN_ERR_HTTP_STATUS_LINE && r >= APCONN_ERR_HTTP_UNSUPPORTED) ||
+              r == APCONN_ERR_CLOSED || r == APCONN_ERR_TIMEOUT);
+        CHECK(r != APCONN_OK || (resp.body_len < WORK_SIZE && resp.body[resp.body_len] == '\0'));
+        check_no_secret(NULL);
+    }
+}
+
 int main(void) {
     RUN(https_url_gives_host_default_port_and_path);
     RUN(trailing_slashes_are_removed);
@@ -842,6 +878,7 @@ int main(void) {
     RUN(zero_timeout_fails_before_connecting);
     RUN(bad_exchange_arguments_are_refused);
     RUN(response_needs_room_after_the_request_pieces);
+    RUN(mutated_responses_end_in_a_known_status);
     fixture_unused();
     return harness_summary("test_http");
 }

@@ -388,6 +388,25 @@ static void spec_page_replicated_maps_every_item(void) {
     CHECK_EQ(count, 5);
 }
 
+/* The suggested sizes must agree: a page of spec items that fills the default
+   work buffer (less room for the HTTP head) fits the default token array. */
+#define HTTP_HEAD_ROOM 512 /* bytes a typical response head takes */
+static void default_tokens_hold_a_page_that_fills_the_default_work_buffer(void) {
+    static char big[APCONN_WORK_BUFFER_SIZE];
+    static const char tail[] = "],\"next\":\"bmV4dF9ZM0psWVhSbFpEb3hOek0xTnpnM01EUTFNREF3\",\"previous\":null}";
+    size_t n = (size_t)snprintf(big, sizeof big, "{\"data\":[");
+    int count = 0, items = 0;
+    while (n + 1 + strlen(SPEC_ITEM) + sizeof tail < sizeof big - HTTP_HEAD_ROOM) {
+        n += (size_t)snprintf(big + n, sizeof big - n, "%s%s", items ? "," : "", SPEC_ITEM);
+        items++;
+    }
+    n += (size_t)snprintf(big + n, sizeof big - n, "%s", tail);
+    CHECK(items >= 8);
+    CHECK_EQ(apconn_parse_page(big, n, tokens, APCONN_TOKEN_COUNT, &page, &err), APCONN_OK);
+    while (apconn_page_next(&page, &conn, &err) == APCONN_OK) count++;
+    CHECK_EQ(count, items);
+}
+
 /* ---- error bodies (spec §7) ---- */
 static apconn_status error_body(const char *json) {
     memset(&err, 0, sizeof err);
@@ -535,6 +554,7 @@ int main(void) {
     RUN(page_needs_a_data_array);
     RUN(cursor_exact_fit_passes_and_one_more_byte_fails);
     RUN(spec_page_replicated_maps_every_item);
+    RUN(default_tokens_hold_a_page_that_fills_the_default_work_buffer);
     RUN(activepieces_error_with_params_message);
     RUN(activepieces_error_with_params_error);
     RUN(activepieces_error_without_message_renders_params);
