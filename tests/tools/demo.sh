@@ -20,7 +20,9 @@ rm -f "$dir/port" "$dir/requests.log"
 "$PYTHON" tests/server/ap_server.py --port 0 --port-file "$dir/port" --api-key "$APCONN_API_KEY" \
     --tls-cert "$dir/server.pem" --tls-key "$dir/server.key" --log "$dir/requests.log" 2>"$dir/server.err" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT INT TERM
+# Stop the server however this script ends (a closed pipe, as in `make demo | head`, included).
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+trap 'exit 1' INT TERM HUP PIPE
 i=0
 while [ ! -s "$dir/port" ]; do
     i=$((i + 1))
