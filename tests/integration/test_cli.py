@@ -10,6 +10,7 @@ the API key nor any connection value ever appeared in them."""
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -572,7 +573,8 @@ def main():
     BINARY = os.path.abspath(sys.argv[1])
     suite = sys.argv[2] if len(sys.argv) > 2 else "cli_integration"
     CREATE_ONE = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
-    only = os.environ.get("CLI_TEST_ONLY", "")
+    only = os.environ.get("CLI_TEST_ONLY", "")  # run only tests whose name contains this
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so every `with Server()` stops its server
     with tempfile.TemporaryDirectory(prefix="apconn-cli-") as tmp:
         TMP = tmp
         subprocess.run(["sh", CERTS_SCRIPT, tmp], check=True, stdout=subprocess.DEVNULL)
