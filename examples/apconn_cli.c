@@ -35,7 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* ---- limits of the CLI's own static buffers --------------------------------- */
 #define APCONN_CLI_VALUE_SIZE (16u * 1024u)  /* bytes: --value / --value-file, incl. NUL */

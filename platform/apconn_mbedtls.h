@@ -146,6 +146,7 @@ typedef struct apconn_mbedtls {
     char conn_host[APCONN_HOST_SIZE];    /* name and port of the current connection */
     uint16_t conn_port;
     unsigned char ready; /* mbedTLS contexts set up (between _transport() and _free()) */
+    unsigned char inner_open; /* the inner connection is open: close it when done */
     unsigned char have_session, offered_session, resumed, cert_seen, connected, no_resumption;
     uint32_t verify_flags; /* MBEDTLS_X509_BADCERT_* of the last handshake */
     int tls_error;         /* last mbedTLS error code, 0 if none */
@@ -174,8 +175,9 @@ APCONN_MBEDTLS_API int apconn_mbedtls_resumed(const apconn_mbedtls *tls);
 APCONN_MBEDTLS_API uint32_t apconn_mbedtls_verify_flags(const apconn_mbedtls *tls);
 /* The mbedTLS error code of the last failure (0 if none). */
 APCONN_MBEDTLS_API int apconn_mbedtls_last_error(const apconn_mbedtls *tls);
-/* One readable line on the last failure; "" if none. Returns its length
-   (cut to size - 1; always NUL-terminated when size > 0). */
+/* One readable line on the last failure; "" if none, or if the inner
+   transport's connect failed (ask it: apconn_posix_reason()). Returns its
+   length (cut to size - 1; always NUL-terminated when size > 0). */
 APCONN_MBEDTLS_API size_t apconn_mbedtls_reason(const apconn_mbedtls *tls, char *buf, size_t size);
 /* "TLSv1.2", "TLSv1.3" while connected; "unknown" otherwise. */
 APCONN_MBEDTLS_API const char *apconn_mbedtls_version(const apconn_mbedtls *tls);
@@ -603,7 +605,8 @@ static int apconn_mbedtls__handshake(apconn_mbedtls *tls) {
 /* Ends a connection that is not (or no longer) usable: nothing is sent. */
 static void apconn_mbedtls__drop(apconn_mbedtls *tls) {
     tls->connected = 0;
-    if (tls->inner->close != NULL) tls->inner->close(tls->inner->ctx);
+    if (tls->inner_open && tls->inner->close != NULL) tls->inner->close(tls->inner->ctx);
+    tls->inner_open = 0;
     (void)mbedtls_ssl_session_reset(&tls->ssl); /* wipes the keys of this connection */
 }
 
@@ -627,8 +630,9 @@ APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint1
     name = tls->server_name != NULL ? tls->server_name : host;
     if (tls->inner->connect != NULL) {
         rc = tls->inner->connect(tls->inner->ctx, host, port, timeout_ms);
-        if (rc != APCONN_OK) return apconn_mbedtls__fail(tls, rc, 0, "the inner transport could not connect");
+        if (rc != APCONN_OK) return rc; /* its own reason says why (apconn_posix_reason) */
     }
+    tls->inner_open = 1; /* opened now, or by the caller when there is no connect */
     (void)mbedtls_ssl_session_reset(&tls->ssl);
     rc = mbedtls_ssl_set_hostname(&tls->ssl, name); /* SNI and the name check, always */
     if (rc != 0) {

@@ -10,6 +10,7 @@ the API key nor any connection value ever appeared in them."""
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -453,6 +454,17 @@ def test_html_502_exits_3():
 
 
 # ---- exit 4: network, TLS, certificates, timeouts --------------------------------------
+def test_retries_option_allows_that_many_extra_attempts():
+    with Server(seed=1, extra=["--fault", "unavailable-first=2"]) as s:
+        rc, _, err = run(["--retries", "1", "list"], s.url)
+        expect_rc(rc, 3, err)
+        expect("503" in err and len(s.requests()) == 2, "1 + 1 attempts, got %d" % len(s.requests()))
+    with Server(seed=1, extra=["--fault", "unavailable-first=2"]) as s:
+        rc, out, err = run(["--retries", "2", "list"], s.url)
+        expect_rc(rc, 0, err)
+        expect(len(out.splitlines()) == 1 and len(s.requests()) == 3, "third attempt answered")
+
+
 def test_refused_connection_exits_4():
     rc, _, err = run(["--retries", "0", "list"], "https://localhost:%d/api" % free_port())
     expect_rc(rc, 4, err)
@@ -561,7 +573,8 @@ def main():
     BINARY = os.path.abspath(sys.argv[1])
     suite = sys.argv[2] if len(sys.argv) > 2 else "cli_integration"
     CREATE_ONE = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
-    only = os.environ.get("CLI_TEST_ONLY", "")
+    only = os.environ.get("CLI_TEST_ONLY", "")  # run only tests whose name contains this
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so every `with Server()` stops its server
     with tempfile.TemporaryDirectory(prefix="apconn-cli-") as tmp:
         TMP = tmp
         subprocess.run(["sh", CERTS_SCRIPT, tmp], check=True, stdout=subprocess.DEVNULL)

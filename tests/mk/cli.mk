@@ -32,7 +32,7 @@ $(BUILD)/apconn-mbedtls3: examples/apconn_cli.c $(CLI_HDRS) $(CLI_MBEDTLS3_STAMP
 
 demo: deps-core
 	@sh $(DEPS) demo
-	@$(MAKE) --no-print-directory $(CLI_BIN)
+	@$(MAKE) -s --no-print-directory $(CLI_BIN)
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/tools/demo.sh
 
 server-test:

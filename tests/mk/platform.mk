@@ -4,6 +4,7 @@
 # tests/tools/fetch_mbedtls3.sh and built into $(BUILD)/mbedtls3-src).
 #   make platform-test     both POSIX and TLS suites (2.28 and 3.6) + compile matrix
 #   make mbedtls3          only fetch + build mbedTLS 3.6
+#   make size-tls          linked size of the TLS layer + mbedTLS 2.28 for Cortex-M4 (MCU config)
 PLATFORM_COMMON := apconn.h tests/harness.h platform/apconn_posix.h
 PLATFORM_TLS    := $(PLATFORM_COMMON) platform/apconn_mbedtls.h
 MBEDTLS2_LIBS   := -lmbedtls -lmbedx509 -lmbedcrypto
@@ -39,12 +40,40 @@ $(BUILD)/platform/test_tls_mbedtls3: tests/platform/test_tls.c $(PLATFORM_TLS) $
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(MBEDTLS3_SRC)/include $< -o $@ $(LDFLAGS) $(MBEDTLS3_LIBS)
 
-PLATFORM_PREREQS := $(BUILD)/platform/test_posix $(BUILD)/platform/test_tls_mbedtls2 \
+# Cortex-M4: mbedTLS 2.28 from Debian 12's source package, built with
+# platform/mbedtls_config_mcu.h (about 20 s), and test_tls_mcu.c run under
+# QEMU (mps2-an386): the MCU config builds, links and handshakes to a deadline.
+MBEDTLS2_SRC       := $(BUILD)/mbedtls2-src/mbedtls
+MBEDTLS2_ARM_STAMP := $(BUILD)/mbedtls2-src/arm-m4.stamp
+MBEDTLS2_ARM_LIBS  := $(MBEDTLS2_SRC)/library/libmbedtls.a $(MBEDTLS2_SRC)/library/libmbedx509.a \
+                      $(MBEDTLS2_SRC)/library/libmbedcrypto.a
+MCU_TLS_CFLAGS     := -mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections --specs=picolibc.specs
+MCU_TLS_MEM        := -Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
+                      -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 \
+                      -Wl,--defsym=__stack_size=0x10000
+
+$(MBEDTLS2_ARM_STAMP): tests/tools/fetch_mbedtls3.sh platform/mbedtls_config_mcu.h
+	@sh tests/tools/fetch_mbedtls3.sh $(BUILD) bookworm
+	cd $(MBEDTLS2_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C library clean >/dev/null && \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j2 -C library static CC=$(ARM_CC) AR=arm-none-eabi-ar \
+		CFLAGS='$(MCU_TLS_CFLAGS) -DMBEDTLS_CONFIG_FILE=\"mbedtls_config_mcu.h\" -I$(CURDIR)/platform' >/dev/null
+	@touch $@
+
+$(BUILD)/platform/test_tls_mcu.elf: tests/platform/test_tls_mcu.c $(PLATFORM_TLS) platform/mbedtls_config_mcu.h \
+		$(MBEDTLS2_ARM_STAMP) $(PLATFORM_CERTS)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(WARN) $(MCU_TLS_CFLAGS) --oslib=semihost --crt0=semihost -Wl,--gc-sections \
+		-DMBEDTLS_CONFIG_FILE='"mbedtls_config_mcu.h"' -Iplatform -I$(MBEDTLS2_SRC)/include -I. -Itests \
+		-DCA_PATH='"$(BUILD)/platform/certs/ca.pem"' $(MCU_TLS_MEM) $< $(MBEDTLS2_ARM_LIBS) -o $@
+
+PLATFORM_PREREQS := $(BUILD)/platform/test_tls_mcu.elf $(BUILD)/platform/test_posix $(BUILD)/platform/test_tls_mbedtls2 \
                     $(BUILD)/platform/test_tls_mbedtls3 $(PLATFORM_CERTS)
 PLATFORM_COMMANDS := $(BUILD)/platform/test_posix \
     "tests/tools/run_tls_test.sh $(BUILD)/platform/test_tls_mbedtls2 $(BUILD)/platform/certs" \
     "tests/tools/run_tls_test.sh $(BUILD)/platform/test_tls_mbedtls3 $(BUILD)/platform/certs" \
-    "BUILD=$(BUILD) MBEDTLS3_SRC=$(MBEDTLS3_SRC) tests/tools/platform_compile_check.sh"
+    "BUILD=$(BUILD) MBEDTLS3_SRC=$(MBEDTLS3_SRC) tests/tools/platform_compile_check.sh" \
+    "timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none \
+        -semihosting-config enable=on,target=native -kernel $(BUILD)/platform/test_tls_mcu.elf 2>&1"
 
 .PHONY: platform-test mbedtls3
 platform-test: deps-core deps-cross deps-tls $(PLATFORM_PREREQS)
@@ -52,3 +81,7 @@ platform-test: deps-core deps-cross deps-tls $(PLATFORM_PREREQS)
 
 TEST_PREREQS  += $(PLATFORM_PREREQS)
 TEST_COMMANDS += $(PLATFORM_COMMANDS)
+
+size-tls: deps-cross $(BUILD)/platform/test_tls_mcu.elf
+	@arm-none-eabi-size $(BUILD)/platform/test_tls_mcu.elf
+.PHONY: size-tls

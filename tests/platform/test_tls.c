@@ -377,6 +377,8 @@ static void closed_port_is_the_inner_connect_error(void) {
         close(fd);
     }
     CHECK_EQ(secure.connect(secure.ctx, "localhost", port, TIMEOUT_MS), APCONN_ERR_CONNECT);
+    CHECK_EQ(apconn_mbedtls_reason(&tls, reason, sizeof reason), 0); /* not a TLS matter: */
+    CHECK_STR(apconn_posix_reason(&tcp), strerror(ECONNREFUSED));   /* the socket says why */
     apconn_mbedtls_free(&tls);
 }
 

@@ -67,6 +67,7 @@ FAULTS = {
     "chunked": "send every response body with Transfer-Encoding: chunked",
     "close-after=N": "close the TCP connection silently after N responses on it",
     "delay-ms=N": "wait N ms before every response",
+    "unavailable-first=N": "the first N requests get 503 with Retry-After: 0",
     "malformed": "success responses carry truncated JSON",
     "oversized": "success responses carry a ~1 MB body",
     "html-502": "every request gets nginx's HTML 502 page",
@@ -580,6 +581,8 @@ class Handler(BaseHTTPRequestHandler):
                                   "error": "Payload Too Large", "message": "Request body is too large"}, True)
         elif self.server.has_fault("html-502"):
             resp = Response(502)
+        elif self.server.count_request() <= (self.server.fault_arg("unavailable-first") or 0):
+            resp = Response(503, {"statusCode": 503, "error": "Service Unavailable", "message": "try again"})
         else:
             resp = self.server.app.handle(self.command, path, query, headers, body)
             if self.server.has_fault("old-server"):
@@ -654,6 +657,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.send_header("Content-Length", str(len(body) + (10 if truncate else 0)))
         self.send_header("Date", self.date_time_string())
+        if resp.status == 503:
+            self.send_header("Retry-After", "0")
         self.send_header("Connection", "close" if close else "keep-alive")
         if not close:
             self.send_header("Keep-Alive", "timeout=72")
@@ -678,6 +683,7 @@ class Server(ThreadingHTTPServer):
         self.log_file = open(log_path, "a", encoding="utf-8") if log_path else None
         self.counter_lock = threading.Lock()
         self.connections = 0
+        self.requests = 0
         super().__init__(addr, Handler)
 
     def has_fault(self, name):
@@ -685,6 +691,11 @@ class Server(ThreadingHTTPServer):
 
     def fault_arg(self, name):
         return self.faults.get(name)
+
+    def count_request(self):
+        with self.counter_lock:
+            self.requests += 1
+            return self.requests
 
     def next_connection_id(self):
         with self.counter_lock:
@@ -744,7 +755,7 @@ def hold_silently(sock):
 
 def parse_fault(text):
     name, _, arg = text.partition("=")
-    if name in ("close-after", "delay-ms"):
+    if name in ("close-after", "delay-ms", "unavailable-first"):
         if not arg.isdigit() or int(arg) < 1:
             raise argparse.ArgumentTypeError("%s needs =N with N >= 1" % name)
         return name, int(arg)

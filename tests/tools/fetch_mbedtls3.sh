@@ -5,11 +5,14 @@
 # system's 2.28. tests/mk/platform.mk then builds it with
 # `make -C $BUILD/mbedtls3-src/mbedtls/library static`.
 #
-# Usage: tests/tools/fetch_mbedtls3.sh [BUILD]          (BUILD defaults to build)
+# Usage: tests/tools/fetch_mbedtls3.sh [BUILD [SUITE]]   (build, trixie)
 # Result: $BUILD/mbedtls3-src/mbedtls -> the unpacked mbedtls-3.x source tree.
+# SUITE=bookworm fetches Debian 12's 2.28 sources into $BUILD/mbedtls2-src
+# instead (the cross build of the MCU config needs them: the system package
+# has headers and host libraries only).
 #
 # How: Debian 12 has no 3.x. As root, the script writes ONE new apt source file,
-#   /etc/apt/sources.list.d/apconn-mbedtls3-src.sources
+#   /etc/apt/sources.list.d/apconn-mbedtls-src-<suite>.sources
 # with `Types: deb-src`, `Suites: trixie`, `Components: main` and the SAME URIs
 # (and Signed-By) as the machine's own /etc/apt/sources.list.d/debian.sources
 # (its main archive stanza), refreshes only that source's index, and runs
@@ -21,23 +24,28 @@
 # entry does: not root and no index, it prints exactly what to run and fails.
 set -eu
 BUILD=${1:-build}
-dest="$BUILD/mbedtls3-src"
+suite=${2:-trixie}
+case "$suite" in
+    trixie)   major=3; version_re='^Version: 3\.6\.' ;;
+    bookworm) major=2; version_re='^Version: 2\.28\.' ;;
+    *) echo "fetch_mbedtls3.sh: suite must be trixie (3.6) or bookworm (2.28)" >&2; exit 2 ;;
+esac
+dest="$BUILD/mbedtls$major-src"
 link="$dest/mbedtls"
-apt_file=/etc/apt/sources.list.d/apconn-mbedtls3-src.sources
+apt_file=/etc/apt/sources.list.d/apconn-mbedtls-src-$suite.sources
 system_sources=/etc/apt/sources.list.d/debian.sources
-suite=trixie
 
-if [ -f "$link/library/ssl_tls.c" ] && [ -f "$link/include/mbedtls/build_info.h" ]; then
+if [ -f "$link/library/ssl_tls.c" ] && [ -f "$link/include/mbedtls/version.h" ]; then
     exit 0 # already fetched
 fi
 
-# Does apt already know trixie's mbedtls source package (3.x)?
-have_index() { apt-cache showsrc mbedtls 2>/dev/null | grep -q '^Version: 3\.'; }
+# Does apt already know that suite's mbedtls source package?
+have_index() { apt-cache showsrc mbedtls 2>/dev/null | grep -q "$version_re"; }
 
 if ! have_index && [ "$(id -u)" -ne 0 ]; then
     cat >&2 <<EOF
-fetch_mbedtls3.sh: mbedTLS 3.x sources are missing and this needs root. Run:
-    sudo sh $0 $BUILD
+fetch_mbedtls3.sh: mbedTLS sources ($suite) are missing and this needs root. Run:
+    sudo sh $0 $BUILD $suite
 (it adds $apt_file: a deb-src entry for Debian '$suite' derived from
 $system_sources, runs apt-get update for it, and unpacks
 'apt-get source mbedtls/$suite' into $dest; needs dpkg-dev)
@@ -70,7 +78,7 @@ if ! have_index && [ ! -f "$apt_file" ]; then
     : >"$tmp"
     echo "$stanzas" | while IFS="$(printf '\t')" read -r uris signed; do
         {
-            echo "# Added by apconn tests/tools/fetch_mbedtls3.sh: sources only, for mbedTLS 3.x."
+            echo "# Added by apconn tests/tools/fetch_mbedtls3.sh: sources only, for mbedTLS."
             echo "Types: deb-src"
             echo "URIs: $uris"
             echo "Suites: $suite"
@@ -87,15 +95,15 @@ fi
 if ! have_index; then
     apt-get update -qq -o Dir::Etc::sourcelist="$apt_file" -o Dir::Etc::sourceparts=- \
         -o APT::Get::List-Cleanup=0 >&2
-    have_index || { echo "fetch_mbedtls3.sh: apt still has no mbedtls 3.x source package" >&2; exit 1; }
+    have_index || { echo "fetch_mbedtls3.sh: apt still has no mbedtls source package for $suite" >&2; exit 1; }
 fi
 
 command -v dpkg-source >/dev/null || { echo "fetch_mbedtls3.sh: dpkg-dev is needed (apt-get install dpkg-dev)" >&2; exit 1; }
 mkdir -p "$dest"
 work=$(mktemp -d "$dest/fetch.XXXXXX")
 ( cd "$work" && apt-get source -qq "mbedtls/$suite" >&2 )
-dir=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'mbedtls-3.*' | head -n 1)
-[ -n "$dir" ] || { echo "fetch_mbedtls3.sh: apt-get source did not unpack an mbedtls-3.x tree" >&2; exit 1; }
+dir=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name "mbedtls-$major.*" | head -n 1)
+[ -n "$dir" ] || { echo "fetch_mbedtls3.sh: apt-get source did not unpack an mbedtls-$major.x tree" >&2; exit 1; }
 name=$(basename "$dir")
 rm -rf "${dest:?}/$name"
 mv "$dir" "$dest/$name"
