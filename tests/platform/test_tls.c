@@ -420,6 +420,23 @@ static void ca_file_is_loaded(void) {
     apconn_mbedtls_free(&tls);
 }
 
+/* What the CLI's --ca usually points at: every certificate must parse. */
+static void system_ca_bundle_loads_whole(void) {
+    static const char bundle[] = "/etc/ssl/certs/ca-certificates.crt";
+    FILE *f = fopen(bundle, "rb");
+    if (f == NULL) {
+        printf("  SKIP system_ca_bundle_loads_whole: no %s\n", bundle);
+        return;
+    }
+    fclose(f);
+    default_config();
+    cfg.ca = NULL;
+    cfg.ca_len = 0;
+    cfg.ca_file = bundle;
+    CHECK_EQ(setup(), APCONN_OK);
+    apconn_mbedtls_free(&tls);
+}
+
 static void missing_ca_file_is_a_setup_error(void) {
     default_config();
     cfg.ca_file = "/nonexistent/ca.pem";
@@ -558,6 +575,7 @@ int main(void) {
     RUN(pem_without_its_nul_is_accepted);
     RUN(der_ca_is_accepted);
     RUN(ca_file_is_loaded);
+    RUN(system_ca_bundle_loads_whole);
     RUN(missing_ca_file_is_a_setup_error);
     RUN(garbage_ca_is_a_setup_error);
     RUN(no_ca_without_opt_out_is_refused);
