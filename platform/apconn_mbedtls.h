@@ -55,9 +55,11 @@
    Configuration (apconn_mbedtls_config; apconn_mbedtls_config_init() = all
    zero = secure defaults):
      ca, ca_len       CA chain: PEM (one or more certificates; with or without
-                      the terminating NUL in ca_len: a PEM without it is decoded
-                      block by block, each DER up to APCONN_MBEDTLS_PEM_DER_MAX
-                      bytes, on the stack) or one DER certificate.
+                      the terminating NUL in ca_len) or one DER certificate. A
+                      PEM without its NUL is decoded block by block through a
+                      stack buffer of APCONN_MBEDTLS_PEM_DER_MAX bytes (2048:
+                      root CAs are 0.8-1.9 KB); count the NUL (sizeof) to
+                      skip that on a small stack.
      ca_file          PEM or DER file (e.g. /etc/ssl/certs/ca-certificates.crt);
                       not with APCONN_MBEDTLS_NO_FS or without MBEDTLS_FS_IO.
                       Every certificate must parse: a partly unreadable CA input
@@ -89,7 +91,7 @@
    Versions: mbedTLS 2.28 and 3.6 (MBEDTLS_VERSION_NUMBER picks the API). With
    3.x, psa_crypto_init() is called for you (it is idempotent).
    Macros: APCONN_MBEDTLS_NO_FS (no ca_file), APCONN_MBEDTLS_CLOSE_NOTIFY_MS
-   (500), APCONN_MBEDTLS_PEM_DER_MAX (4096 bytes), APCONN_MBEDTLS_ENTROPY_MIN
+   (500), APCONN_MBEDTLS_PEM_DER_MAX (2048 bytes), APCONN_MBEDTLS_ENTROPY_MIN
    (32 bytes a custom entropy source must deliver before seeding).
    Limits: CPU time inside one mbedTLS step (e.g. an RSA verify on a slow MCU)
    cannot be interrupted; the deadline is checked between steps. The handshake
@@ -233,7 +235,7 @@ APCONN_MBEDTLS_API void apconn_mbedtls_sleep_ms(void *ctx, uint32_t ms);
 #define APCONN_MBEDTLS_CLOSE_NOTIFY_MS 500u /* ms close() may spend sending close_notify */
 #endif
 #ifndef APCONN_MBEDTLS_PEM_DER_MAX
-#define APCONN_MBEDTLS_PEM_DER_MAX 4096 /* bytes: largest DER of one PEM CA certificate without NUL */
+#define APCONN_MBEDTLS_PEM_DER_MAX 2048 /* bytes of stack: largest DER of one CA certificate given as PEM without its NUL */
 #endif
 #ifndef APCONN_MBEDTLS_ENTROPY_MIN
 #define APCONN_MBEDTLS_ENTROPY_MIN 32u /* bytes a custom strong entropy source must give */

@@ -59,6 +59,24 @@ late_errors() {
 check posix_late_include_names_the_fix late_errors
 check posix_late_include_with_feature_macro gcc $WARN -D_POSIX_C_SOURCE=200809L -I. -c $late -o "$out/late_ok.o"
 
+# No recursion and no dynamic stack frames (the call graph at -O0, before
+# inlining and tail calls), then the Cortex-M4 -Os worst-case stack of each
+# public function of the TLS layer (mbedTLS's own frames not included).
+no_recursion() {
+    gcc -std=c99 -O0 $BOTH -I. -c $src -o "$out/cg.o" -fcallgraph-info=su -dumpbase "$out/cg" &&
+        python3 tests/tools/callgraph.py --check-no-recursion "$out"/cg*.ci
+}
+check no_recursion_no_vla no_recursion
+stack_report() {
+    rm -f "$out"/armcg*.ci
+    arm-none-eabi-gcc -std=c99 $ARM -DWITH_MBEDTLS $MCU -I. -I"$out/arm-inc" -c $src -o "$out/armcg.o" \
+        -fcallgraph-info=su -dumpbase "$out/armcg" &&
+        python3 tests/tools/callgraph.py --stack-report "$out"/armcg*.ci >"$out/stack.txt" &&
+        awk '$1 == "apconn_mbedtls_transport" && $2 > 2400 { print "setup stack " $2 " bytes > 2400"; exit 1 }' "$out/stack.txt"
+}
+check arm_m4_tls_layer_stack_at_most_2400 stack_report
+sed -n '1,8p' "$out/stack.txt" 2>/dev/null | sed 's/^/    /'
+
 prefixed() { # every defined global symbol starts with apconn_
     syms=$(nm -g --defined-only "$1") || return 1
     bad=$(printf '%s\n' "$syms" | awk 'NF >= 3 {print $3}' | grep -v '^apconn_' || true)
