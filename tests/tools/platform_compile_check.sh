@@ -77,6 +77,18 @@ stack_report() {
 check arm_m4_tls_layer_stack_at_most_2400 stack_report
 sed -n '1,8p' "$out/stack.txt" 2>/dev/null | sed 's/^/    /'
 
+# Functions stay short: GNU complexity score at most 8 (when `complexity` is
+# installed; it does not see through the API macro, so that is removed first).
+small_functions() {
+    for h in platform/apconn_posix.h platform/apconn_mbedtls.h; do
+        sed -E 's/APCONN_(POSIX|MBEDTLS)_API //' "$h" >"$out/cx.c"
+        over=$(complexity --thresh=9 "$out/cx.c" 2>/dev/null | grep -v 'No procedures' || true)
+        [ -z "$over" ] || { echo "$h: $over"; return 1; }
+    done
+}
+if command -v complexity >/dev/null; then check gnu_complexity_at_most_8 small_functions
+else echo "  SKIP gnu_complexity_at_most_8: GNU complexity is not installed"; fi
+
 prefixed() { # every defined global symbol starts with apconn_
     syms=$(nm -g --defined-only "$1") || return 1
     bad=$(printf '%s\n' "$syms" | awk 'NF >= 3 {print $3}' | grep -v '^apconn_' || true)
