@@ -52,11 +52,14 @@
    `inner` and everything the config points to are borrowed: they must outlive
    `tls` (ca bytes may be released after apconn_mbedtls_transport() returns).
 
-   Configuration (apconn_mbedtls_config; all zero = secure defaults):
+   Configuration (apconn_mbedtls_config; apconn_mbedtls_config_init() = all
+   zero = secure defaults):
      ca, ca_len       CA chain: PEM (one or more certificates; with or without
-                      the terminating NUL in ca_len: a PEM without it is decoded
-                      block by block, each DER up to APCONN_MBEDTLS_PEM_DER_MAX
-                      bytes, on the stack) or one DER certificate.
+                      the terminating NUL in ca_len) or one DER certificate. A
+                      PEM without its NUL is decoded block by block through a
+                      stack buffer of APCONN_MBEDTLS_PEM_DER_MAX bytes (2048:
+                      root CAs are 0.8-1.9 KB); count the NUL (sizeof) to
+                      skip that on a small stack.
      ca_file          PEM or DER file (e.g. /etc/ssl/certs/ca-certificates.crt);
                       not with APCONN_MBEDTLS_NO_FS or without MBEDTLS_FS_IO.
                       Every certificate must parse: a partly unreadable CA input
@@ -81,17 +84,24 @@
    hold the largest record the server sends, i.e. 16 KiB unless the server
    honours max_fragment_length). MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH shrinks them
    after the handshake. The only run-time knob is max_fragment_length.
-   platform/mbedtls_config_mcu.h is a minimal TLS 1.2 client config for MCUs.
+   platform/mbedtls_config_mcu.h is a minimal TLS 1.2 client config for MCUs;
+   `make test` builds mbedTLS 2.28 with it for Cortex-M4 and runs this layer
+   under QEMU (tests/platform/test_tls_mcu.c).
 
    Versions: mbedTLS 2.28 and 3.6 (MBEDTLS_VERSION_NUMBER picks the API). With
    3.x, psa_crypto_init() is called for you (it is idempotent).
    Macros: APCONN_MBEDTLS_NO_FS (no ca_file), APCONN_MBEDTLS_CLOSE_NOTIFY_MS
-   (500), APCONN_MBEDTLS_PEM_DER_MAX (4096 bytes), APCONN_MBEDTLS_ENTROPY_MIN
+   (500), APCONN_MBEDTLS_PEM_DER_MAX (2048 bytes), APCONN_MBEDTLS_ENTROPY_MIN
    (32 bytes a custom entropy source must deliver before seeding).
    Limits: CPU time inside one mbedTLS step (e.g. an RSA verify on a slow MCU)
    cannot be interrupted; the deadline is checked between steps. The handshake
    allocates through mbedTLS's own allocator (MBEDTLS_PLATFORM_MEMORY /
    MBEDTLS_MEMORY_BUFFER_ALLOC_C to use a static pool); this layer never does.
+   One connection per apconn_mbedtls, used by one thread at a time. No debug
+   hook on purpose: mbedTLS's debug output at high levels dumps the plaintext,
+   i.e. the API key and connection secrets.
+   Size: this layer is about 3.8 KB of Cortex-M4 -Os text (`make size-tls`
+   shows the whole linked test image with mbedTLS).
 
    License: MIT, see the end of apconn.h.
 */
@@ -225,7 +235,7 @@ APCONN_MBEDTLS_API void apconn_mbedtls_sleep_ms(void *ctx, uint32_t ms);
 #define APCONN_MBEDTLS_CLOSE_NOTIFY_MS 500u /* ms close() may spend sending close_notify */
 #endif
 #ifndef APCONN_MBEDTLS_PEM_DER_MAX
-#define APCONN_MBEDTLS_PEM_DER_MAX 4096 /* bytes: largest DER of one PEM CA certificate without NUL */
+#define APCONN_MBEDTLS_PEM_DER_MAX 2048 /* bytes of stack: largest DER of one CA certificate given as PEM without its NUL */
 #endif
 #ifndef APCONN_MBEDTLS_ENTROPY_MIN
 #define APCONN_MBEDTLS_ENTROPY_MIN 32u /* bytes a custom strong entropy source must give */

@@ -32,11 +32,13 @@
    Without _IMPLEMENTATION the header needs nothing and goes anywhere.
 
    What each callback does (the apconn_transport contract in apconn.h):
-     connect  resolves `host` (a name or an address literal, IPv6 without
-              brackets; getaddrinfo, IPv4 and IPv6, in the resolver's order) and tries each address with a non-blocking connect bounded
-              by poll(); each attempt gets an equal share of the time left so a
-              black-holed first address cannot eat the whole deadline. The socket
-              is close-on-exec, TCP_NODELAY, and never raises SIGPIPE.
+     connect  resolves `host` (a name, or an address literal with IPv6 not
+              in brackets) with getaddrinfo, IPv4 and IPv6, and tries each
+              address in the resolver's order with a non-blocking connect
+              bounded by poll(); each attempt gets an equal share of the time
+              left, so a black-holed first address cannot eat the whole
+              deadline. The socket is close-on-exec, TCP_NODELAY, and never
+              raises SIGPIPE.
               APCONN_ERR_DNS (resolution failed), APCONN_ERR_TIMEOUT (deadline
               passed), APCONN_ERR_CONNECT (every address refused/unreachable),
               APCONN_ERR_ARGUMENT (NULL/empty host, port 0).

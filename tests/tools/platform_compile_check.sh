@@ -59,6 +59,36 @@ late_errors() {
 check posix_late_include_names_the_fix late_errors
 check posix_late_include_with_feature_macro gcc $WARN -D_POSIX_C_SOURCE=200809L -I. -c $late -o "$out/late_ok.o"
 
+# No recursion and no dynamic stack frames (the call graph at -O0, before
+# inlining and tail calls), then the Cortex-M4 -Os worst-case stack of each
+# public function of the TLS layer (mbedTLS's own frames not included).
+no_recursion() {
+    gcc -std=c99 -O0 $BOTH -I. -c $src -o "$out/cg.o" -fcallgraph-info=su -dumpbase "$out/cg" &&
+        python3 tests/tools/callgraph.py --check-no-recursion "$out"/cg*.ci
+}
+check no_recursion_no_vla no_recursion
+stack_report() {
+    rm -f "$out"/armcg*.ci
+    arm-none-eabi-gcc -std=c99 $ARM -DWITH_MBEDTLS $MCU -I. -I"$out/arm-inc" -c $src -o "$out/armcg.o" \
+        -fcallgraph-info=su -dumpbase "$out/armcg" &&
+        python3 tests/tools/callgraph.py --stack-report "$out"/armcg*.ci >"$out/stack.txt" &&
+        awk '$1 == "apconn_mbedtls_transport" && $2 > 2400 { print "setup stack " $2 " bytes > 2400"; exit 1 }' "$out/stack.txt"
+}
+check arm_m4_tls_layer_stack_at_most_2400 stack_report
+sed -n '1,8p' "$out/stack.txt" 2>/dev/null | sed 's/^/    /'
+
+# Functions stay short: GNU complexity score at most 8 (when `complexity` is
+# installed; it does not see through the API macro, so that is removed first).
+small_functions() {
+    for h in platform/apconn_posix.h platform/apconn_mbedtls.h; do
+        sed -E 's/APCONN_(POSIX|MBEDTLS)_API //' "$h" >"$out/cx.c"
+        over=$(complexity --thresh=9 "$out/cx.c" 2>/dev/null | grep -v 'No procedures' || true)
+        [ -z "$over" ] || { echo "$h: $over"; return 1; }
+    done
+}
+if command -v complexity >/dev/null; then check gnu_complexity_at_most_8 small_functions
+else echo "  SKIP gnu_complexity_at_most_8: GNU complexity is not installed"; fi
+
 prefixed() { # every defined global symbol starts with apconn_
     syms=$(nm -g --defined-only "$1") || return 1
     bad=$(printf '%s\n' "$syms" | awk 'NF >= 3 {print $3}' | grep -v '^apconn_' || true)

@@ -128,14 +128,30 @@ def free_port():
     return port
 
 
+def stop_group(proc):
+    """Stops `timeout` and the s_server under it (a KILL of `timeout` alone would orphan it)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=2)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+
+
 def start_s_server(certs):
     """openssl s_server on a kernel-chosen port, retried if the port got taken."""
     for _ in range(5):
         port = free_port()
+        # `timeout`: s_server never outlives a test server that was killed hard.
         proc = subprocess.Popen(
-            ["openssl", "s_server", "-quiet", "-www", "-accept", "127.0.0.1:%d" % port,
+            ["timeout", "150", "openssl", "s_server", "-quiet", "-www", "-accept", "127.0.0.1:%d" % port,
              "-cert", os.path.join(certs, "server.pem"), "-key", os.path.join(certs, "server.key")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)  # its own process group: stopped as a whole
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and proc.poll() is None:
             try:
@@ -143,8 +159,7 @@ def start_s_server(certs):
                 return proc, port
             except OSError:
                 time.sleep(0.05)
-        proc.kill()
-        proc.wait()
+        stop_group(proc)
     raise RuntimeError("openssl s_server did not start")
 
 
@@ -181,11 +196,7 @@ def main():
     s_server, ports["s_server"] = start_s_server(args.certs)
 
     def stop(*_):
-        s_server.terminate()
-        try:
-            s_server.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            s_server.kill()
+        stop_group(s_server)
         os._exit(0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
