@@ -30,5 +30,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps.sh: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
-apt-get install -y -qq --no-install-recommends $missing >&2
+# Wait for the dpkg lock instead of failing: `make -j2` runs several groups at
+# once, and another apt run may hold the lock for a while.
+lock="-o DPkg::Lock::Timeout=600"
+apt-get $lock update -qq >&2
+apt-get $lock install -y -qq --no-install-recommends $missing >&2

@@ -93,7 +93,7 @@ fi
 
 # Refresh only the new source's index (fast, leaves the other lists alone).
 if ! have_index; then
-    apt-get update -qq -o Dir::Etc::sourcelist="$apt_file" -o Dir::Etc::sourceparts=- \
+    apt-get -o DPkg::Lock::Timeout=600 update -qq -o Dir::Etc::sourcelist="$apt_file" -o Dir::Etc::sourceparts=- \
         -o APT::Get::List-Cleanup=0 >&2
     have_index || { echo "fetch_mbedtls3.sh: apt still has no mbedtls source package for $suite" >&2; exit 1; }
 fi
