@@ -619,13 +619,13 @@ static void hostile_known_failures(void) {
     RUN3(server_text_echoing_the_key_never_reaches_err_message);
     RUN3(echoed_key_in_an_error_body_is_wiped_from_the_work_buffer);
     RUN(refused_request_still_wipes_the_body_it_was_given);
-    RUN3(failed_list_leaves_a_page_with_no_items);
     RUN3(chunk_size_followed_by_anything_but_an_extension_is_rejected);
     RUN3(bare_lf_in_the_trailer_section_is_rejected);
     RUN3(http10_with_transfer_encoding_is_never_kept_alive);
     RUN(early_bytes_on_an_idle_connection_are_never_the_next_response);
     RUN3(many_small_chunks_that_fit_the_buffer_are_read);
     RUN(frozen_clock_with_an_early_returning_transport_still_ends);
+    RUN3(failed_list_leaves_a_page_with_no_items); /* last: ASan stops at its out-of-bounds read */
 }
 #endif
 
