@@ -173,6 +173,31 @@ static void head_one_byte_under_the_buffer_is_read_and_one_more_is_too_large(voi
     strcpy(text + n + pad + 1, "\r\n\r\n");
     CHECK_EQ(get_with(text), APCONN_ERR_HTTP_HEAD_TOO_LARGE);
 }
+/* A POST body kept at the start of the work buffer leaves cap - body bytes to
+   the response: a body of cap - 1 fits with its NUL, one byte more does not. */
+static void response_after_a_work_buffer_body_fits_exactly_and_not_one_byte_more(void) {
+    const size_t body_len = 1000, room = WORK_SIZE - body_len - 1;
+    size_t k;
+    for (k = 0; k < 2; k++) {
+        size_t n = (size_t)snprintf(text, sizeof text, "HTTP/1.1 201 Created\r\nContent-Length: %u\r\n\r\n",
+                                    (unsigned)(room + k));
+        memset(text + n, 'r', room + k);
+        text[n + room + k] = '\0';
+        fixture();
+        client.max_retries = 0;
+        st_conn(&st);
+        st_data(&st, text);
+        memset(work, '{', body_len);
+        CHECK_EQ(apconn_http_request(&client, "POST", PATH, NULL, (const char *)work, body_len, &resp, &err),
+                 k ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK);
+        if (k == 0) {
+            CHECK_EQ(resp.body_len, room);
+            CHECK(resp.body == (const char *)work + body_len);
+            CHECK_EQ(resp.body[room], '\0');
+            CHECK(resp.body + room == (const char *)work + WORK_SIZE - 1);
+        }
+    }
+}
 static void response_split_at_every_byte_boundary_reads_the_same(void) {
     static const char data[] = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
                                "Content-Type: application/json\r\n\r\n3;x=y\r\n{\"a\r\n4\r\n\":1}\r\n0\r\nT: 1\r\n\r\n";
@@ -692,6 +717,7 @@ int main(void) {
     RUN3(chunk_line_ends_at_the_first_crlf_even_inside_a_quoted_extension);
     RUN3(endless_trailer_section_is_bounded);
     RUN3(head_one_byte_under_the_buffer_is_read_and_one_more_is_too_large);
+    RUN3(response_after_a_work_buffer_body_fits_exactly_and_not_one_byte_more);
     RUN(response_split_at_every_byte_boundary_reads_the_same);
     RUN(send_returning_zero_is_a_send_error);
     RUN(send_claiming_more_than_asked_is_a_send_error);
