@@ -1812,13 +1812,17 @@ static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
     return APCONN_OK;
 }
 
-/* 127.0.0.0/8 as a dotted quad of decimal octets. */
+/* 127.0.0.0/8 as a strict dotted quad: 4 decimal octets <= 255 without
+   leading zeros. Anything else ("127.0.0.08") is no IPv4 literal to
+   getaddrinfo (inet_aton reads 0-prefixed octets as octal) and goes to DNS. */
 static int apconn__http_is_ipv4_loopback(const char *h) {
     unsigned parts = 0, v, digits;
     for (;;) {
+        const char *octet = h;
         v = 0;
         for (digits = 0; apconn__http_is_digit((unsigned char)*h) && digits < 4; digits++) v = v * 10u + (unsigned)(*h++ - '0');
         if (digits == 0 || digits > 3 || v > 255u || (parts == 0 && v != 127u)) return 0;
+        if (digits > 1 && *octet == '0') return 0;
         if (++parts == 4) return *h == '\0';
         if (*h++ != '.') return 0;
     }
