@@ -2731,6 +2731,7 @@ APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_l
     apconn_response r;
     apconn_status st;
     if (err) memset(err, 0, sizeof *err);
+    if (page) memset(page, 0, sizeof *page); /* a failed list leaves a page with no items */
     if (!c || !c->transport || !q || !page) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
     if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
