@@ -2341,24 +2341,25 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
     memset(&p, 0, sizeof p);
-    if (!c || !c->transport || !method || !path || !resp || (!body && body_len))
-        return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
-    st = apconn__http_check_request(c, method, path, query);
-    if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
+    if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    /* From here on one exit: whatever part of the request lies in the work
+       buffer is wiped even when the request is refused. */
+    used = apconn__http_used(c, body, body_len, used);
+    used = apconn__http_used(c, path, path ? strlen(path) + 1u : 0u, used);
+    used = apconn__http_used(c, query, query ? strlen(query) + 1u : 0u, used);
+    st = (!method || !path || !resp || (!body && body_len)) ? APCONN_ERR_ARGUMENT
+                                                            : apconn__http_check_request(c, method, path, query);
     memset(&k, 0, sizeof k);
     k.method = method;
     k.path = path;
     k.query = query;
     k.body = body;
     k.body_len = body_len;
-    k.idempotent = strcmp(method, "POST") != 0;
+    k.idempotent = method && strcmp(method, "POST") != 0;
     k.start = c->transport->now_ms(c->transport->ctx);
-    used = apconn__http_used(c, body, body_len, used);
-    used = apconn__http_used(c, path, strlen(path) + 1u, used);
-    used = apconn__http_used(c, query, query ? strlen(query) + 1u : 0u, used);
     k.area = c->work + used;
     k.cap = c->work_size - used;
-    if (k.cap < 2) st = APCONN_ERR_BUFFER_FULL;
+    if (k.cap < 2 && st == APCONN_OK) st = APCONN_ERR_BUFFER_FULL;
     while (st == APCONN_OK) {
         st = apconn__http_attempt(c, &k, &p);
         apconn__http_log(c, &k, st, &p);
