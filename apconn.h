@@ -1939,7 +1939,7 @@ typedef struct apconn__http_parser {
     unsigned long retry_after_s;
     int status;
     unsigned char state, head_request, minor, has_length, chunked, is_json, close, keep_alive, has_retry_after;
-    unsigned char cr, digits, in_ext;
+    unsigned char cr, digits, in_ext; /* in_ext: 1 = BWS after the size, 2 = chunk-ext */
 } apconn__http_parser;
 
 static void apconn__http_parser_reset_head(apconn__http_parser *p) {
@@ -2122,10 +2122,10 @@ static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned ch
     if (b == '\r') return (p->cr = 1), APCONN_OK;
     if (p->state == APCONN__HS_TRAILER) return (p->digits = 1), APCONN_OK; /* inside a trailer line */
     if (p->state == APCONN__HS_CHUNK_END || b == '\n') return APCONN_ERR_HTTP_CHUNK;
-    if (p->in_ext) return APCONN_OK;
-    if (h < 0) {
+    if (p->in_ext == 2) return APCONN_OK; /* chunk extensions carry nothing apconn uses */
+    if (h < 0 || p->in_ext) { /* after the size only BWS, then ';' or CRLF (RFC 9112 §7.1.1) */
         if (p->digits == 0 || (b != ';' && b != ' ' && b != '\t')) return APCONN_ERR_HTTP_CHUNK;
-        p->in_ext = 1; /* chunk extensions carry nothing apconn uses */
+        p->in_ext = b == ';' ? 2 : 1;
         return APCONN_OK;
     }
     if (p->remaining > ((size_t)-1 >> 4)) return APCONN_ERR_HTTP_CHUNK; /* would overflow */
