@@ -2120,8 +2120,8 @@ static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned ch
     if (++p->framing >= p->cap) return APCONN_ERR_HTTP_CHUNK;
     if (p->cr) return b == '\n' ? apconn__http_chunk_line_end(p) : APCONN_ERR_HTTP_CHUNK;
     if (b == '\r') return (p->cr = 1), APCONN_OK;
+    if (p->state == APCONN__HS_CHUNK_END || b == '\n') return APCONN_ERR_HTTP_CHUNK; /* bare LF too */
     if (p->state == APCONN__HS_TRAILER) return (p->digits = 1), APCONN_OK; /* inside a trailer line */
-    if (p->state == APCONN__HS_CHUNK_END || b == '\n') return APCONN_ERR_HTTP_CHUNK;
     if (p->in_ext == 2) return APCONN_OK; /* chunk extensions carry nothing apconn uses */
     if (h < 0 || p->in_ext) { /* after the size only BWS, then ';' or CRLF (RFC 9112 §7.1.1) */
         if (p->digits == 0 || (b != ';' && b != ' ' && b != '\t')) return APCONN_ERR_HTTP_CHUNK;
