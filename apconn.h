@@ -2061,7 +2061,8 @@ static apconn_status apconn__http_head_done(apconn__http_parser *p) {
         apconn__http_parser_reset_head(p);
         return APCONN_OK;
     }
-    if (p->minor == 0 && !p->keep_alive) p->close = 1; /* HTTP/1.0 closes by default */
+    /* HTTP/1.0 closes by default, and always after Transfer-Encoding (RFC 9112 §6.1) */
+    if (p->minor == 0 && (!p->keep_alive || p->chunked)) p->close = 1;
     p->out = 0;
     p->state = APCONN__HS_DONE;
     if (p->head_request || p->status == 204 || p->status == 304) return APCONN_OK;
