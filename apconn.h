@@ -1993,7 +1993,7 @@ static apconn_status apconn__http_content_length(apconn__http_parser *p, const c
         p->has_length = 1;
         p->length = value;
     }
-    return p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK;
+    return APCONN_OK; /* checked against the buffer once the head says a body follows */
 }
 
 /* Connection = #connection-option (RFC 9110 §7.6.1); only close / keep-alive matter. */
@@ -2072,7 +2072,7 @@ static apconn_status apconn__http_head_done(apconn__http_parser *p) {
     else if (!p->has_length) p->state = APCONN__HS_CLOSE;
     p->remaining = p->length;
     if (p->state == APCONN__HS_CLOSE) p->close = 1;
-    return APCONN_OK;
+    return p->state == APCONN__HS_LENGTH && p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK;
 }
 
 static apconn_status apconn__http_head_byte(apconn__http_parser *p, unsigned char b) {
