@@ -760,12 +760,16 @@ typedef struct apconn__out {
     size_t size, len;
 } apconn__out;
 
-/* Control bytes become '?': server text must not break the one-line log. */
+/* Control characters become '?': server text must not break the one-line log
+   nor drive a terminal. C0, DEL, and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F:
+   CSI/OSC to terminals that honour C1 in UTF-8) become one '?' each. */
 static void apconn__out_text(apconn__out *o, const char *s, size_t n) {
     size_t i;
     for (i = 0; i < n; i++, o->len++) {
         unsigned char c = (unsigned char)s[i];
-        if (o->len + 1 < o->size) o->buf[o->len] = (char)(c < 0x20 || c == 0x7F ? '?' : c);
+        int c1 = c == 0xC2 && i + 1 < n && ((unsigned char)s[i + 1] & 0xE0u) == 0x80u;
+        if (o->len + 1 < o->size) o->buf[o->len] = (char)(c < 0x20 || c == 0x7F || c1 ? '?' : c);
+        i += (size_t)c1;
     }
 }
 static void apconn__out_str(apconn__out *o, const char *s) { apconn__out_text(o, s, strlen(s)); }
