@@ -187,6 +187,9 @@
 #ifndef APCONN_LOG_LINE_SIZE
 #define APCONN_LOG_LINE_SIZE 96 /* bytes incl. NUL: one line given to the log hook */
 #endif
+#ifndef APCONN_MAX_IDLE_POLLS
+#define APCONN_MAX_IDLE_POLLS 1000u /* WOULD_BLOCKs in a row while now_ms stands still = timeout */
+#endif
 #ifndef APCONN_ERROR_EXCERPT_SIZE
 #define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
 #endif
@@ -410,7 +413,10 @@ typedef struct apconn_page {
               (EOF); APCONN_ERR_WOULD_BLOCK when nothing arrived within
               timeout_ms; another negative status on failure.
      close:   always succeeds; called after any error and before reconnecting.
-     now_ms:  a monotonic millisecond clock; wraps at 2^32 (handled).
+     now_ms:  a monotonic millisecond clock; wraps at 2^32 (handled). It must
+              advance: the deadline is measured with it. A transport that
+              returns WOULD_BLOCK early under a clock that stands still ends
+              with APCONN_ERR_TIMEOUT after APCONN_MAX_IDLE_POLLS such returns.
    connect and close may be NULL: the transport is then a single connection
    the caller opened, and nothing is reconnected or retried on a new one.
    `secure` is nonzero when the transport authenticates and encrypts (TLS):
@@ -2187,18 +2193,34 @@ static apconn_status apconn__http_time_left(const apconn_client *c, uint32_t sta
     return APCONN_OK;
 }
 
+/* A WOULD_BLOCK that came back early: the deadline bounds the wait only while
+   the clock moves, so APCONN_MAX_IDLE_POLLS in a row without progress are a
+   timeout (a stubbed now_ms or a SysTick not started would spin forever). */
+typedef struct apconn__http_idle {
+    uint32_t now;
+    unsigned polls;
+} apconn__http_idle;
+static apconn_status apconn__http_idle_poll(const apconn_client *c, apconn__http_idle *w) {
+    uint32_t now = c->transport->now_ms(c->transport->ctx);
+    if (now != w->now) w->polls = 0;
+    w->now = now;
+    return ++w->polls >= APCONN_MAX_IDLE_POLLS ? APCONN_ERR_TIMEOUT : APCONN_OK;
+}
+
 /* A transport's negative return passes through when it is a transport status. */
 static apconn_status apconn__http_transport_error(long r, apconn_status fallback) {
     return (r <= APCONN_ERR_TIMEOUT && r >= APCONN_ERR_CERT) ? (apconn_status)r : fallback;
 }
 
 static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, const unsigned char *d, size_t n) {
+    apconn__http_idle idle = {0, 0};
     apconn_status st;
     uint32_t left;
     long r;
     while (n > 0) {
         if ((st = apconn__http_time_left(c, start, &left)) != APCONN_OK) return st;
         r = c->transport->send(c->transport->ctx, d, n, left);
+        if (r == APCONN_ERR_WOULD_BLOCK && (st = apconn__http_idle_poll(c, &idle)) != APCONN_OK) return st;
         if (r == APCONN_ERR_WOULD_BLOCK) continue;
         if (r <= 0 || (size_t)r > n) return apconn__http_transport_error(r, APCONN_ERR_SEND);
         d += r;
@@ -2211,6 +2233,7 @@ static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, con
    still read (into `probe`): EOF then ends a body that fits exactly, and a
    chunk's closing framing needs no room; any body byte is one too many. */
 static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apconn__http_parser *p) {
+    apconn__http_idle idle = {0, 0};
     apconn_status st;
     unsigned char probe;
     uint32_t left;
@@ -2221,6 +2244,7 @@ static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apco
         room = p->cap - 1 - keep;
         if ((st = apconn__http_time_left(c, start, &left)) != APCONN_OK) return st;
         r = c->transport->recv(c->transport->ctx, room ? p->buf + keep : &probe, room ? room : 1u, left);
+        if (r == APCONN_ERR_WOULD_BLOCK && (st = apconn__http_idle_poll(c, &idle)) != APCONN_OK) return st;
         if (r == APCONN_ERR_WOULD_BLOCK) continue;
         if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_transport_error(r, APCONN_ERR_RECV);
         if (r == 0) st = apconn__http_eof(p);
