@@ -594,8 +594,8 @@ APCONN_API void apconn_client_close(apconn_client *c);
    Deadline: client->timeout_ms from the start of this call bounds everything
    (connect, sends, receives, retry waits); each callback gets what is left.
    Keep-alive: the connection is reused. It is closed after any error, after
-   "Connection: close", after HTTP/1.0 without keep-alive and after a body
-   delimited by the connection close.
+   "Connection: close", after HTTP/1.0 without keep-alive or with
+   Transfer-Encoding and after a body delimited by the connection close.
    Retries (at most max_retries, plus one stale-connection retry):
      - a reused connection that fails before any response byte is retried
        once on a new connection at once: GET/DELETE always, POST only when
@@ -608,7 +608,8 @@ APCONN_API void apconn_client_close(apconn_client *c);
    clamped to APCONN_MAX_RETRY_AFTER_MS, else APCONN_RETRY_BACKOFF_MS doubled
    per retry. Waits use transport->sleep_ms; when it is NULL only immediate
    retries happen. A wait that would pass the deadline is not taken: the last
-   result is returned (for a 429/5xx: APCONN_OK with that response).
+   result is returned (for a 429/5xx: APCONN_OK with that response); so is
+   a response that closed a single-connection transport (connect == NULL).
    Returns APCONN_OK for any complete response, whatever its status. */
 APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
                                              const char *query, const char *body, size_t body_len,
@@ -2309,6 +2310,7 @@ static int apconn__http_should_retry(const apconn_client *c, const apconn__http_
         k->reused && unsafe_ok && c->transport->connect)
         return 1;
     if (*retries >= c->max_retries) return 0;
+    if (p->close && !c->transport->connect) return 0; /* a closed single connection carries no retry */
     if (st == APCONN_OK && !(s == 429 || s == 503 || ((s == 502 || s == 504) && unsafe_ok))) return 0;
     if (st != APCONN_OK && st != APCONN_ERR_CONNECT && st != APCONN_ERR_DNS) return 0;
     *wait_ms = APCONN_RETRY_BACKOFF_MS;

@@ -593,6 +593,24 @@ static void frozen_clock_with_an_early_returning_transport_still_ends(void) {
     CHECK_EQ(busy_calls, (int)APCONN_MAX_IDLE_POLLS);
 }
 
+/* The 429/503 retry in apconn__http_should_retry ignores that a transport
+   without connect() cannot reopen a connection the server closed: apconn
+   resends on the dead connection and returns APCONN_ERR_CLOSED instead of
+   the documented "last result stands" (the 503 with its body). */
+static void single_connection_transport_keeps_the_503_when_the_server_closed(void) {
+    fixture();
+    st.t.connect = NULL;
+    st.t.close = NULL;
+    st_conn(&st);
+    st.cur = 0;
+    st.next_conn = 1;
+    st_data(&st, "HTTP/1.1 503 Busy\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbusy");
+    st_eof(&st);
+    CHECK_EQ(get(), APCONN_OK);
+    CHECK_EQ(resp.status, 503);
+    CHECK_EQ(st.sleeps, 0);
+}
+
 #ifdef HOSTILE_KNOWN_FAILURES
 /* ===== known failures: each FAILS on the current apconn.h ====================================== */
 
@@ -668,30 +686,11 @@ static void many_small_chunks_that_fit_the_buffer_are_read(void) {
     CHECK_EQ(resp.body_len, 1000);
 }
 
-/* The 429/503 retry in apconn__http_should_retry ignores that a transport
-   without connect() cannot reopen a connection the server closed: apconn
-   resends on the dead connection and returns APCONN_ERR_CLOSED instead of
-   the documented "last result stands" (the 503 with its body). */
-static void single_connection_transport_keeps_the_503_when_the_server_closed(void) {
-    fixture();
-    st.t.connect = NULL;
-    st.t.close = NULL;
-    st_conn(&st);
-    st.cur = 0;
-    st.next_conn = 1;
-    st_data(&st, "HTTP/1.1 503 Busy\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbusy");
-    st_eof(&st);
-    CHECK_EQ(get(), APCONN_OK);
-    CHECK_EQ(resp.status, 503);
-    CHECK_EQ(st.sleeps, 0);
-}
-
 static void hostile_known_failures(void) {
     RUN3(server_text_echoing_the_key_never_reaches_err_message);
     RUN3(echoed_key_in_an_error_body_is_wiped_from_the_work_buffer);
     RUN(early_bytes_on_an_idle_connection_are_never_the_next_response);
     RUN3(many_small_chunks_that_fit_the_buffer_are_read);
-    RUN3(single_connection_transport_keeps_the_503_when_the_server_closed);
 }
 #endif
 
@@ -741,6 +740,7 @@ int main(void) {
     RUN3(length_of_a_bodiless_response_is_not_checked_against_the_buffer);
     RUN(error_format_neutralizes_c1_controls_too);
     RUN(frozen_clock_with_an_early_returning_transport_still_ends);
+    RUN3(single_connection_transport_keeps_the_503_when_the_server_closed);
 #ifdef HOSTILE_KNOWN_FAILURES
     hostile_known_failures();
 #endif
