@@ -1943,7 +1943,7 @@ typedef struct apconn__http_parser {
     size_t cap;           /* bytes of buf, one of them kept for the body's NUL */
     size_t line;          /* head: bytes of the current line at buf[0..line) */
     size_t out;           /* body: bytes at buf[0..out) */
-    size_t framing;       /* head / chunk-line / trailer bytes seen, bounded by cap */
+    size_t framing;       /* bytes of the head, of one chunk line, of the trailers: each < cap */
     size_t remaining;     /* bytes left of the body or of the current chunk */
     size_t length;        /* Content-Length */
     size_t received;      /* response bytes seen */
@@ -2123,6 +2123,12 @@ static apconn_status apconn__http_chunk_line_end(apconn__http_parser *p) {
         if (p->remaining > p->cap - 1 - p->out) return APCONN_ERR_HTTP_BODY_TOO_LARGE;
         p->state = p->remaining ? APCONN__HS_CHUNK_DATA : APCONN__HS_TRAILER;
         p->digits = p->in_ext = 0;
+        /* Framing is consumed in place, so only the de-chunked body must fit.
+           Each chunk line (with the CRLF before it) and the whole trailer
+           section get their own budget of cap bytes: every chunk but the last
+           carries >= 1 body byte, so the total is bounded, and the deadline
+           bounds a trickle. */
+        p->framing = 0;
     }
     return APCONN_OK;
 }
