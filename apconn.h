@@ -411,7 +411,10 @@ typedef struct apconn_page {
               be sent within timeout_ms; another negative status on failure.
      recv:    bytes read (> 0); 0 when the peer closed the connection in order
               (EOF); APCONN_ERR_WOULD_BLOCK when nothing arrived within
-              timeout_ms; another negative status on failure.
+              timeout_ms; another negative status on failure. Before a
+              keep-alive connection is reused, apconn polls it with
+              recv(buf, 1, 0): timeout 0 must return WOULD_BLOCK at once
+              when nothing is there (see apconn__http_probe_idle).
      close:   always succeeds; called after any error and before reconnecting.
      now_ms:  a monotonic millisecond clock; wraps at 2^32 (handled). It must
               advance: the deadline is measured with it. A transport that
@@ -2272,6 +2275,19 @@ typedef struct apconn__http_call {
     unsigned char reused, idempotent;
 } apconn__http_call;
 
+/* An idle keep-alive connection has nothing to say: a byte there (a late
+   duplicate, a desynced peer) would be read as the next response, and EOF or
+   an error means it is gone. Anything but WOULD_BLOCK from a zero-timeout
+   recv closes it (the probe byte is discarded with it) and a new connection
+   is opened. Only a transport that can reconnect (connect != NULL) is probed. */
+static void apconn__http_probe_idle(apconn_client *c, apconn__http_call *k) {
+    unsigned char b;
+    if (!k->reused || !c->transport->connect) return;
+    if (c->transport->recv(c->transport->ctx, &b, 1u, 0u) == APCONN_ERR_WOULD_BLOCK) return;
+    apconn__http_disconnect(c);
+    k->reused = 0;
+}
+
 static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k, apconn__http_parser *p) {
     apconn__http_out o;
     apconn_status st = APCONN_OK;
@@ -2281,6 +2297,7 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     p->cap = k->cap;
     p->head_request = strcmp(k->method, "HEAD") == 0;
     k->reused = c->apconn__connected && c->apconn__requests_on_connection > 0;
+    apconn__http_probe_idle(c, k);
     if (!c->apconn__connected && c->transport->connect) {
         if ((st = apconn__http_time_left(c, k->start, &left)) != APCONN_OK) return st;
         st = (apconn_status)c->transport->connect(c->transport->ctx, c->host, c->port, left);

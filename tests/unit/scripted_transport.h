@@ -8,6 +8,10 @@
        ST_RESET        recv returns APCONN_ERR_RECV (connection reset)
        ST_BLOCK        one recv returns APCONN_ERR_WOULD_BLOCK at once
        ST_ADVANCE(ms)  the fake clock moves on by ms (a slow server)
+       ST_EARLY(text)  bytes the server sent while the connection was idle:
+                       the only event a recv with timeout 0 (apconn's idle
+                       probe) sees; any other event is taken to follow the
+                       next request, so the probe gets WOULD_BLOCK
    When a connection's events run out, the server is silent: recv waits the
    whole timeout it was given (the fake clock advances by it) and returns
    APCONN_ERR_WOULD_BLOCK. Every byte apconn sends is recorded in `sent`;
@@ -34,7 +38,7 @@
 #define ST_MAX_EVENTS 96
 #define ST_SENT_SIZE 32768
 
-enum { ST_DATA, ST_EOF, ST_RESET, ST_BLOCK, ST_ADVANCE };
+enum { ST_DATA, ST_EOF, ST_RESET, ST_BLOCK, ST_ADVANCE, ST_EARLY };
 enum { ST_WHOLE, ST_BYTES, ST_RANDOM };
 
 typedef struct st_event {
@@ -119,6 +123,8 @@ static long st_recv_cb(void *ctx, unsigned char *buf, size_t len, uint32_t timeo
     if (s->cur < 0) return APCONN_ERR_RECV;
     c = &s->conns[s->cur];
     while (s->pos < c->count && c->ev[s->pos].kind == ST_ADVANCE) s->clock += c->ev[s->pos++].ms;
+    if (timeout_ms == 0 && (s->pos >= c->count || c->ev[s->pos].kind != ST_EARLY))
+        return APCONN_ERR_WOULD_BLOCK; /* idle probe: the server has not answered a request yet */
     if (s->pos >= c->count) { /* silence: the whole wait passes */
         s->clock += timeout_ms;
         return APCONN_ERR_WOULD_BLOCK;
@@ -192,6 +198,7 @@ static void st_eof(scripted_transport *s) { st_event_add(s, ST_EOF, NULL, 0, 0);
 static void st_reset(scripted_transport *s) { st_event_add(s, ST_RESET, NULL, 0, 0); }
 static void st_block(scripted_transport *s) { st_event_add(s, ST_BLOCK, NULL, 0, 0); }
 static void st_advance(scripted_transport *s, uint32_t ms) { st_event_add(s, ST_ADVANCE, NULL, 0, ms); }
+static void st_early(scripted_transport *s, const char *text) { st_event_add(s, ST_EARLY, text, strlen(text), 0); }
 
 /* The bytes sent on connection i (0-based), NUL-terminated into out. */
 static size_t st_sent_on(const scripted_transport *s, int i, char *out, size_t size) {
@@ -205,7 +212,7 @@ static size_t st_sent_on(const scripted_transport *s, int i, char *out, size_t s
 
 /* Silences unused-function warnings in suites that use only part of this. */
 static void st_unused(void) {
-    (void)st_eof; (void)st_reset; (void)st_block; (void)st_advance; (void)st_sent_on; (void)st_data_len;
+    (void)st_eof; (void)st_reset; (void)st_block; (void)st_advance; (void)st_sent_on; (void)st_data_len; (void)st_early;
     (void)st_unused;
 }
 #endif
