@@ -190,6 +190,9 @@
 #ifndef APCONN_MAX_IDLE_POLLS
 #define APCONN_MAX_IDLE_POLLS 1000u /* WOULD_BLOCKs in a row while now_ms stands still = timeout */
 #endif
+#ifndef APCONN_REDACT_MIN
+#define APCONN_REDACT_MIN 8 /* bytes: a run of the key this long in server text is redacted */
+#endif
 #ifndef APCONN_ERROR_EXCERPT_SIZE
 #define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
 #endif
@@ -2611,6 +2614,38 @@ static apconn_status apconn__api_check_common(const char *const *ids, size_t n, 
     return metadata ? apconn__api_check_object(metadata, "metadata", err) : APCONN_OK;
 }
 
+/* Longest run of key bytes that starts at s. */
+static size_t apconn__api_key_run(const char *s, const char *key) {
+    size_t best = 0, j, n;
+    for (j = 0; key[j]; j++) {
+        for (n = 0; s[n] && s[n] == key[j + n]; n++) {}
+        if (n > best) best = n;
+    }
+    return best;
+}
+
+/* A proxy page or an error message may echo the Authorization header: every
+   run of APCONN_REDACT_MIN or more bytes of the key (after its "sk-" prefix,
+   which is no secret) becomes "[redacted]", so a key cut by the excerpt or
+   split by other text is caught too. What does not fit after the marker is
+   cut (at a UTF-8 boundary). */
+static void apconn__api_redact(char *text, size_t size, const char *key) {
+    static const char mark[] = "[redacted]";
+    size_t i, run, m, tail, len = strlen(text);
+    if (strncmp(key, "sk-", 3) == 0) key += 3;
+    for (i = 0; i < len; i++) {
+        run = apconn__api_key_run(text + i, key);
+        if (run < APCONN_REDACT_MIN) continue;
+        m = sizeof mark - 1 < size - 1 - i ? sizeof mark - 1 : size - 1 - i;
+        tail = len - i - run < size - 1 - i - m ? len - i - run : size - 1 - i - m;
+        memmove(text + i + m, text + i + run, tail);
+        memcpy(text + i, mark, m);
+        len = apconn__utf8_cut(text, i + m + tail);
+        text[len] = '\0';
+        i += m - 1;
+    }
+}
+
 /* Maps a status the call did not expect: 404 on delete has its own outcome;
    the server's error body gives code and message when it is JSON, else a
    printable excerpt (a proxy's HTML page) goes into err->message. */
@@ -2627,6 +2662,8 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
             if ((unsigned char)err->message[i] < 0x20 || err->message[i] == 0x7f) err->message[i] = ' ';
         err->message_truncated |= (unsigned char)(n < r->body_len);
     }
+    apconn__api_redact(err->message, sizeof err->message, c->api_key);
+    apconn__api_redact(err->code, sizeof err->code, c->api_key);
     err->field[0] = '\0';
     err->offset = 0;
     err->http_status = r->status;
@@ -2640,7 +2677,11 @@ static apconn_status apconn__api_exchange(apconn_client *c, const char *method, 
     apconn_status st = apconn_http_request(c, method, path, query, body_len ? (const char *)c->work : NULL, body_len,
                                            r, err);
     if (st != APCONN_OK) return st;
-    if (r->status != ok1 && r->status != ok2) return apconn__api_status_error(c, r, strcmp(method, "DELETE") == 0, err);
+    if (r->status != ok1 && r->status != ok2) {
+        st = apconn__api_status_error(c, r, strcmp(method, "DELETE") == 0, err);
+        apconn_wipe(c->work, c->work_size); /* err has what counts; an echoed key must not stay */
+        return st;
+    }
     if (r->status == 204 || r->is_json || strcmp(method, "DELETE") == 0) return APCONN_OK;
     if (err) err->http_status = r->status;
     return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);

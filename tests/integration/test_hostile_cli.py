@@ -5,9 +5,7 @@ interim-response floods, a server that echoes the request.
 
     python3 tests/integration/test_hostile_cli.py BINARY
 
-Prints "hostile_cli: N passed, N failed". Tests that FAIL on the current
-apconn.h (known defects, see tests/unit/test_hostile.c) run only when
-HOSTILE_KNOWN_FAILURES=1 is set in the environment."""
+Prints "hostile_cli: N passed, N failed"."""
 
 import os
 import socket
@@ -128,7 +126,6 @@ def html_error_page_excerpt_is_one_printable_line():
     assert b"\x1b" not in err and b"\x00" not in err, err
 
 
-# ---- known failures (HOSTILE_KNOWN_FAILURES=1) -----------------------------------------------------
 def c1_control_characters_in_a_server_message_never_reach_the_terminal():
     # U+009B is CSI for terminals that honour C1 controls in UTF-8 (xterm does)
     body = '{"statusCode":400,"error":"Bad Request","message":"bad \\u009b2J \\u009d0;pwned\\u009c"}'
@@ -170,8 +167,7 @@ def main():
     test(html_error_page_excerpt_is_one_printable_line)
     test(leading_zero_octet_url_is_not_loopback)
     test(c1_control_characters_in_a_server_message_never_reach_the_terminal)
-    if os.environ.get("HOSTILE_KNOWN_FAILURES") == "1":
-        test(key_echoed_by_a_proxy_error_page_is_never_printed)
+    test(key_echoed_by_a_proxy_error_page_is_never_printed)
     print("hostile_cli: %d passed, %d failed" % tuple(RESULTS))
     return 1 if RESULTS[1] else 0
 
