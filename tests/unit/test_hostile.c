@@ -4,12 +4,8 @@
    Cases already covered by test_http.c / test_api.c / test_reader.c are not
    repeated here.
 
-   Tests in hostile_known_failures() FAIL on the current apconn.h: each is a
-   defect, diagnosed next to it. They are compiled only with
-   -DHOSTILE_KNOWN_FAILURES so that `make test` stays green; run them (and the
-   CLI ones of tests/integration/test_hostile_cli.py) with
-       make hostile-known-failures
-   Move a test to main()'s list once its defect is fixed. */
+   The last section holds the defects an adversarial review found, one test
+   each, with the diagnosis next to it. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "http_fixture.h"
@@ -469,7 +465,9 @@ static void framing_errors_after_the_body_was_sent_leave_no_secret(void) {
     }
 }
 
-/* apconn__http_is_ipv4_loopback accepts octets with leading zeros. glibc's
+/* ===== defects found by the review, each fixed: the comment says what it was ================= */
+
+/* apconn__http_is_ipv4_loopback accepted octets with leading zeros. glibc's
    getaddrinfo (the POSIX transport) does not read "08" as a number (inet_aton
    takes a leading 0 as octal), so "127.0.0.08" goes to DNS as a NAME: whoever
    answers DNS picks the address the key is sent to in clear text. */
@@ -709,13 +707,6 @@ static void key_fragments_from_redact_min_bytes_are_redacted(void) {
     CHECK_EQ(strlen(err.message), APCONN_ERROR_MESSAGE_SIZE - 1);
 }
 
-#ifdef HOSTILE_KNOWN_FAILURES
-/* ===== known failures: each FAILS on the current apconn.h ====================================== */
-
-static void hostile_known_failures(void) {
-}
-#endif
-
 int main(void) {
     RUN3(transfer_encoding_name_and_value_are_case_insensitive);
     RUN3(chunked_listed_twice_in_one_field_is_unsupported);
@@ -768,9 +759,6 @@ int main(void) {
     RUN3(server_text_echoing_the_key_never_reaches_err_message);
     RUN3(echoed_key_in_an_error_body_is_wiped_from_the_work_buffer);
     RUN(key_fragments_from_redact_min_bytes_are_redacted);
-#ifdef HOSTILE_KNOWN_FAILURES
-    hostile_known_failures();
-#endif
     fixture_unused();
     return harness_summary("test_hostile");
 }
