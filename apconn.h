@@ -256,7 +256,9 @@ extern "C" {
     /* what the server said */                                                                    \
     X(APCONN_ERR_HTTP_STATUS, -80, "server answered with an HTTP error status")                   \
     X(APCONN_ERR_NOT_FOUND, -81, "not found (HTTP 404)")                                          \
-    X(APCONN_ERR_UNEXPECTED_RESPONSE, -82, "unexpected response (status or content type)")
+    X(APCONN_ERR_UNEXPECTED_RESPONSE, -82, "unexpected response (status or content type)")     \
+    /* caller mistake found late */                                                               \
+    X(APCONN_ERR_PAGE_STALE, -83, "page no longer valid: another call reused the work buffer")
 
 typedef enum apconn_status {
 #define APCONN__STATUS_ENUM(name, value, text) name = value,
@@ -391,7 +393,10 @@ typedef struct apconn_connection {
 /* One page of a list (SeekPage). The items stay in the client's work buffer
    and are mapped one at a time by apconn_page_next(), so a page of any length
    needs only one apconn_connection. The page is valid until the next call on
-   the same client; next/previous are copies and survive it. */
+   the same client; next/previous are copies and survive it. After such a call
+   apconn_page_next() returns APCONN_ERR_PAGE_STALE (a page from
+   apconn_parse_page() over the caller's own buffer is not checked): collect
+   the ids first, then e.g. delete them. */
 typedef struct apconn_page {
     char next[APCONN_CURSOR_SIZE];
     char previous[APCONN_CURSOR_SIZE];
@@ -402,6 +407,8 @@ typedef struct apconn_page {
     const apconn_token *apconn__tokens;
     int apconn__next_token; /* token index of the next item */
     size_t apconn__index;   /* items visited */
+    const struct apconn_client *apconn__client; /* NULL for apconn_parse_page() */
+    unsigned apconn__calls;                     /* client's apconn__calls when listed */
 } apconn_page;
 
 /* ----- Transport contract ------------------------------------------------ */
@@ -463,6 +470,7 @@ typedef struct apconn_client {
     /* connection state, private */
     unsigned char apconn__connected;
     unsigned apconn__requests_on_connection;
+    unsigned apconn__calls; /* calls that used the work buffer: a page from before is stale */
 } apconn_client;
 
 /* ----- Requests ---------------------------------------------------------- */
@@ -1614,6 +1622,10 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
     int tok;
     if (err) memset(err, 0, sizeof *err);
     if (!page || !out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+    /* the items are in the client's work buffer: checked even at the end, so
+       "delete while iterating" fails with a one-item page too */
+    if (page->apconn__client && page->apconn__client->apconn__calls != page->apconn__calls)
+        return apconn__error_set(err, APCONN_ERR_PAGE_STALE, 0);
     if (page->apconn__index >= page->count) return APCONN_END;
     memset(out, 0, sizeof *out);
     o.buf = prefix; o.size = sizeof prefix; o.len = 0;
@@ -1887,6 +1899,7 @@ APCONN_API void apconn_client_close(apconn_client *c) {
     if (!c || !c->transport) return;
     if (c->apconn__connected) apconn__http_disconnect(c);
     apconn_wipe(c->work, c->work_size);
+    c->apconn__calls++;
 }
 
 /* ----- request head (RFC 9112 §3, RFC 9110 §7.2 Host) ----------------------- */
@@ -2399,6 +2412,7 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     if (resp) memset(resp, 0, sizeof *resp);
     memset(&p, 0, sizeof p);
     if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    c->apconn__calls++; /* the response replaces what was in the work buffer */
     /* From here on one exit: whatever part of the request lies in the work
        buffer is wiped even when the request is refused. */
     used = apconn__http_used(c, body, body_len, used);
@@ -2722,6 +2736,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     const jsmntok_t *t = c ? (const jsmntok_t *)(const void *)c->tokens : NULL;
     if (err) memset(err, 0, sizeof *err);
     if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    c->apconn__calls++; /* tokens and work buffer are reused from here on */
     if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
     apconn_json_object_begin(&w);
@@ -2757,6 +2772,7 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     size_t len;
     if (err) memset(err, 0, sizeof *err);
     if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    c->apconn__calls++; /* tokens and work buffer are reused from here on */
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
     st = apconn__api_check_common(q->project_ids, q->set_project_ids ? q->project_id_count : 0, q->metadata_json,
@@ -2829,10 +2845,14 @@ APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_l
     if (err) memset(err, 0, sizeof *err);
     if (page) memset(page, 0, sizeof *page); /* a failed list leaves a page with no items */
     if (!c || !c->transport || !q || !page) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    c->apconn__calls++; /* the query goes into the work buffer */
     if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
     if (st != APCONN_OK) return st;
-    return apconn_parse_page(r.body, r.body_len, c->tokens, c->token_count, page, err);
+    st = apconn_parse_page(r.body, r.body_len, c->tokens, c->token_count, page, err);
+    page->apconn__client = c;
+    page->apconn__calls = c->apconn__calls;
+    return st;
 }
 
 APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *id, apconn_error *err) {

@@ -141,6 +141,7 @@ static int cli_exit_for(apconn_status s) {
     case APCONN_ERR_REQUIRED:
     case APCONN_ERR_BUFFER_FULL: /* the request does not fit the work buffer */
     case APCONN_ERR_WRITER_STATE:
+    case APCONN_ERR_PAGE_STALE: /* a program mistake, like the two above: nothing about the server */
         return EXIT_USAGE;
     case APCONN_ERR_JSON_SYNTAX: /* user JSON is checked before the call, so these are the server's */
     case APCONN_ERR_JSON_DEPTH:

@@ -707,6 +707,58 @@ static void key_fragments_from_redact_min_bytes_are_redacted(void) {
     CHECK_EQ(strlen(err.message), APCONN_ERROR_MESSAGE_SIZE - 1);
 }
 
+/* A page's items live in the work buffer: "list, then delete each item while
+   iterating" read whatever the delete left there. Every call that reuses the
+   buffer (or the tokens) makes an earlier page stale, and page_next says so. */
+#define THREE_ITEMS "{\"data\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}],\"next\":null}"
+static void page_used_after_another_call_is_stale(void) {
+    apconn_list_request q;
+    apconn_upsert_request r = secret_upsert();
+    memset(&q, 0, sizeof q);
+    fixture();
+    st_conn(&st);
+    st_data(&st, json_response(text, sizeof text, "200 OK", THREE_ITEMS));
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, "a");
+    CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_PAGE_STALE);
+    CHECK_EQ(err.status, APCONN_ERR_PAGE_STALE);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_PAGE_STALE); /* stays stale */
+    /* the rule is "the next call", even one refused before it sent anything */
+    fixture();
+    st_conn(&st);
+    st_data(&st, json_response(text, sizeof text, "200 OK", THREE_ITEMS));
+    CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
+    r.display_name = NULL;
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_REQUIRED);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_PAGE_STALE);
+    /* and after apconn_client_close, even at the end of the page */
+    fixture();
+    st_conn(&st);
+    st_data(&st, json_response(text, sizeof text, "200 OK", "{\"data\":[],\"next\":null}"));
+    CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
+    apconn_client_close(&client);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_PAGE_STALE);
+}
+/* apconn_parse_page over the caller's own copy has no client to go stale. */
+static void page_from_parse_page_is_not_affected(void) {
+    static char json[] = THREE_ITEMS;
+    static apconn_token own[64];
+    fixture();
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    CHECK_EQ(apconn_parse_page(json, strlen(json), own, 64, &page, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, "b");
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
+}
+
 int main(void) {
     RUN3(transfer_encoding_name_and_value_are_case_insensitive);
     RUN3(chunked_listed_twice_in_one_field_is_unsupported);
@@ -759,6 +811,8 @@ int main(void) {
     RUN3(server_text_echoing_the_key_never_reaches_err_message);
     RUN3(echoed_key_in_an_error_body_is_wiped_from_the_work_buffer);
     RUN(key_fragments_from_redact_min_bytes_are_redacted);
+    RUN(page_used_after_another_call_is_stale);
+    RUN(page_from_parse_page_is_not_affected);
     fixture_unused();
     return harness_summary("test_hostile");
 }
