@@ -735,9 +735,23 @@ static int apconn__text_copy(char *dst, size_t size, const char *src, size_t len
     return n < len;
 }
 
+/* Divides *v by 10 and returns the remainder using 32-bit divisions only:
+   schoolbook long division over the 32-bit high half and two 16-bit halves
+   of the low half (each partial dividend stays below 10 * 2^16). A plain
+   `v % 10` on uint64_t would link libgcc's __aeabi_uldivmod (several hundred
+   bytes) into every Cortex-M image for the sake of one int64 writer call. */
+static unsigned apconn__div10(uint64_t *v) {
+    uint32_t hi = (uint32_t)(*v >> 32), lo = (uint32_t)*v, mid, low, r;
+    r = hi % 10u; hi /= 10u;
+    mid = (r << 16) | (lo >> 16); r = mid % 10u; mid /= 10u;
+    low = (r << 16) | (lo & 0xFFFFu); r = low % 10u; low /= 10u;
+    *v = ((uint64_t)hi << 32) | (mid << 16) | low;
+    return r;
+}
+
 /* Writes v in decimal to the END of tmp[20]; returns the first digit. */
 static char *apconn__dec(uint64_t v, char *tmp_end) {
-    do { *--tmp_end = (char)('0' + v % 10); v /= 10; } while (v);
+    do *--tmp_end = (char)('0' + apconn__div10(&v)); while (v);
     return tmp_end;
 }
 
@@ -1746,12 +1760,9 @@ static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
     o->len += n;
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
-/* unsigned long, not apconn__dec's uint64_t: no 64-bit division on a Cortex-M. */
 static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
-    char d[20];
-    size_t i = sizeof d;
-    do d[--i] = (char)('0' + v % 10u); while ((v /= 10u) != 0);
-    apconn__http_put(o, d + i, sizeof d - i);
+    char d[20], *p = apconn__dec(v, d + sizeof d);
+    apconn__http_put(o, p, (size_t)(d + sizeof d - p));
 }
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
