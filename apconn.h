@@ -76,6 +76,9 @@
       APCONN_LOG_LINE_SIZE         one line passed to the log hook             (96)
       APCONN_ERROR_EXCERPT_SIZE    bytes of a non-JSON error body in message   (96)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
+      APCONN_NO_STATUS_TEXT        define it to make apconn_strerror() return the
+                                   enum name ("APCONN_ERR_TIMEOUT") instead of a
+                                   sentence: ~450 bytes less .rodata   (undefined)
 
    Limits you should know: one response must fit the work buffer (head and
    body); a list page must fit the token array; no recursion anywhere, so the
@@ -664,11 +667,22 @@ extern "C" {
      apconn__dec(v, tmp)                      unsigned decimal, no printf
    Every err argument may be NULL. */
 /* The texts are one NUL-separated blob walked by index: no pointer table
-   (saves ~230 bytes on Cortex-M against a switch). */
-#define APCONN__STATUS_VALUE(name, value, text) (short)(name),
+   (saves ~230 bytes on Cortex-M against a switch). Every value fits a
+   signed char (-128..127), which halves the value table.
+   APCONN_NO_STATUS_TEXT (opt-in, for the tightest images): the blob holds
+   the enum names instead ("APCONN_ERR_TIMEOUT"), still one per status and
+   greppable in this file; saves ~450 bytes of .rodata. */
+#define APCONN__STATUS_VALUE(name, value, text) (signed char)(name),
+#define APCONN__STATUS_FITS(name, value, text) && (value) >= -128 && (value) <= 127
+#ifdef APCONN_NO_STATUS_TEXT
+#define APCONN__STATUS_TEXT(name, value, text) #name "\0"
+#else
 #define APCONN__STATUS_TEXT(name, value, text) text "\0"
+#endif
+/* a status value outside -128..127 stops the build (negative array size) */
+typedef char apconn__status_value_check[(1 APCONN_STATUS_LIST(APCONN__STATUS_FITS)) ? 1 : -1];
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    static const short values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+    static const signed char values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
     static const char texts[] = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
     const char *p = texts;
     size_t i;
@@ -676,6 +690,7 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
     return p;
 }
 #undef APCONN__STATUS_VALUE
+#undef APCONN__STATUS_FITS
 #undef APCONN__STATUS_TEXT
 
 APCONN_API void apconn_wipe(void *p, size_t len) {
