@@ -775,6 +775,13 @@ static apconn_status apconn__error_set(apconn_error *err, apconn_status status, 
     return status;
 }
 
+/* Every public call that reports through err starts here: err is cleared,
+   and a missing argument (ok == 0) is APCONN_ERR_ARGUMENT. */
+static apconn_status apconn__error_begin(apconn_error *err, int ok) {
+    if (err) memset(err, 0, sizeof *err);
+    return ok ? APCONN_OK : apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+}
+
 static void apconn__error_field(apconn_error *err, const char *name, size_t len) {
     size_t used;
     if (!err) return;
@@ -1337,7 +1344,7 @@ typedef struct apconn__map {
     const char *json;
     const jsmntok_t *t;
     apconn_error *err;
-    const char *prefix; /* "" or "data[2]." */
+    long item;          /* index of the page item being mapped ("data[2]"), or -1 */
     int bad;            /* token the error is about */
     long index;         /* array index the error is about, or -1 */
 } apconn__map;
@@ -1466,25 +1473,32 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
     }
 }
 
-/* Names the failing field ("data[2].owner.email", "projectIds[3]") and
-   the byte offset of the token it is about. */
+/* Appends "[i]" to err->field. */
+static void apconn__error_index(apconn_error *err, long i) {
+    char tmp[20], *p = apconn__dec((uint64_t)i, tmp + sizeof tmp);
+    apconn__error_field(err, "[", 1);
+    apconn__error_field(err, p, (size_t)(tmp + sizeof tmp - p));
+    apconn__error_field(err, "]", 1);
+}
+
+/* Names the failing field ("data[2].owner.email", "projectIds[3]"; just
+   "data[2]" when f is NULL) and the byte offset of the token it is about. */
 static apconn_status apconn__map_fail(const apconn__map *m, const apconn__frame *st, unsigned depth,
                                       const apconn__field *f, apconn_status status) {
     unsigned i;
     if (m->err) {
         m->err->field[0] = '\0';
-        apconn__error_field(m->err, m->prefix, strlen(m->prefix));
+        if (m->item >= 0) {
+            apconn__error_field(m->err, "data", 4);
+            apconn__error_index(m->err, m->item);
+            if (f) apconn__error_field(m->err, ".", 1);
+        }
         for (i = 1; i <= depth; i++) {
             apconn__error_field(m->err, st[i].parent->key, strlen(st[i].parent->key));
             apconn__error_field(m->err, ".", 1);
         }
         if (f) apconn__error_field(m->err, f->key, strlen(f->key));
-        if (m->index >= 0) {
-            char tmp[20], *p = apconn__dec((uint64_t)m->index, tmp + sizeof tmp);
-            apconn__error_field(m->err, "[", 1);
-            apconn__error_field(m->err, p, (size_t)(tmp + sizeof tmp - p));
-            apconn__error_field(m->err, "]", 1);
-        }
+        if (m->index >= 0) apconn__error_index(m->err, m->index);
     }
     return apconn__error_set(m->err, status, (size_t)m->t[m->bad].start);
 }
@@ -1569,21 +1583,20 @@ static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token
 }
 
 static void apconn__map_init(apconn__map *m, const char *json, const apconn_token *tokens, apconn_error *err,
-                             const char *prefix) {
+                             long item) {
     m->json = json;
     m->t = (const jsmntok_t *)(const void *)tokens;
     m->err = err;
-    m->prefix = prefix;
+    m->item = item;
     m->index = -1;
     m->bad = 0;
 }
 
-/* The value at `tok` must be an object (the error names the prefix without its dot). */
+/* The value at `tok` must be an object (the error names the page item, if any). */
 static apconn_status apconn__map_root(apconn__map *m, unsigned table, char *base, int tok) {
-    size_t n = strlen(m->prefix);
     if (m->t[tok].type == JSMN_OBJECT) return apconn__map_object(m, table, base, tok);
-    if (m->err) apconn__text_copy(m->err->field, sizeof m->err->field, m->prefix, n ? n - 1 : 0);
-    return apconn__error_set(m->err, APCONN_ERR_JSON_TYPE, (size_t)m->t[tok].start);
+    m->bad = tok;
+    return apconn__map_fail(m, NULL, 0, NULL, APCONN_ERR_JSON_TYPE);
 }
 
 /* Shared by the two parsers: clear err and *out, validate, tokenize, map the root object. */
@@ -1591,12 +1604,11 @@ static apconn_status apconn__parse(const char *json, size_t len, apconn_token *t
                                    void *out, size_t out_size, unsigned table, apconn_error *err) {
     apconn__map m;
     apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+    if ((st = apconn__error_begin(err, out != NULL)) != APCONN_OK) return st;
     memset(out, 0, out_size);
     st = apconn__tokenize(json, len, tokens, token_count, err);
     if (st != APCONN_OK) return st;
-    apconn__map_init(&m, json, tokens, err, "");
+    apconn__map_init(&m, json, tokens, err, -1);
     return apconn__map_root(&m, table, (char *)out, 0);
 }
 
@@ -1619,20 +1631,13 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_
 
 /* A failing item is reported and skipped: the next call maps the next one. */
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err) {
-    char prefix[32];
-    apconn__out o;
     apconn__map m;
     apconn_status st;
     int tok;
-    if (err) memset(err, 0, sizeof *err);
-    if (!page || !out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+    if ((st = apconn__error_begin(err, page && out)) != APCONN_OK) return st;
     if (page->apconn__index >= page->count) return APCONN_END;
     memset(out, 0, sizeof *out);
-    o.buf = prefix; o.size = sizeof prefix; o.len = 0;
-    apconn__out_num(&o, "data[", (uint64_t)page->apconn__index);
-    apconn__out_str(&o, "].");
-    prefix[o.len] = '\0'; /* "data[" + 20 digits + "]." always fits */
-    apconn__map_init(&m, page->apconn__json, page->apconn__tokens, err, prefix);
+    apconn__map_init(&m, page->apconn__json, page->apconn__tokens, err, (long)page->apconn__index);
     tok = page->apconn__next_token;
     st = apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, tok);
     if (++page->apconn__index < page->count) page->apconn__next_token = apconn__skip(m.t, tok);
@@ -1694,7 +1699,7 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
     err->code_truncated = err->message_truncated = 0;
     st = apconn__tokenize(json, len, tokens, token_count, NULL);
     if (st == APCONN_ERR_JSON_TOKENS || st == APCONN_ERR_ARGUMENT) return st;
-    apconn__map_init(&m, json, tokens, NULL, "");
+    apconn__map_init(&m, json, tokens, NULL, -1);
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
     code = apconn__member(&m, 0, "code");
     params = apconn__member(&m, 0, "params");
@@ -2646,8 +2651,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     apconn_status st;
     size_t len;
     const jsmntok_t *t = c ? (const jsmntok_t *)(const void *)c->tokens : NULL;
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
     if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
     apconn_json_object_begin(&w);
@@ -2681,8 +2685,7 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     apconn_response r;
     apconn_status st;
     size_t len;
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
     st = apconn__api_check_common(q->project_ids, q->set_project_ids ? q->project_id_count : 0, q->metadata_json,
@@ -2752,8 +2755,7 @@ APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_l
                                                 apconn_error *err) {
     apconn_response r;
     apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !c->transport || !q || !page) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport && q && page)) != APCONN_OK) return st;
     if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
     if (st != APCONN_OK) return st;
@@ -2764,8 +2766,7 @@ APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *
     char path[sizeof APCONN__API_PATH + APCONN__API_ID_LEN + 1];
     apconn_response r;
     apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport)) != APCONN_OK) return st;
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     /* 204 is the contract; 200 is tolerated (a proxy or an older build) */
     return apconn__api_exchange(c, "DELETE", path, NULL, 0, 204, 200, &r, err);
