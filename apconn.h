@@ -831,36 +831,38 @@ APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t
 }
 
 /* ---- enum names, exactly as the server spells them (spec §3.1, §6) ---- */
+/* The names of one enum are a NUL-separated blob in value order (like the
+   status texts): no pointer per name. No name starts with a digit, so a
+   "\0" never runs into an octal escape. */
 typedef struct apconn__enum {
-    const char *const *names;
+    const char *names;
     unsigned char count;
     unsigned char bits; /* 1: value = 1 << index (status filter bits); 0: index + 1 */
 } apconn__enum;
-static const char *const apconn__type_names[] = {"SECRET_TEXT", "BASIC_AUTH", "CUSTOM_AUTH", "OAUTH2",
-                                                 "CLOUD_OAUTH2", "PLATFORM_OAUTH2", "OIDC", "NO_AUTH"};
-static const char *const apconn__scope_names[] = {"PROJECT", "PLATFORM"};
-static const char *const apconn__status_names[] = {"ACTIVE", "MISSING", "ERROR"};
-static const char *const apconn__user_status_names[] = {"ACTIVE", "INACTIVE"};
-static const char *const apconn__role_names[] = {"ADMIN", "MEMBER", "OPERATOR"};
 enum { APCONN__ENUM_TYPE, APCONN__ENUM_SCOPE, APCONN__ENUM_STATUS, APCONN__ENUM_USER_STATUS, APCONN__ENUM_ROLE };
 static const apconn__enum apconn__enums[] = {
-    {apconn__type_names, 8, 0}, {apconn__scope_names, 2, 0}, {apconn__status_names, 3, 1},
-    {apconn__user_status_names, 2, 0}, {apconn__role_names, 3, 0}};
+    {"SECRET_TEXT\0BASIC_AUTH\0CUSTOM_AUTH\0OAUTH2\0CLOUD_OAUTH2\0PLATFORM_OAUTH2\0OIDC\0NO_AUTH", 8, 0},
+    {"PROJECT\0PLATFORM", 2, 0},
+    {"ACTIVE\0MISSING\0ERROR", 3, 1},
+    {"ACTIVE\0INACTIVE", 2, 0},
+    {"ADMIN\0MEMBER\0OPERATOR", 3, 0}};
 
 static const char *apconn__enum_name(unsigned which, unsigned value) {
     const apconn__enum *e = &apconn__enums[which];
+    const char *p = e->names;
     unsigned i;
-    for (i = 0; i < e->count; i++)
-        if (value == (e->bits ? 1u << i : i + 1)) return e->names[i];
+    for (i = 0; i < e->count; i++, p += strlen(p) + 1)
+        if (value == (e->bits ? 1u << i : i + 1)) return p;
     return NULL;
 }
 
 /* Returns the enum value of name[0..len), 0 (the UNKNOWN member) if none. */
 static unsigned apconn__enum_value(unsigned which, const char *name, size_t len) {
     const apconn__enum *e = &apconn__enums[which];
+    const char *p = e->names;
     unsigned i;
-    for (i = 0; i < e->count; i++)
-        if (strlen(e->names[i]) == len && memcmp(e->names[i], name, len) == 0) return e->bits ? 1u << i : i + 1;
+    for (i = 0; i < e->count; i++, p += strlen(p) + 1)
+        if (strlen(p) == len && memcmp(p, name, len) == 0) return e->bits ? 1u << i : i + 1;
     return 0;
 }
 
@@ -901,11 +903,16 @@ static void apconn__w_put(apconn_json_writer *w, const char *s, size_t n) {
     w->len += n;
 }
 
+/* RFC 8259 §7 two-character escapes, shared by the writer and the reader:
+   apconn__esc_char[i] is written as '\\' followed by apconn__esc_name[i]. */
+static const char apconn__esc_name[] = "\"\\/bfnrt", apconn__esc_char[] = "\"\\/\b\f\n\r\t";
+
 /* RFC 8259 §7: '"', '\\' and every control byte below 0x20 must be escaped;
-   the short forms are used where they exist, else \u00XX. Input must be
-   valid UTF-8 (RFC 8259 §8.1), checked sequence by sequence. */
+   the short forms are used where they exist, else \u00XX ('/' needs none and
+   never reaches the table). Input must be valid UTF-8 (RFC 8259 §8.1),
+   checked sequence by sequence. */
 static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
-    static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt", hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789abcdef";
     size_t i = 0, j, n;
     uint32_t cp;
     apconn__w_put(w, "\"", 1);
@@ -922,9 +929,9 @@ static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
         }
         apconn__w_put(w, s + i, j - i);
         if (j == len) break;
-        e = c ? strchr(from, c) : NULL;
+        e = c ? strchr(apconn__esc_char, c) : NULL;
         esc[0] = '\\';
-        esc[1] = e ? to[e - from] : 'u';
+        esc[1] = e ? apconn__esc_name[e - apconn__esc_char] : 'u';
         memcpy(esc + 2, "00", 2);
         esc[4] = hex[c >> 4];
         esc[5] = hex[c & 15];
@@ -1057,15 +1064,14 @@ static int apconn__hex4(const char *s, size_t len, size_t p, uint32_t *out) {
    pair becomes one code point; a lone or mispaired surrogate is refused,
    because it has no UTF-8 form (RFC 3629 §3). */
 static apconn_status apconn__json_escape(const char *s, size_t len, size_t *pos, uint32_t *cp) {
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
     size_t p = *pos + 1;
     const char *e;
     uint32_t lo;
     if (p >= len) return APCONN_ERR_JSON_ESCAPE;
     if (s[p] != 'u') {
-        e = s[p] ? strchr(from, s[p]) : NULL;
+        e = s[p] ? strchr(apconn__esc_name, s[p]) : NULL;
         if (!e) return APCONN_ERR_JSON_ESCAPE;
-        *cp = (unsigned char)to[e - from];
+        *cp = (unsigned char)apconn__esc_char[e - apconn__esc_name];
         *pos = p + 1;
         return APCONN_OK;
     }
@@ -2728,19 +2734,15 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
    the call ends; apconn_http_request puts the head after it). */
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
     char num[21];
-    apconn__http_out o, n;
+    apconn__http_out o;
     unsigned bit;
     o.buf = (char *)c->work;
     o.len = 0;
     o.cap = c->work_size - 1;
     if (q->statuses & ~7u) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
-    n.buf = num;
-    n.len = 0;
-    n.cap = sizeof num - 1;
-    apconn__http_put_uint(&n, q->limit);
-    num[n.len] = '\0';
-    if (q->limit > 0) apconn__api_query_param(&o, "limit", num);
+    num[sizeof num - 1] = '\0';
+    if (q->limit > 0) apconn__api_query_param(&o, "limit", apconn__dec(q->limit, num + sizeof num - 1));
     apconn__api_query_param(&o, "pieceName", q->piece_name);
     apconn__api_query_param(&o, "displayName", q->display_name);
     for (bit = 1; bit <= 4u; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
