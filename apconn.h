@@ -664,7 +664,7 @@ extern "C" {
                                         sizeof err->message, text, len);
      apconn__utf8_decode(s, n, &cp)           one RFC 3629 code point; 0 = invalid
      apconn__utf8_encode(cp, out)             code point -> 1..4 bytes
-     apconn__dec(v, tmp)                      unsigned decimal, no printf
+     apconn__dec(v, tmp_end)                  unsigned decimal, no printf and no 64-bit division
    Every err argument may be NULL. */
 /* The texts are one NUL-separated blob walked by index: no pointer table
    (saves ~230 bytes on Cortex-M against a switch). Every value fits a
