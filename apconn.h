@@ -76,6 +76,9 @@
       APCONN_LOG_LINE_SIZE         one line passed to the log hook             (96)
       APCONN_ERROR_EXCERPT_SIZE    bytes of a non-JSON error body in message   (96)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
+      APCONN_NO_STATUS_TEXT        define it to make apconn_strerror() return the
+                                   enum name ("APCONN_ERR_TIMEOUT") instead of a
+                                   sentence: ~450 bytes less .rodata   (undefined)
 
    Limits you should know: one response must fit the work buffer (head and
    body); a list page must fit the token array; no recursion anywhere, so the
@@ -682,14 +685,25 @@ extern "C" {
                                         sizeof err->message, text, len);
      apconn__utf8_decode(s, n, &cp)           one RFC 3629 code point; 0 = invalid
      apconn__utf8_encode(cp, out)             code point -> 1..4 bytes
-     apconn__dec(v, tmp)                      unsigned decimal, no printf
+     apconn__dec(v, tmp_end)                  unsigned decimal, no printf and no 64-bit division
    Every err argument may be NULL. */
 /* The texts are one NUL-separated blob walked by index: no pointer table
-   (saves ~230 bytes on Cortex-M against a switch). */
-#define APCONN__STATUS_VALUE(name, value, text) (short)(name),
+   (saves ~230 bytes on Cortex-M against a switch). Every value fits a
+   signed char (-128..127), which halves the value table.
+   APCONN_NO_STATUS_TEXT (opt-in, for the tightest images): the blob holds
+   the enum names instead ("APCONN_ERR_TIMEOUT"), still one per status and
+   greppable in this file; saves ~450 bytes of .rodata. */
+#define APCONN__STATUS_VALUE(name, value, text) (signed char)(name),
+#define APCONN__STATUS_FITS(name, value, text) && (value) >= -128 && (value) <= 127
+#ifdef APCONN_NO_STATUS_TEXT
+#define APCONN__STATUS_TEXT(name, value, text) #name "\0"
+#else
 #define APCONN__STATUS_TEXT(name, value, text) text "\0"
+#endif
+/* a status value outside -128..127 stops the build (negative array size) */
+typedef char apconn__status_value_check[(1 APCONN_STATUS_LIST(APCONN__STATUS_FITS)) ? 1 : -1];
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    static const short values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+    static const signed char values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
     static const char texts[] = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
     const char *p = texts;
     size_t i;
@@ -697,6 +711,7 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
     return p;
 }
 #undef APCONN__STATUS_VALUE
+#undef APCONN__STATUS_FITS
 #undef APCONN__STATUS_TEXT
 
 APCONN_API void apconn_wipe(void *p, size_t len) {
@@ -756,15 +771,36 @@ static int apconn__text_copy(char *dst, size_t size, const char *src, size_t len
     return n < len;
 }
 
+/* Divides *v by 10 and returns the remainder using 32-bit divisions only:
+   schoolbook long division over the 32-bit high half and two 16-bit halves
+   of the low half (each partial dividend stays below 10 * 2^16). A plain
+   `v % 10` on uint64_t would link libgcc's __aeabi_uldivmod (several hundred
+   bytes) into every Cortex-M image for the sake of one int64 writer call. */
+static unsigned apconn__div10(uint64_t *v) {
+    uint32_t hi = (uint32_t)(*v >> 32), lo = (uint32_t)*v, mid, low, r;
+    r = hi % 10u; hi /= 10u;
+    mid = (r << 16) | (lo >> 16); r = mid % 10u; mid /= 10u;
+    low = (r << 16) | (lo & 0xFFFFu); r = low % 10u; low /= 10u;
+    *v = ((uint64_t)hi << 32) | (mid << 16) | low;
+    return r;
+}
+
 /* Writes v in decimal to the END of tmp[20]; returns the first digit. */
 static char *apconn__dec(uint64_t v, char *tmp_end) {
-    do { *--tmp_end = (char)('0' + v % 10); v /= 10; } while (v);
+    do *--tmp_end = (char)('0' + apconn__div10(&v)); while (v);
     return tmp_end;
 }
 
 static apconn_status apconn__error_set(apconn_error *err, apconn_status status, size_t offset) {
     if (err) { err->status = status; err->offset = offset; }
     return status;
+}
+
+/* Every public call that reports through err starts here: err is cleared,
+   and a missing argument (ok == 0) is APCONN_ERR_ARGUMENT. */
+static apconn_status apconn__error_begin(apconn_error *err, int ok) {
+    if (err) memset(err, 0, sizeof *err);
+    return ok ? APCONN_OK : apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
 }
 
 static void apconn__error_field(apconn_error *err, const char *name, size_t len) {
@@ -820,36 +856,38 @@ APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t
 }
 
 /* ---- enum names, exactly as the server spells them (spec §3.1, §6) ---- */
+/* The names of one enum are a NUL-separated blob in value order (like the
+   status texts): no pointer per name. No name starts with a digit, so a
+   "\0" never runs into an octal escape. */
 typedef struct apconn__enum {
-    const char *const *names;
+    const char *names;
     unsigned char count;
     unsigned char bits; /* 1: value = 1 << index (status filter bits); 0: index + 1 */
 } apconn__enum;
-static const char *const apconn__type_names[] = {"SECRET_TEXT", "BASIC_AUTH", "CUSTOM_AUTH", "OAUTH2",
-                                                 "CLOUD_OAUTH2", "PLATFORM_OAUTH2", "OIDC", "NO_AUTH"};
-static const char *const apconn__scope_names[] = {"PROJECT", "PLATFORM"};
-static const char *const apconn__status_names[] = {"ACTIVE", "MISSING", "ERROR"};
-static const char *const apconn__user_status_names[] = {"ACTIVE", "INACTIVE"};
-static const char *const apconn__role_names[] = {"ADMIN", "MEMBER", "OPERATOR"};
 enum { APCONN__ENUM_TYPE, APCONN__ENUM_SCOPE, APCONN__ENUM_STATUS, APCONN__ENUM_USER_STATUS, APCONN__ENUM_ROLE };
 static const apconn__enum apconn__enums[] = {
-    {apconn__type_names, 8, 0}, {apconn__scope_names, 2, 0}, {apconn__status_names, 3, 1},
-    {apconn__user_status_names, 2, 0}, {apconn__role_names, 3, 0}};
+    {"SECRET_TEXT\0BASIC_AUTH\0CUSTOM_AUTH\0OAUTH2\0CLOUD_OAUTH2\0PLATFORM_OAUTH2\0OIDC\0NO_AUTH", 8, 0},
+    {"PROJECT\0PLATFORM", 2, 0},
+    {"ACTIVE\0MISSING\0ERROR", 3, 1},
+    {"ACTIVE\0INACTIVE", 2, 0},
+    {"ADMIN\0MEMBER\0OPERATOR", 3, 0}};
 
 static const char *apconn__enum_name(unsigned which, unsigned value) {
     const apconn__enum *e = &apconn__enums[which];
+    const char *p = e->names;
     unsigned i;
-    for (i = 0; i < e->count; i++)
-        if (value == (e->bits ? 1u << i : i + 1)) return e->names[i];
+    for (i = 0; i < e->count; i++, p += strlen(p) + 1)
+        if (value == (e->bits ? 1u << i : i + 1)) return p;
     return NULL;
 }
 
 /* Returns the enum value of name[0..len), 0 (the UNKNOWN member) if none. */
 static unsigned apconn__enum_value(unsigned which, const char *name, size_t len) {
     const apconn__enum *e = &apconn__enums[which];
+    const char *p = e->names;
     unsigned i;
-    for (i = 0; i < e->count; i++)
-        if (strlen(e->names[i]) == len && memcmp(e->names[i], name, len) == 0) return e->bits ? 1u << i : i + 1;
+    for (i = 0; i < e->count; i++, p += strlen(p) + 1)
+        if (strlen(p) == len && memcmp(p, name, len) == 0) return e->bits ? 1u << i : i + 1;
     return 0;
 }
 
@@ -890,11 +928,16 @@ static void apconn__w_put(apconn_json_writer *w, const char *s, size_t n) {
     w->len += n;
 }
 
+/* RFC 8259 §7 two-character escapes, shared by the writer and the reader:
+   apconn__esc_char[i] is written as '\\' followed by apconn__esc_name[i]. */
+static const char apconn__esc_name[] = "\"\\/bfnrt", apconn__esc_char[] = "\"\\/\b\f\n\r\t";
+
 /* RFC 8259 §7: '"', '\\' and every control byte below 0x20 must be escaped;
-   the short forms are used where they exist, else \u00XX. Input must be
-   valid UTF-8 (RFC 8259 §8.1), checked sequence by sequence. */
+   the short forms are used where they exist, else \u00XX ('/' needs none and
+   never reaches the table). Input must be valid UTF-8 (RFC 8259 §8.1),
+   checked sequence by sequence. */
 static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
-    static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt", hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789abcdef";
     size_t i = 0, j, n;
     uint32_t cp;
     apconn__w_put(w, "\"", 1);
@@ -911,9 +954,9 @@ static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
         }
         apconn__w_put(w, s + i, j - i);
         if (j == len) break;
-        e = c ? strchr(from, c) : NULL;
+        e = c ? strchr(apconn__esc_char, c) : NULL;
         esc[0] = '\\';
-        esc[1] = e ? to[e - from] : 'u';
+        esc[1] = e ? apconn__esc_name[e - apconn__esc_char] : 'u';
         memcpy(esc + 2, "00", 2);
         esc[4] = hex[c >> 4];
         esc[5] = hex[c & 15];
@@ -1046,15 +1089,14 @@ static int apconn__hex4(const char *s, size_t len, size_t p, uint32_t *out) {
    pair becomes one code point; a lone or mispaired surrogate is refused,
    because it has no UTF-8 form (RFC 3629 §3). */
 static apconn_status apconn__json_escape(const char *s, size_t len, size_t *pos, uint32_t *cp) {
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
     size_t p = *pos + 1;
     const char *e;
     uint32_t lo;
     if (p >= len) return APCONN_ERR_JSON_ESCAPE;
     if (s[p] != 'u') {
-        e = s[p] ? strchr(from, s[p]) : NULL;
+        e = s[p] ? strchr(apconn__esc_name, s[p]) : NULL;
         if (!e) return APCONN_ERR_JSON_ESCAPE;
-        *cp = (unsigned char)to[e - from];
+        *cp = (unsigned char)apconn__esc_char[e - apconn__esc_name];
         *pos = p + 1;
         return APCONN_OK;
     }
@@ -1333,7 +1375,7 @@ typedef struct apconn__map {
     const char *json;
     const jsmntok_t *t;
     apconn_error *err;
-    const char *prefix; /* "" or "data[2]." */
+    long item;          /* index of the page item being mapped ("data[2]"), or -1 */
     int bad;            /* token the error is about */
     long index;         /* array index the error is about, or -1 */
 } apconn__map;
@@ -1462,25 +1504,32 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
     }
 }
 
-/* Names the failing field ("data[2].owner.email", "projectIds[3]") and
-   the byte offset of the token it is about. */
+/* Appends "[i]" to err->field. */
+static void apconn__error_index(apconn_error *err, long i) {
+    char tmp[20], *p = apconn__dec((uint64_t)i, tmp + sizeof tmp);
+    apconn__error_field(err, "[", 1);
+    apconn__error_field(err, p, (size_t)(tmp + sizeof tmp - p));
+    apconn__error_field(err, "]", 1);
+}
+
+/* Names the failing field ("data[2].owner.email", "projectIds[3]"; just
+   "data[2]" when f is NULL) and the byte offset of the token it is about. */
 static apconn_status apconn__map_fail(const apconn__map *m, const apconn__frame *st, unsigned depth,
                                       const apconn__field *f, apconn_status status) {
     unsigned i;
     if (m->err) {
         m->err->field[0] = '\0';
-        apconn__error_field(m->err, m->prefix, strlen(m->prefix));
+        if (m->item >= 0) {
+            apconn__error_field(m->err, "data", 4);
+            apconn__error_index(m->err, m->item);
+            if (f) apconn__error_field(m->err, ".", 1);
+        }
         for (i = 1; i <= depth; i++) {
             apconn__error_field(m->err, st[i].parent->key, strlen(st[i].parent->key));
             apconn__error_field(m->err, ".", 1);
         }
         if (f) apconn__error_field(m->err, f->key, strlen(f->key));
-        if (m->index >= 0) {
-            char tmp[20], *p = apconn__dec((uint64_t)m->index, tmp + sizeof tmp);
-            apconn__error_field(m->err, "[", 1);
-            apconn__error_field(m->err, p, (size_t)(tmp + sizeof tmp - p));
-            apconn__error_field(m->err, "]", 1);
-        }
+        if (m->index >= 0) apconn__error_index(m->err, m->index);
     }
     return apconn__error_set(m->err, status, (size_t)m->t[m->bad].start);
 }
@@ -1565,21 +1614,20 @@ static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token
 }
 
 static void apconn__map_init(apconn__map *m, const char *json, const apconn_token *tokens, apconn_error *err,
-                             const char *prefix) {
+                             long item) {
     m->json = json;
     m->t = (const jsmntok_t *)(const void *)tokens;
     m->err = err;
-    m->prefix = prefix;
+    m->item = item;
     m->index = -1;
     m->bad = 0;
 }
 
-/* The value at `tok` must be an object (the error names the prefix without its dot). */
+/* The value at `tok` must be an object (the error names the page item, if any). */
 static apconn_status apconn__map_root(apconn__map *m, unsigned table, char *base, int tok) {
-    size_t n = strlen(m->prefix);
     if (m->t[tok].type == JSMN_OBJECT) return apconn__map_object(m, table, base, tok);
-    if (m->err) apconn__text_copy(m->err->field, sizeof m->err->field, m->prefix, n ? n - 1 : 0);
-    return apconn__error_set(m->err, APCONN_ERR_JSON_TYPE, (size_t)m->t[tok].start);
+    m->bad = tok;
+    return apconn__map_fail(m, NULL, 0, NULL, APCONN_ERR_JSON_TYPE);
 }
 
 /* Shared by the two parsers: clear err and *out, validate, tokenize, map the root object. */
@@ -1587,12 +1635,11 @@ static apconn_status apconn__parse(const char *json, size_t len, apconn_token *t
                                    void *out, size_t out_size, unsigned table, apconn_error *err) {
     apconn__map m;
     apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+    if ((st = apconn__error_begin(err, out != NULL)) != APCONN_OK) return st;
     memset(out, 0, out_size);
     st = apconn__tokenize(json, len, tokens, token_count, err);
     if (st != APCONN_OK) return st;
-    apconn__map_init(&m, json, tokens, err, "");
+    apconn__map_init(&m, json, tokens, err, -1);
     return apconn__map_root(&m, table, (char *)out, 0);
 }
 
@@ -1615,24 +1662,17 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_
 
 /* A failing item is reported and skipped: the next call maps the next one. */
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err) {
-    char prefix[32];
-    apconn__out o;
     apconn__map m;
     apconn_status st;
     int tok;
-    if (err) memset(err, 0, sizeof *err);
-    if (!page || !out) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+    if ((st = apconn__error_begin(err, page && out)) != APCONN_OK) return st;
     /* the items are in the client's work buffer: checked even at the end, so
        "delete while iterating" fails with a one-item page too */
     if (page->apconn__client && page->apconn__client->apconn__calls != page->apconn__calls)
         return apconn__error_set(err, APCONN_ERR_PAGE_STALE, 0);
     if (page->apconn__index >= page->count) return APCONN_END;
     memset(out, 0, sizeof *out);
-    o.buf = prefix; o.size = sizeof prefix; o.len = 0;
-    apconn__out_num(&o, "data[", (uint64_t)page->apconn__index);
-    apconn__out_str(&o, "].");
-    prefix[o.len] = '\0'; /* "data[" + 20 digits + "]." always fits */
-    apconn__map_init(&m, page->apconn__json, page->apconn__tokens, err, prefix);
+    apconn__map_init(&m, page->apconn__json, page->apconn__tokens, err, (long)page->apconn__index);
     tok = page->apconn__next_token;
     st = apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, tok);
     if (++page->apconn__index < page->count) page->apconn__next_token = apconn__skip(m.t, tok);
@@ -1694,7 +1734,7 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
     err->code_truncated = err->message_truncated = 0;
     st = apconn__tokenize(json, len, tokens, token_count, NULL);
     if (st == APCONN_ERR_JSON_TOKENS || st == APCONN_ERR_ARGUMENT) return st;
-    apconn__map_init(&m, json, tokens, NULL, "");
+    apconn__map_init(&m, json, tokens, NULL, -1);
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
     code = apconn__member(&m, 0, "code");
     params = apconn__member(&m, 0, "params");
@@ -1775,12 +1815,9 @@ static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
     o->len += n;
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
-/* unsigned long, not apconn__dec's uint64_t: no 64-bit division on a Cortex-M. */
 static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
-    char d[20];
-    size_t i = sizeof d;
-    do d[--i] = (char)('0' + v % 10u); while ((v /= 10u) != 0);
-    apconn__http_put(o, d + i, sizeof d - i);
+    char d[20], *p = apconn__dec(v, d + sizeof d);
+    apconn__http_put(o, p, (size_t)(d + sizeof d - p));
 }
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
@@ -2734,8 +2771,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     apconn_status st;
     size_t len;
     const jsmntok_t *t = c ? (const jsmntok_t *)(const void *)c->tokens : NULL;
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
     c->apconn__calls++; /* tokens and work buffer are reused from here on */
     if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
@@ -2770,8 +2806,7 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     apconn_response r;
     apconn_status st;
     size_t len;
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !c->transport || !q || !out) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
     c->apconn__calls++; /* tokens and work buffer are reused from here on */
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
@@ -2815,19 +2850,15 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
    the call ends; apconn_http_request puts the head after it). */
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
     char num[21];
-    apconn__http_out o, n;
+    apconn__http_out o;
     unsigned bit;
     o.buf = (char *)c->work;
     o.len = 0;
     o.cap = c->work_size - 1;
     if (q->statuses & ~7u) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
-    n.buf = num;
-    n.len = 0;
-    n.cap = sizeof num - 1;
-    apconn__http_put_uint(&n, q->limit);
-    num[n.len] = '\0';
-    if (q->limit > 0) apconn__api_query_param(&o, "limit", num);
+    num[sizeof num - 1] = '\0';
+    if (q->limit > 0) apconn__api_query_param(&o, "limit", apconn__dec(q->limit, num + sizeof num - 1));
     apconn__api_query_param(&o, "pieceName", q->piece_name);
     apconn__api_query_param(&o, "displayName", q->display_name);
     for (bit = 1; bit <= 4u; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
@@ -2842,9 +2873,8 @@ APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_l
                                                 apconn_error *err) {
     apconn_response r;
     apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
     if (page) memset(page, 0, sizeof *page); /* a failed list leaves a page with no items */
-    if (!c || !c->transport || !q || !page) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport && q && page)) != APCONN_OK) return st;
     c->apconn__calls++; /* the query goes into the work buffer */
     if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
@@ -2859,8 +2889,7 @@ APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *
     char path[sizeof APCONN__API_PATH + APCONN__API_ID_LEN + 1];
     apconn_response r;
     apconn_status st;
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if ((st = apconn__error_begin(err, c && c->transport)) != APCONN_OK) return st;
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     /* 204 is the contract; 200 is tolerated (a proxy or an older build) */
     return apconn__api_exchange(c, "DELETE", path, NULL, 0, 204, 200, &r, err);

@@ -24,6 +24,8 @@ check clangxx_as_cxx  clang++ -x c++ $CXXWARN -I. -c $src -o "$out/clangxx.o"
 check gcc_static_api  gcc $WARN -DAPCONN_STATIC -Wno-unused-function -I. -c $src -o "$out/static.o"
 check arm_cortex_m4_Os arm-none-eabi-gcc $WARN $ARM -I. -I"$out/jsmn" -c $src -o "$out/arm.o"
 check arm_cortex_m0_Os arm-none-eabi-gcc $WARN -mcpu=cortex-m0 -mthumb -Os -I. -I"$out/jsmn" -c $src -o "$out/arm_m0.o"
+check arm_no_status_text arm-none-eabi-gcc $WARN $ARM -DAPCONN_NO_STATUS_TEXT -I. -I"$out/jsmn" -c $src -o "$out/arm_nst.o"
+check gxx_no_status_text g++ -x c++ $CXXWARN -DAPCONN_NO_STATUS_TEXT -I. -c $src -o "$out/gxx_nst.o"
 
 no_heap() { # object: must exist, and reference no heap function
     syms=$(nm "$1") || return 1

@@ -52,11 +52,15 @@ static void invalid_utf8_is_refused(void) {
 static void embedded_nul_is_written_as_u0000(void) { CHECK_STR(write_string("a\0b", 3), "\"a\\u0000b\""); }
 
 static void integers_cover_the_int64_range(void) {
-    static const int64_t v[] = {0, 1, -1, 9, 10, -10, 1234567890, INT64_MAX, INT64_MIN};
+    /* also across the 16- and 32-bit halves apconn__div10 divides in */
+    static const int64_t v[] = {0, 1, -1, 9, 10, -10, 1234567890, INT64_MAX, INT64_MIN,
+                                65535, 65536, 4294967295LL, 4294967296LL, -4294967297LL, 1000000000000000000LL,
+                                281474976710655LL};
     static const char *const want[] = {"0", "1", "-1", "9", "10", "-10", "1234567890", "9223372036854775807",
-                                       "-9223372036854775808"};
+                                       "-9223372036854775808", "65535", "65536", "4294967295", "4294967296",
+                                       "-4294967297", "1000000000000000000", "281474976710655"};
     size_t i;
-    for (i = 0; i < 9; i++) {
+    for (i = 0; i < sizeof v / sizeof v[0]; i++) {
         apconn_json_writer w;
         apconn_json_init(&w, out, sizeof out);
         apconn_json_int(&w, v[i]);
