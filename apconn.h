@@ -258,7 +258,7 @@ extern "C" {
     X(APCONN_ERR_HTTP_UNSUPPORTED, -68, "unsupported HTTP version or transfer coding")            \
     /* what the server said */                                                                    \
     X(APCONN_ERR_HTTP_STATUS, -80, "server answered with an HTTP error status")                   \
-    X(APCONN_ERR_NOT_FOUND, -81, "not found (HTTP 404)")                                          \
+    X(APCONN_ERR_NOT_FOUND, -81, "no such connection (already gone, or never existed)")           \
     X(APCONN_ERR_UNEXPECTED_RESPONSE, -82, "unexpected response (status or content type)")     \
     /* caller mistake found late */                                                               \
     X(APCONN_ERR_PAGE_STALE, -83, "page no longer valid: another call reused the work buffer")

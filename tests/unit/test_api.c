@@ -535,7 +535,7 @@ static void delete_404_is_not_found(void) {
     CHECK_EQ(err.http_status, 404);
     CHECK_STR(err.code, "ENTITY_NOT_FOUND");
     apconn_error_format(&err, line, sizeof line);
-    CHECK_STR(line, "not found (HTTP 404): HTTP 404 ENTITY_NOT_FOUND: entityType=AppConnection entityId=" ID404);
+    CHECK_STR(line, "no such connection (already gone, or never existed): HTTP 404 ENTITY_NOT_FOUND: entityType=AppConnection entityId=" ID404);
 }
 static void delete_other_status_is_an_http_error(void) {
     serve(json_response("402 Payment Required", "{\"code\":\"FEATURE_DISABLED\",\"params\":{\"message\":\"Feature is disabled\"}}"));

@@ -22,7 +22,7 @@ static void error_format_writes_every_detail_on_one_line(void) {
     strcpy(e.field, "data[2].owner.email");
     e.offset = 1234;
     n = apconn_error_format(&e, buf, sizeof buf);
-    CHECK_STR(buf, "not found (HTTP 404): HTTP 404 ENTITY_NOT_FOUND: line1?line2? (field data[2].owner.email) at byte 1234");
+    CHECK_STR(buf, "no such connection (already gone, or never existed): HTTP 404 ENTITY_NOT_FOUND: line1?line2? (field data[2].owner.email) at byte 1234");
     CHECK_EQ(n, strlen(buf));
 }
 
