@@ -25,13 +25,17 @@ DEPS := tests/tools/deps.sh
 all: $(BUILD)/apconn.o
 
 help:
-	@echo "make demo      build the CLI and run create/list/update/delete against a local TLS test server"
-	@echo "make test      every test: unit, compile matrix, cross, integration (installs Debian packages as root)"
-	@echo "make cross     build the core for Cortex-M4 (-Os) with arm-none-eabi-gcc"
-	@echo "make size      .text/.data/.bss of the core for Cortex-M0/M4 at -Os"
-	@echo "make bench     benchmarks (writer, validator, reader, HTTP parser)"
-	@echo "make cli       build/apconn"
-	@echo "make install   headers + pkg-config file under PREFIX=$(PREFIX)"
+	@echo "make demo          build the CLI, start a local TLS test server, run create/list/update/delete"
+	@echo "make test          every test (installs Debian packages as root); ends with 'N passed, N failed'"
+	@echo "  make unit          unit suites on the host     make qemu-unit   the same on QEMU Cortex-M3"
+	@echo "  make compile-check gcc/clang/g++/arm matrix    make platform-test  POSIX + TLS (2.28, 3.6)"
+	@echo "  make cli-test      CLI against the test server make server-test    the test server itself"
+	@echo "make size          core .text for Cortex-M0/M4 -Os and worst-case stack; make size-tls: TLS image"
+	@echo "make bench         JSON vs cJSON, and a whole list call delivered four ways"
+	@echo "make fuzz          libFuzzer + ASan/UBSan on the readers and the HTTP exchange (FUZZ_SECONDS=60)"
+	@echo "make coverage      line/branch coverage of apconn.h (gcovr)"
+	@echo "make cli           build/apconn       make examples   create_one     make firmware   Cortex-M4 image"
+	@echo "make install       headers + pkg-config files under PREFIX=$(PREFIX) (make uninstall)"
 
 deps-core:
 	@sh $(DEPS) core
