@@ -2214,27 +2214,45 @@ static apconn_status apconn__http_byte(apconn__http_parser *p, unsigned char b) 
     case APCONN__HS_STATUS:
     case APCONN__HS_HEADER: return apconn__http_head_byte(p, b);
     case APCONN__HS_CLOSE:
-        if (p->out >= p->cap - 1) return APCONN_ERR_HTTP_BODY_TOO_LARGE;
-        p->buf[p->out++] = b;
-        return APCONN_OK;
     case APCONN__HS_LENGTH:
-    case APCONN__HS_CHUNK_DATA: /* room was checked when the length was parsed */
-        p->buf[p->out++] = b;
-        if (--p->remaining == 0)
-            p->state = p->state == APCONN__HS_LENGTH ? APCONN__HS_DONE : APCONN__HS_CHUNK_END;
-        return APCONN_OK;
+    case APCONN__HS_CHUNK_DATA:
+        /* Body bytes that fit are all taken by apconn__http_body_run; one
+           reaching here found the buffer full (only a close-delimited body can:
+           a length or chunk size was checked against the room when parsed). */
+        return APCONN_ERR_HTTP_BODY_TOO_LARGE;
     default: return apconn__http_chunk_byte(p, b);
     }
+}
+
+/* The body fast path: a run of body bytes at buf[i..end) is moved to buf[out]
+   in one memmove instead of one state-machine step per byte (the body is most
+   of a response). A run stops where the part ends (Content-Length body, chunk
+   data) or where the room ends (close-delimited body), so every limit is still
+   met by the per-byte path at the next byte. Returns the bytes taken; 0 when
+   buf[i] is not body (head, chunk framing) or finds no room. */
+static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end) {
+    size_t n = end - i, limit = p->state == APCONN__HS_CLOSE ? p->cap - 1 - p->out : p->remaining;
+    if (p->state != APCONN__HS_CLOSE && p->state != APCONN__HS_LENGTH && p->state != APCONN__HS_CHUNK_DATA) return 0;
+    if (n > limit) n = limit;
+    memmove(p->buf + p->out, p->buf + i, n); /* out <= i: the regions may overlap */
+    p->out += n;
+    p->received += n;
+    if (p->state != APCONN__HS_CLOSE && (p->remaining -= n) == 0)
+        p->state = p->state == APCONN__HS_LENGTH ? APCONN__HS_DONE : APCONN__HS_CHUNK_END;
+    return n;
 }
 
 /* Feeds bytes that recv() put at buf[at..at+n). Every write goes to buf[line]
    or buf[out], never past the byte being read, so parsing in place is safe. */
 static apconn_status apconn__http_feed(apconn__http_parser *p, size_t at, size_t n) {
     apconn_status st;
-    size_t i;
-    for (i = at; i < at + n && p->state != APCONN__HS_DONE; i++)
-        if ((st = apconn__http_byte(p, p->buf[i])) != APCONN_OK) return st;
-    if (i < at + n) p->close = 1; /* bytes past the response: the stream is out of step */
+    size_t i = at, end = at + n, run;
+    while (i < end && p->state != APCONN__HS_DONE) {
+        run = apconn__http_body_run(p, i, end);
+        i += run;
+        if (run == 0 && (st = apconn__http_byte(p, p->buf[i++])) != APCONN_OK) return st;
+    }
+    if (i < end) p->close = 1; /* bytes past the response: the stream is out of step */
     return APCONN_OK;
 }
 
