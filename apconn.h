@@ -424,7 +424,11 @@ typedef struct apconn_page {
               be sent within timeout_ms; another negative status on failure.
      recv:    bytes read (> 0); 0 when the peer closed the connection in order
               (EOF); APCONN_ERR_WOULD_BLOCK when nothing arrived within
-              timeout_ms; another negative status on failure. Before a
+              timeout_ms; APCONN_ERR_CLOSED when the connection ended
+              without an orderly close (TLS: no close_notify), which inside
+              a response body apconn reports as APCONN_ERR_HTTP_TRUNCATED
+              (also for a body delimited by the close: RFC 8446 §6.1);
+              another negative status on failure. Before a
               keep-alive connection is reused, apconn polls it with
               recv(buf, 1, 0): timeout 0 must return WOULD_BLOCK at once
               when nothing is there (see apconn__http_probe_idle).
@@ -2293,6 +2297,19 @@ static apconn_status apconn__http_transport_error(long r, apconn_status fallback
     return (r <= APCONN_ERR_TIMEOUT && r >= APCONN_ERR_CERT) ? (apconn_status)r : fallback;
 }
 
+/* A failed recv. APCONN_ERR_CLOSED is a connection that ended without an
+   orderly close (TLS: no close_notify). Inside a body that is the body cut
+   short, so the caller sees the same APCONN_ERR_HTTP_TRUNCATED as after EOF
+   over plain TCP. A close-delimited body is truncated too, never complete:
+   without close_notify its end cannot be told from an attacker's cut (RFC 8446
+   §6.1, RFC 9112 §9.8). Before the body (no byte or part of the head) it stays
+   APCONN_ERR_CLOSED: a connection problem, and the retry of a stale keep-alive
+   connection depends on it. */
+static apconn_status apconn__http_recv_error(const apconn__http_parser *p, long r) {
+    if (r == APCONN_ERR_CLOSED && p->state >= APCONN__HS_LENGTH) return APCONN_ERR_HTTP_TRUNCATED;
+    return apconn__http_transport_error(r, APCONN_ERR_RECV);
+}
+
 static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, const unsigned char *d, size_t n) {
     apconn__http_idle idle = {0, 0};
     apconn_status st;
@@ -2327,7 +2344,7 @@ static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apco
         r = c->transport->recv(c->transport->ctx, room ? p->buf + keep : &probe, room ? room : 1u, left);
         if (r == APCONN_ERR_WOULD_BLOCK && (st = apconn__http_idle_poll(c, &idle)) != APCONN_OK) return st;
         if (r == APCONN_ERR_WOULD_BLOCK) continue;
-        if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_transport_error(r, APCONN_ERR_RECV);
+        if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_recv_error(p, r);
         if (r == 0) st = apconn__http_eof(p);
         else st = room ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_byte(p, probe);
         if (st != APCONN_OK) return st;
