@@ -597,6 +597,11 @@ APCONN_API const char *apconn_scope_name(apconn_scope scope);
 APCONN_API apconn_connection_type apconn_type_from_name(const char *name);
 
 /* Client */
+/* base_url is "https://host[:port][/path]" ("http://" only to loopback), no
+   userinfo, query or fragment; host is a DNS name, an IPv4 or a bracketed IPv6
+   literal. The path goes into every request line as it is: percent-encode
+   (RFC 3986 §2.1) any byte outside printable ASCII. A byte >= 0x80 is
+   APCONN_ERR_URL; a space or control byte is APCONN_ERR_UNSAFE_CHAR. */
 APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
                                             const apconn_transport *transport, void *work, size_t work_size,
                                             apconn_token *tokens, size_t token_count);
@@ -1858,9 +1863,18 @@ static size_t apconn__http_parse_host(apconn_client *c, const char *s, size_t n)
     return i + skip;
 }
 
+/* A URI is ASCII (RFC 3986 §2): other bytes must arrive percent-encoded.
+   Raw, they would reach the request line as they are (and the Host header
+   has no room for an IDN: that needs its A-label, "xn--..."). */
+static int apconn__http_has_non_ascii(const char *s) {
+    while (*s && (unsigned char)*s < 0x80) s++;
+    return *s != '\0';
+}
+
 static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
     size_t n = strlen(url), at, auth_len, host_len;
     const char *auth, *path;
+    if (apconn__http_has_non_ascii(url)) return APCONN_ERR_URL;
     if ((at = apconn__http_prefix(url, n, "https://")) != 0) c->https = 1;
     else if ((at = apconn__http_prefix(url, n, "http://")) == 0) return APCONN_ERR_URL;
     auth = url + at;

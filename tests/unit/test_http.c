@@ -86,6 +86,26 @@ static void control_bytes_in_url_are_refused(void) {
     CHECK_EQ(init_url("https://ap.example.com/a pi", 1), APCONN_ERR_UNSAFE_CHAR);
     CHECK_EQ(init_url("https://ap.example.com\t/api", 1), APCONN_ERR_UNSAFE_CHAR);
 }
+/* Raw bytes >= 0x80 would reach the request line unencoded: the caller must
+   percent-encode them (RFC 3986 §2.1). */
+static void non_ascii_bytes_in_url_are_refused(void) {
+    CHECK_EQ(init_url("https://ap.example.com/\xc3\xa9t\xc3\xa9", 1), APCONN_ERR_URL);  /* UTF-8 path */
+    CHECK_EQ(init_url("https://ap.example.com/api\x80", 1), APCONN_ERR_URL);             /* lowest such byte */
+    CHECK_EQ(init_url("https://ap.example.com/api\xff/v", 1), APCONN_ERR_URL);           /* highest */
+    CHECK_EQ(init_url("https://b\xc3\xbc" "cher.example/api", 1), APCONN_ERR_URL);         /* IDN host, not its A-label */
+    CHECK_EQ(init_url("https://ap.example.com:44\xb3/api", 1), APCONN_ERR_URL);          /* in the port */
+}
+static void percent_encoded_url_path_is_sent_as_is(void) {
+    static const char line[] = "GET /%C3%A9t%C3%A9~x/v1/global-connections HTTP/1.1\r\n";
+    CHECK_EQ(init_url("https://ap.example.com/%C3%A9t%C3%A9~x", 1), APCONN_OK);
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
+    CHECK(st.sent_len > sizeof line - 1);
+    CHECK_MEM(st.sent, line, sizeof line - 1);
+    CHECK_EQ(init_url("https://xn--bcher-kva.example/api", 1), APCONN_OK); /* an IDN host as its A-label */
+    CHECK_STR(client.host, "xn--bcher-kva.example");
+}
 static void control_bytes_in_key_are_refused(void) {
     st_init(&st, ST_WHOLE);
     CHECK_EQ(apconn_client_init(&client, URL, "sk-abc\r\nX-Evil: 1", &st.t, work, sizeof work, tokens, TOKENS),
@@ -873,6 +893,8 @@ int main(void) {
     RUN(ipv6_literal_is_parsed);
     RUN(userinfo_query_fragment_and_other_schemes_are_rejected);
     RUN(control_bytes_in_url_are_refused);
+    RUN(non_ascii_bytes_in_url_are_refused);
+    RUN(percent_encoded_url_path_is_sent_as_is);
     RUN(control_bytes_in_key_are_refused);
     RUN(plain_http_only_to_loopback);
     RUN(scheme_and_transport_security_must_match);
