@@ -424,7 +424,11 @@ typedef struct apconn_page {
               be sent within timeout_ms; another negative status on failure.
      recv:    bytes read (> 0); 0 when the peer closed the connection in order
               (EOF); APCONN_ERR_WOULD_BLOCK when nothing arrived within
-              timeout_ms; another negative status on failure. Before a
+              timeout_ms; APCONN_ERR_CLOSED when the connection ended
+              without an orderly close (TLS: no close_notify), which inside
+              a response body apconn reports as APCONN_ERR_HTTP_TRUNCATED
+              (also for a body delimited by the close: RFC 8446 §6.1);
+              another negative status on failure. Before a
               keep-alive connection is reused, apconn polls it with
               recv(buf, 1, 0): timeout 0 must return WOULD_BLOCK at once
               when nothing is there (see apconn__http_probe_idle).
@@ -593,6 +597,11 @@ APCONN_API const char *apconn_scope_name(apconn_scope scope);
 APCONN_API apconn_connection_type apconn_type_from_name(const char *name);
 
 /* Client */
+/* base_url is "https://host[:port][/path]" ("http://" only to loopback), no
+   userinfo, query or fragment; host is a DNS name, an IPv4 or a bracketed IPv6
+   literal. The path goes into every request line as it is: percent-encode
+   (RFC 3986 §2.1) any byte outside printable ASCII. A byte >= 0x80 is
+   APCONN_ERR_URL; a space or control byte is APCONN_ERR_UNSAFE_CHAR. */
 APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
                                             const apconn_transport *transport, void *work, size_t work_size,
                                             apconn_token *tokens, size_t token_count);
@@ -1854,9 +1863,18 @@ static size_t apconn__http_parse_host(apconn_client *c, const char *s, size_t n)
     return i + skip;
 }
 
+/* A URI is ASCII (RFC 3986 §2): other bytes must arrive percent-encoded.
+   Raw, they would reach the request line as they are (and the Host header
+   has no room for an IDN: that needs its A-label, "xn--..."). */
+static int apconn__http_has_non_ascii(const char *s) {
+    while (*s && (unsigned char)*s < 0x80) s++;
+    return *s != '\0';
+}
+
 static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
     size_t n = strlen(url), at, auth_len, host_len;
     const char *auth, *path;
+    if (apconn__http_has_non_ascii(url)) return APCONN_ERR_URL;
     if ((at = apconn__http_prefix(url, n, "https://")) != 0) c->https = 1;
     else if ((at = apconn__http_prefix(url, n, "http://")) == 0) return APCONN_ERR_URL;
     auth = url + at;
@@ -2214,27 +2232,45 @@ static apconn_status apconn__http_byte(apconn__http_parser *p, unsigned char b) 
     case APCONN__HS_STATUS:
     case APCONN__HS_HEADER: return apconn__http_head_byte(p, b);
     case APCONN__HS_CLOSE:
-        if (p->out >= p->cap - 1) return APCONN_ERR_HTTP_BODY_TOO_LARGE;
-        p->buf[p->out++] = b;
-        return APCONN_OK;
     case APCONN__HS_LENGTH:
-    case APCONN__HS_CHUNK_DATA: /* room was checked when the length was parsed */
-        p->buf[p->out++] = b;
-        if (--p->remaining == 0)
-            p->state = p->state == APCONN__HS_LENGTH ? APCONN__HS_DONE : APCONN__HS_CHUNK_END;
-        return APCONN_OK;
+    case APCONN__HS_CHUNK_DATA:
+        /* Body bytes that fit are all taken by apconn__http_body_run; one
+           reaching here found the buffer full (only a close-delimited body can:
+           a length or chunk size was checked against the room when parsed). */
+        return APCONN_ERR_HTTP_BODY_TOO_LARGE;
     default: return apconn__http_chunk_byte(p, b);
     }
+}
+
+/* The body fast path: a run of body bytes at buf[i..end) is moved to buf[out]
+   in one memmove instead of one state-machine step per byte (the body is most
+   of a response). A run stops where the part ends (Content-Length body, chunk
+   data) or where the room ends (close-delimited body), so every limit is still
+   met by the per-byte path at the next byte. Returns the bytes taken; 0 when
+   buf[i] is not body (head, chunk framing) or finds no room. */
+static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end) {
+    size_t n = end - i, limit = p->state == APCONN__HS_CLOSE ? p->cap - 1 - p->out : p->remaining;
+    if (p->state != APCONN__HS_CLOSE && p->state != APCONN__HS_LENGTH && p->state != APCONN__HS_CHUNK_DATA) return 0;
+    if (n > limit) n = limit;
+    memmove(p->buf + p->out, p->buf + i, n); /* out <= i: the regions may overlap */
+    p->out += n;
+    p->received += n;
+    if (p->state != APCONN__HS_CLOSE && (p->remaining -= n) == 0)
+        p->state = p->state == APCONN__HS_LENGTH ? APCONN__HS_DONE : APCONN__HS_CHUNK_END;
+    return n;
 }
 
 /* Feeds bytes that recv() put at buf[at..at+n). Every write goes to buf[line]
    or buf[out], never past the byte being read, so parsing in place is safe. */
 static apconn_status apconn__http_feed(apconn__http_parser *p, size_t at, size_t n) {
     apconn_status st;
-    size_t i;
-    for (i = at; i < at + n && p->state != APCONN__HS_DONE; i++)
-        if ((st = apconn__http_byte(p, p->buf[i])) != APCONN_OK) return st;
-    if (i < at + n) p->close = 1; /* bytes past the response: the stream is out of step */
+    size_t i = at, end = at + n, run;
+    while (i < end && p->state != APCONN__HS_DONE) {
+        run = apconn__http_body_run(p, i, end);
+        i += run;
+        if (run == 0 && (st = apconn__http_byte(p, p->buf[i++])) != APCONN_OK) return st;
+    }
+    if (i < end) p->close = 1; /* bytes past the response: the stream is out of step */
     return APCONN_OK;
 }
 
@@ -2275,6 +2311,19 @@ static apconn_status apconn__http_transport_error(long r, apconn_status fallback
     return (r <= APCONN_ERR_TIMEOUT && r >= APCONN_ERR_CERT) ? (apconn_status)r : fallback;
 }
 
+/* A failed recv. APCONN_ERR_CLOSED is a connection that ended without an
+   orderly close (TLS: no close_notify). Inside a body that is the body cut
+   short, so the caller sees the same APCONN_ERR_HTTP_TRUNCATED as after EOF
+   over plain TCP. A close-delimited body is truncated too, never complete:
+   without close_notify its end cannot be told from an attacker's cut (RFC 8446
+   §6.1, RFC 9112 §9.8). Before the body (no byte or part of the head) it stays
+   APCONN_ERR_CLOSED: a connection problem, and the retry of a stale keep-alive
+   connection depends on it. */
+static apconn_status apconn__http_recv_error(const apconn__http_parser *p, long r) {
+    if (r == APCONN_ERR_CLOSED && p->state >= APCONN__HS_LENGTH) return APCONN_ERR_HTTP_TRUNCATED;
+    return apconn__http_transport_error(r, APCONN_ERR_RECV);
+}
+
 static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, const unsigned char *d, size_t n) {
     apconn__http_idle idle = {0, 0};
     apconn_status st;
@@ -2309,7 +2358,7 @@ static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apco
         r = c->transport->recv(c->transport->ctx, room ? p->buf + keep : &probe, room ? room : 1u, left);
         if (r == APCONN_ERR_WOULD_BLOCK && (st = apconn__http_idle_poll(c, &idle)) != APCONN_OK) return st;
         if (r == APCONN_ERR_WOULD_BLOCK) continue;
-        if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_transport_error(r, APCONN_ERR_RECV);
+        if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_recv_error(p, r);
         if (r == 0) st = apconn__http_eof(p);
         else st = room ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_byte(p, probe);
         if (st != APCONN_OK) return st;

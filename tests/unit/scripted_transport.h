@@ -6,6 +6,8 @@
        ST_DATA(text)   bytes to deliver (split as the split mode says)
        ST_EOF          orderly close: recv returns 0 from then on
        ST_RESET        recv returns APCONN_ERR_RECV (connection reset)
+       ST_CUT          recv returns APCONN_ERR_CLOSED from then on: the end a
+                       TLS transport reports without close_notify
        ST_BLOCK        one recv returns APCONN_ERR_WOULD_BLOCK at once
        ST_ADVANCE(ms)  the fake clock moves on by ms (a slow server)
        ST_EARLY(text)  bytes the server sent while the connection was idle:
@@ -38,7 +40,7 @@
 #define ST_MAX_EVENTS 96
 #define ST_SENT_SIZE 32768
 
-enum { ST_DATA, ST_EOF, ST_RESET, ST_BLOCK, ST_ADVANCE, ST_EARLY };
+enum { ST_DATA, ST_EOF, ST_RESET, ST_BLOCK, ST_ADVANCE, ST_EARLY, ST_CUT };
 enum { ST_WHOLE, ST_BYTES, ST_RANDOM };
 
 typedef struct st_event {
@@ -132,6 +134,7 @@ static long st_recv_cb(void *ctx, unsigned char *buf, size_t len, uint32_t timeo
     switch (c->ev[s->pos].kind) {
     case ST_EOF: return 0;
     case ST_RESET: return APCONN_ERR_RECV;
+    case ST_CUT: return APCONN_ERR_CLOSED;
     case ST_BLOCK: s->pos++; return APCONN_ERR_WOULD_BLOCK;
     default: {
         const st_event *e = &c->ev[s->pos];
@@ -196,6 +199,7 @@ static void st_data_len(scripted_transport *s, const char *d, size_t n) { st_eve
 static void st_data(scripted_transport *s, const char *text) { st_data_len(s, text, strlen(text)); }
 static void st_eof(scripted_transport *s) { st_event_add(s, ST_EOF, NULL, 0, 0); }
 static void st_reset(scripted_transport *s) { st_event_add(s, ST_RESET, NULL, 0, 0); }
+static void st_cut(scripted_transport *s) { st_event_add(s, ST_CUT, NULL, 0, 0); }
 static void st_block(scripted_transport *s) { st_event_add(s, ST_BLOCK, NULL, 0, 0); }
 static void st_advance(scripted_transport *s, uint32_t ms) { st_event_add(s, ST_ADVANCE, NULL, 0, ms); }
 static void st_early(scripted_transport *s, const char *text) { st_event_add(s, ST_EARLY, text, strlen(text), 0); }
@@ -212,7 +216,7 @@ static size_t st_sent_on(const scripted_transport *s, int i, char *out, size_t s
 
 /* Silences unused-function warnings in suites that use only part of this. */
 static void st_unused(void) {
-    (void)st_eof; (void)st_reset; (void)st_block; (void)st_advance; (void)st_sent_on; (void)st_data_len; (void)st_early;
+    (void)st_eof; (void)st_reset; (void)st_cut; (void)st_block; (void)st_advance; (void)st_sent_on; (void)st_data_len; (void)st_early;
     (void)st_unused;
 }
 #endif

@@ -13,11 +13,15 @@ static apconn_response resp;
 static apconn_error err;
 
 /* One GET whose connection serves `text`, then EOF when eof is set. */
-static apconn_status get_with(const char *text, int eof) {
+/* How the scripted server ends after `text`: silence, orderly EOF (recv 0),
+   or a cut without close_notify (recv APCONN_ERR_CLOSED, as over TLS). */
+enum { END_SILENT, END_EOF, END_CUT };
+static apconn_status get_with(const char *text, int end) {
     fixture();
     st_conn(&st);
     st_data(&st, text);
-    if (eof) st_eof(&st);
+    if (end == END_EOF) st_eof(&st);
+    if (end == END_CUT) st_cut(&st);
     return apconn_http_request(&client, "GET", PATH, "", NULL, 0, &resp, &err);
 }
 
@@ -81,6 +85,26 @@ static void control_bytes_in_url_are_refused(void) {
     CHECK_EQ(init_url("https://ap.example.com/api\r\nX-Evil: 1", 1), APCONN_ERR_UNSAFE_CHAR);
     CHECK_EQ(init_url("https://ap.example.com/a pi", 1), APCONN_ERR_UNSAFE_CHAR);
     CHECK_EQ(init_url("https://ap.example.com\t/api", 1), APCONN_ERR_UNSAFE_CHAR);
+}
+/* Raw bytes >= 0x80 would reach the request line unencoded: the caller must
+   percent-encode them (RFC 3986 §2.1). */
+static void non_ascii_bytes_in_url_are_refused(void) {
+    CHECK_EQ(init_url("https://ap.example.com/\xc3\xa9t\xc3\xa9", 1), APCONN_ERR_URL);  /* UTF-8 path */
+    CHECK_EQ(init_url("https://ap.example.com/api\x80", 1), APCONN_ERR_URL);             /* lowest such byte */
+    CHECK_EQ(init_url("https://ap.example.com/api\xff/v", 1), APCONN_ERR_URL);           /* highest */
+    CHECK_EQ(init_url("https://b\xc3\xbc" "cher.example/api", 1), APCONN_ERR_URL);         /* IDN host, not its A-label */
+    CHECK_EQ(init_url("https://ap.example.com:44\xb3/api", 1), APCONN_ERR_URL);          /* in the port */
+}
+static void percent_encoded_url_path_is_sent_as_is(void) {
+    static const char line[] = "GET /%C3%A9t%C3%A9~x/v1/global-connections HTTP/1.1\r\n";
+    CHECK_EQ(init_url("https://ap.example.com/%C3%A9t%C3%A9~x", 1), APCONN_OK);
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
+    CHECK(st.sent_len > sizeof line - 1);
+    CHECK_MEM(st.sent, line, sizeof line - 1);
+    CHECK_EQ(init_url("https://xn--bcher-kva.example/api", 1), APCONN_OK); /* an IDN host as its A-label */
+    CHECK_STR(client.host, "xn--bcher-kva.example");
 }
 static void control_bytes_in_key_are_refused(void) {
     st_init(&st, ST_WHOLE);
@@ -276,8 +300,8 @@ static void would_block_reads_are_waited_out(void) {
 }
 
 /* ----- bad servers: each a distinct error, the connection closed ------------------- */
-static void expect_failure(const char *text, int eof, apconn_status want) {
-    CHECK_EQ(get_with(text, eof), want);
+static void expect_failure(const char *text, int end, apconn_status want) {
+    CHECK_EQ(get_with(text, end), want);
     CHECK_EQ(err.status, want);
     CHECK_EQ(st.closes, 1);
     CHECK_EQ(client.apconn__connected, 0);
@@ -293,6 +317,71 @@ static void truncated_chunked_body_is_reported(void) {
 }
 static void eof_inside_head_is_closed(void) {
     expect_failure("HTTP/1.1 200 OK\r\nContent-Le", 1, APCONN_ERR_CLOSED);
+}
+/* A TLS transport reports a connection that ended without close_notify as
+   APCONN_ERR_CLOSED; inside a body that is the same truncation as EOF over TCP. */
+static void cut_inside_length_body_is_truncated(void) {
+    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345", END_CUT, APCONN_ERR_HTTP_TRUNCATED);
+    CHECK_EQ(err.http_status, 200);
+}
+static void cut_right_after_the_head_of_a_length_body_is_truncated(void) {
+    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", END_CUT, APCONN_ERR_HTTP_TRUNCATED);
+}
+static void cut_anywhere_inside_a_chunked_body_is_truncated(void) {
+    static const char *const at[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",                    /* before the size */
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r",                  /* inside the size line */
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc",             /* inside chunk data */
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc",             /* before the CRLF */
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",         /* before the next size */
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX: y", /* inside the trailers */
+    };
+    size_t i;
+    for (i = 0; i < sizeof at / sizeof at[0]; i++) expect_failure(at[i], END_CUT, APCONN_ERR_HTTP_TRUNCATED);
+}
+/* Without close_notify the end of a close-delimited body cannot be told from an
+   attacker's cut (RFC 8446 §6.1): never a complete body. */
+static void cut_never_ends_a_close_delimited_body(void) {
+    expect_failure(JSON_HEAD "\r\n{\"x\":1}", END_CUT, APCONN_ERR_HTTP_TRUNCATED);
+    expect_failure("HTTP/1.0 200 OK\r\n\r\n", END_CUT, APCONN_ERR_HTTP_TRUNCATED);
+}
+static void cut_inside_the_head_is_closed(void) {
+    expect_failure("HTTP/1.1 200 OK\r\nContent-Le", END_CUT, APCONN_ERR_CLOSED);
+}
+static void cut_before_any_byte_is_closed(void) {
+    fixture();
+    st_conn(&st);
+    st_cut(&st);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_CLOSED);
+    CHECK_EQ(st.connects, 1); /* a fresh connection: nothing to retry */
+}
+static void complete_response_is_not_affected_by_a_cut_after_it(void) {
+    CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", END_CUT), APCONN_OK);
+    CHECK_STR(resp.body, "ok");
+}
+static void stale_connection_cut_before_the_response_is_retried(void) {
+    fixture();
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    st_cut(&st); /* a TLS server dropped the idle connection without close_notify */
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
+    CHECK_STR(resp.body, "ok");
+    CHECK_EQ(st.connects, 2);
+}
+static void stale_connection_cut_inside_a_body_is_not_retried(void) {
+    fixture();
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    st_data(&st, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab");
+    st_cut(&st);
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_HTTP_TRUNCATED);
+    CHECK_EQ(st.connects, 1);
 }
 static void reset_is_a_receive_error(void) {
     fixture();
@@ -804,6 +893,8 @@ int main(void) {
     RUN(ipv6_literal_is_parsed);
     RUN(userinfo_query_fragment_and_other_schemes_are_rejected);
     RUN(control_bytes_in_url_are_refused);
+    RUN(non_ascii_bytes_in_url_are_refused);
+    RUN(percent_encoded_url_path_is_sent_as_is);
     RUN(control_bytes_in_key_are_refused);
     RUN(plain_http_only_to_loopback);
     RUN(scheme_and_transport_security_must_match);
@@ -829,6 +920,15 @@ int main(void) {
     RUN3(truncated_length_body_is_reported);
     RUN3(truncated_chunked_body_is_reported);
     RUN3(eof_inside_head_is_closed);
+    RUN3(cut_inside_length_body_is_truncated);
+    RUN3(cut_right_after_the_head_of_a_length_body_is_truncated);
+    RUN3(cut_anywhere_inside_a_chunked_body_is_truncated);
+    RUN3(cut_never_ends_a_close_delimited_body);
+    RUN3(cut_inside_the_head_is_closed);
+    RUN3(cut_before_any_byte_is_closed);
+    RUN3(complete_response_is_not_affected_by_a_cut_after_it);
+    RUN3(stale_connection_cut_before_the_response_is_retried);
+    RUN3(stale_connection_cut_inside_a_body_is_not_retried);
     RUN3(reset_is_a_receive_error);
     RUN3(chunk_size_overflow_is_rejected);
     RUN3(malformed_chunk_sizes_are_rejected);
