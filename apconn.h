@@ -254,7 +254,7 @@ extern "C" {
     X(APCONN_ERR_HTTP_LENGTH, -64, "invalid or conflicting Content-Length")                       \
     X(APCONN_ERR_HTTP_CHUNK, -65, "malformed chunked transfer coding")                            \
     X(APCONN_ERR_HTTP_FRAMING, -66, "both Content-Length and Transfer-Encoding")                  \
-    X(APCONN_ERR_HTTP_TRUNCATED, -67, "response body shorter than declared")                      \
+    X(APCONN_ERR_HTTP_TRUNCATED, -67, "response ended before its body was complete")             \
     X(APCONN_ERR_HTTP_UNSUPPORTED, -68, "unsupported HTTP version or transfer coding")            \
     /* what the server said */                                                                    \
     X(APCONN_ERR_HTTP_STATUS, -80, "server answered with an HTTP error status")                   \
@@ -1794,6 +1794,17 @@ static int apconn__http_is_alnum(unsigned char ch) {
     unsigned char l = (unsigned char)(ch | 0x20);
     return apconn__http_is_digit(ch) || (l >= 'a' && l <= 'z');
 }
+/* The bearer credential must be a b64token (RFC 6750 §2.1):
+   1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". Both API keys
+   (sk-...) and user JWTs fit; anything else (space, quote, non-ASCII, a control
+   byte) is refused rather than sent. */
+static int apconn__http_is_b64token(const char *s) {
+    const char *p = s;
+    while (*p && (strchr("-._~+/", *p) || apconn__http_is_alnum((unsigned char)*p))) p++;
+    if (p == s) return 0;
+    while (*p == '=') p++;
+    return *p == '\0';
+}
 static unsigned char apconn__http_lower(unsigned char ch) {
     return (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch | 0x20) : ch;
 }
@@ -1925,7 +1936,7 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
         !work || work_size < 2 || !tokens || token_count == 0)
         return APCONN_ERR_ARGUMENT;
     if (!*api_key) return APCONN_ERR_REQUIRED;
-    if (apconn__http_has_unsafe(api_key) || apconn__http_has_unsafe(base_url)) return APCONN_ERR_UNSAFE_CHAR;
+    if (!apconn__http_is_b64token(api_key) || apconn__http_has_unsafe(base_url)) return APCONN_ERR_UNSAFE_CHAR;
     st = apconn__http_parse_url(c, base_url);
     if (st != APCONN_OK) return st;
     /* Plain http sends the key in clear: only to this machine. A TLS transport
@@ -1993,7 +2004,7 @@ static apconn_status apconn__http_check_request(const apconn_client *c, const ch
     const char *m = method;
     while (*m >= 'A' && *m <= 'Z') m++;
     if (*m || m == method || path[0] != '/') return APCONN_ERR_ARGUMENT;
-    if (apconn__http_has_unsafe(path) || apconn__http_has_unsafe(c->api_key) || !*c->api_key ||
+    if (apconn__http_has_unsafe(path) || !apconn__http_is_b64token(c->api_key) ||
         (query && (apconn__http_has_unsafe(query) || strchr(query, '#'))))
         return APCONN_ERR_UNSAFE_CHAR;
     return APCONN_OK;

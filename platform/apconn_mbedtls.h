@@ -42,9 +42,10 @@
               APCONN_ERR_SEND when not connected.
      recv     mbedtls_ssl_read: > 0 bytes; 0 when the server sent close_notify
               (orderly EOF); APCONN_ERR_CLOSED when the connection ended WITHOUT
-              close_notify (possible truncation, RFC 8446 section 6.1; a
-              response framed by Content-Length or chunks is complete before
-              that matters); APCONN_ERR_WOULD_BLOCK when nothing arrived in time.
+              close_notify (possible truncation, RFC 8446 section 6.1: apconn
+              reports a body cut that way as APCONN_ERR_HTTP_TRUNCATED, and
+              never takes it as the end of a close-delimited body);
+              APCONN_ERR_WOULD_BLOCK when nothing arrived in time.
               TLS 1.3 session tickets that arrive here are saved for resumption.
      close    close_notify (bounded by APCONN_MBEDTLS_CLOSE_NOTIFY_MS), then
               the inner close. The saved session survives it.

@@ -541,6 +541,28 @@ def test_truncated_response_exits_5():
         expect_rc(rc, 5, err)
 
 
+def test_body_cut_without_close_notify_exits_5():
+    with Server(seed=1, extra=["--fault", "cut"]) as s:
+        rc, _, err = run(["--retries", "0", "list"], s.url)
+        expect_rc(rc, 5, err)
+        expect("ended before its body was complete" in err, err)
+
+
+def test_close_delimited_body_ended_by_close_notify_is_read():
+    with Server(seed=1, extra=["--fault", "unframed"]) as s:
+        rc, out, err = run(["list"], s.url)
+        expect_rc(rc, 0, err)
+        expect(len(out.splitlines()) == 1, out)
+
+
+def test_close_delimited_body_cut_without_close_notify_is_not_believed():
+    # The whole JSON arrived, but only close_notify proves it was all (RFC 8446 6.1).
+    with Server(seed=1, extra=["--fault", "cut-unframed"]) as s:
+        rc, out, err = run(["--retries", "0", "list"], s.url)
+        expect_rc(rc, 5, err)
+        expect(out == "", out)
+
+
 # ---- examples/create_one.c, so that the first program a reader sees cannot rot ----------
 def test_create_one_example_creates_a_connection():
     with Server() as s:

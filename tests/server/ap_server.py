@@ -32,6 +32,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import ssl
 import string
 import sys
@@ -73,6 +74,9 @@ FAULTS = {
     "html-502": "every request gets nginx's HTML 502 page",
     "text-plain": "success responses say Content-Type: text/plain",
     "truncate": "Content-Length promises more bytes than are sent, then close",
+    "cut": "like truncate, but the TCP connection ends without TLS close_notify",
+    "unframed": "no Content-Length: the body ends when the connection closes (with close_notify)",
+    "cut-unframed": "no Content-Length, whole body sent, then TCP ends without close_notify",
     "silent": "read the request, never answer",
     "silent-tcp": "accept TCP connections and never speak (not even TLS)",
     "plan-disabled": "every authenticated call gets 402 FEATURE_DISABLED",
@@ -646,15 +650,17 @@ class Handler(BaseHTTPRequestHandler):
         self.served += 1
         ctype, body = self.payload(resp)
         chunked = self.server.has_fault("chunked") and body
-        truncate = self.server.has_fault("truncate") and body
+        cut = (self.server.has_fault("cut") or self.server.has_fault("cut-unframed")) and body
+        truncate = (self.server.has_fault("truncate") or self.server.has_fault("cut")) and body
+        unframed = (self.server.has_fault("unframed") or self.server.has_fault("cut-unframed")) and body
         close_after = self.server.fault_arg("close-after")
-        close = resp.close or truncate or self.close_connection
+        close = resp.close or truncate or unframed or self.close_connection
         self.send_response_only(resp.status)
         if ctype:
             self.send_header("Content-Type", ctype)
             if chunked:
                 self.send_header("Transfer-Encoding", "chunked")
-            else:
+            elif not unframed:
                 self.send_header("Content-Length", str(len(body) + (10 if truncate else 0)))
         self.send_header("Date", self.date_time_string())
         if resp.status == 503:
@@ -668,6 +674,10 @@ class Handler(BaseHTTPRequestHandler):
                             for i in range(0, len(body), 16)) + b"0\r\n\r\n"
         self.wfile.write(body)
         self.wfile.flush()
+        if cut:
+            # SSLSocket.shutdown ends TCP without close_notify (unwrap would send it):
+            # what an attacker who cuts the connection produces (RFC 8446 section 6.1).
+            self.connection.shutdown(socket.SHUT_RDWR)
         if close or (close_after is not None and self.served >= close_after):
             self.close_connection = True
 

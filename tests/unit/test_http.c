@@ -114,6 +114,24 @@ static void control_bytes_in_key_are_refused(void) {
              APCONN_ERR_UNSAFE_CHAR);
     CHECK_EQ(apconn_client_init(&client, URL, "", &st.t, work, sizeof work, tokens, TOKENS), APCONN_ERR_REQUIRED);
 }
+static apconn_status init_key(const char *key) {
+    st_init(&st, ST_WHOLE);
+    return apconn_client_init(&client, URL, key, &st.t, work, sizeof work, tokens, TOKENS);
+}
+/* RFC 6750 §2.1 b64token: what may follow "Bearer ". */
+static void api_key_must_be_a_bearer_b64token(void) {
+    CHECK_EQ(init_key("sk-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz0"), APCONN_OK);
+    CHECK_EQ(init_key("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.a-b_c~d+e/f"), APCONN_OK); /* a user JWT */
+    CHECK_EQ(init_key("abc=="), APCONN_OK);
+    CHECK_EQ(init_key("sk-\xc3\xa9"), APCONN_ERR_UNSAFE_CHAR);  /* non-ASCII */
+    CHECK_EQ(init_key("sk-\x80"), APCONN_ERR_UNSAFE_CHAR);
+    CHECK_EQ(init_key("sk-a\"b"), APCONN_ERR_UNSAFE_CHAR);       /* quote */
+    CHECK_EQ(init_key("sk-a,b"), APCONN_ERR_UNSAFE_CHAR);         /* list separator */
+    CHECK_EQ(init_key("sk-a=b"), APCONN_ERR_UNSAFE_CHAR);         /* '=' only as padding at the end */
+    CHECK_EQ(init_key("=="), APCONN_ERR_UNSAFE_CHAR);             /* padding alone */
+    CHECK_EQ(init_key("sk-abc\x7f"), APCONN_ERR_UNSAFE_CHAR);
+    CHECK_EQ(st.connects, 0);
+}
 static void plain_http_only_to_loopback(void) {
     CHECK_EQ(init_url("http://127.0.0.1:3000", 0), APCONN_OK);
     CHECK_EQ(client.port, 3000);
@@ -777,7 +795,7 @@ static void log_lines_name_method_path_status_and_errors_only(void) {
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, "cursor=c2VjcmV0", NULL, 0, &resp, &err), APCONN_OK);
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, "", NULL, 0, &resp, &err), APCONN_ERR_HTTP_TRUNCATED);
     CHECK_STR(log_lines, "GET /v1/global-connections -> 200 (2 bytes)\n"
-                         "GET /v1/global-connections -> response body shorter than declared\n");
+                         "GET /v1/global-connections -> response ended before its body was complete\n");
 }
 static void error_records_http_status_and_offset_of_framing_errors(void) {
     CHECK_EQ(get_with("HTTP/1.1 404 Not Found\r\nContent-Length: x\r\n\r\n", 0), APCONN_ERR_HTTP_LENGTH);
@@ -896,6 +914,7 @@ int main(void) {
     RUN(non_ascii_bytes_in_url_are_refused);
     RUN(percent_encoded_url_path_is_sent_as_is);
     RUN(control_bytes_in_key_are_refused);
+    RUN(api_key_must_be_a_bearer_b64token);
     RUN(plain_http_only_to_loopback);
     RUN(scheme_and_transport_security_must_match);
     RUN(missing_arguments_are_refused);
