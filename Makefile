@@ -55,7 +55,7 @@ $(BUILD)/apconn.o: apconn.h tests/compile/compile_check.c | $(BUILD)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/no_heap.c apconn.h tests/harness.h $(wildcard tests/unit/*.h)
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/no_heap.c apconn.h tests/harness.h tests/spec_example.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< tests/unit/no_heap.c -o $@ $(LDFLAGS) $(NOHEAP_LDFLAGS)
 

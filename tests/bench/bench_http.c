@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 199309L
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
+#include "spec_example.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -21,16 +22,6 @@
 #define BENCH_CHUNK 256    /* bytes per chunk in the chunked variant */
 #define BENCH_ITEMS 8
 
-#define ITEM                                                                                                   \
-    "{\"id\":\"AbCdEfGhIjKlMnOpQrStU\",\"created\":\"2025-01-02T03:04:05.000Z\","                              \
-    "\"updated\":\"2025-01-02T03:04:05.000Z\",\"externalId\":\"acme_slack\",\"displayName\":\"Acme Slack\","   \
-    "\"type\":\"SECRET_TEXT\",\"pieceName\":\"@activepieces/piece-slack\",\"projectIds\":[\"Kp3Wn8ZrQa1Lm5Tx7Vb2C\"]," \
-    "\"platformId\":\"Pl4tF0rmId000000000aa\",\"scope\":\"PLATFORM\",\"status\":\"ACTIVE\",\"ownerId\":\"U5er0000000000000000a\"," \
-    "\"owner\":{\"id\":\"U5er0000000000000000a\",\"email\":\"admin@acme.io\",\"firstName\":\"Ada\",\"lastName\":\"Li\"," \
-    "\"status\":\"ACTIVE\",\"platformRole\":\"ADMIN\",\"externalId\":null,\"platformId\":\"Pl4tF0rmId000000000aa\","  \
-    "\"created\":\"2024-06-01T00:00:00.000Z\",\"updated\":\"2024-06-01T00:00:00.000Z\"},"                         \
-    "\"metadata\":null,\"flowIds\":[],\"pieceVersion\":\"0.9.1\",\"preSelectForNewProjects\":false,"           \
-    "\"usingSecretManager\":false}"
 
 typedef struct bench_server {
     const char *response;
@@ -118,7 +109,7 @@ static void build_responses(void) {
     size_t n = 0, off, k;
     int i;
     n += (size_t)sprintf(body + n, "{\"data\":[");
-    for (i = 0; i < BENCH_ITEMS; i++) n += (size_t)sprintf(body + n, "%s%s", i ? "," : "", ITEM);
+    for (i = 0; i < BENCH_ITEMS; i++) n += (size_t)sprintf(body + n, "%s%s", i ? "," : "", SPEC_ITEM);
     n += (size_t)sprintf(body + n, "],\"next\":null,\"previous\":null}");
     body_len = n;
     length_len = (size_t)sprintf(

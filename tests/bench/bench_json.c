@@ -6,20 +6,11 @@
 #define _POSIX_C_SOURCE 199309L
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
+#include "spec_example.h"
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <time.h>
 
-#define ITEM                                                                                                   \
-    "{\"id\":\"AbCdEfGhIjKlMnOpQrStU\",\"created\":\"2025-01-02T03:04:05.000Z\","                              \
-    "\"updated\":\"2025-01-02T03:04:05.000Z\",\"externalId\":\"acme_slack\",\"displayName\":\"Acme Slack\","   \
-    "\"type\":\"SECRET_TEXT\",\"pieceName\":\"@activepieces/piece-slack\",\"projectIds\":[\"Kp3Wn8ZrQa1Lm5Tx7Vb2C\"]," \
-    "\"platformId\":\"Pl4tF0rmId000000000aa\",\"scope\":\"PLATFORM\",\"status\":\"ACTIVE\",\"ownerId\":\"U5er0000000000000000a\"," \
-    "\"owner\":{\"id\":\"U5er0000000000000000a\",\"email\":\"admin@acme.io\",\"firstName\":\"Ada\",\"lastName\":\"Li\"," \
-    "\"status\":\"ACTIVE\",\"platformRole\":\"ADMIN\",\"externalId\":null,\"platformId\":\"Pl4tF0rmId000000000aa\","  \
-    "\"created\":\"2024-06-01T00:00:00.000Z\",\"updated\":\"2024-06-01T00:00:00.000Z\"},"                         \
-    "\"metadata\":null,\"flowIds\":[],\"pieceVersion\":\"0.9.1\",\"preSelectForNewProjects\":false,"           \
-    "\"usingSecretManager\":false}"
 
 static char page_text[APCONN_WORK_BUFFER_SIZE];
 static size_t page_len;
@@ -115,9 +106,9 @@ static void report(const char *what, double ns, size_t bytes) {
 int main(void) {
     double a, v, c, aw, cw;
     page_len = (size_t)snprintf(page_text, sizeof page_text, "{\"data\":[");
-    while (page_len + sizeof ITEM + 64 < sizeof page_text)
+    while (page_len + sizeof SPEC_ITEM + 64 < sizeof page_text)
         page_len += (size_t)snprintf(page_text + page_len, sizeof page_text - page_len, "%s%s",
-                                     page_text[page_len - 1] == '[' ? "" : ",", ITEM);
+                                     page_text[page_len - 1] == '[' ? "" : ",", SPEC_ITEM);
     page_len += (size_t)snprintf(page_text + page_len, sizeof page_text - page_len, "],\"next\":null,\"previous\":null}");
     if (apconn_json_validate(page_text, page_len) != APCONN_OK || !cJSON_ParseWithLength(page_text, page_len)) {
         puts("bench_json: page text is not valid JSON");

@@ -4,7 +4,7 @@ BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 BENCH_CFLAGS ?= -O2
 
-$(BUILD)/bench/%: tests/bench/%.c apconn.h
+$(BUILD)/bench/%: tests/bench/%.c apconn.h tests/spec_example.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(BENCH_CFLAGS) -I. -Itests $< -o $@ $(BENCH_LDLIBS_$*)
 

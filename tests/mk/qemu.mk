@@ -10,7 +10,7 @@ QEMU_MEM   := -Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000
 QEMU_CFLAGS := --specs=picolibc.specs --oslib=semihost --crt0=semihost -mcpu=cortex-m3 -mthumb -Os \
               -DHARNESS_SUITE_PREFIX='"qemu-m3."'
 
-$(BUILD)/qemu/%.elf: tests/unit/%.c apconn.h tests/harness.h $(wildcard tests/unit/*.h) $(BUILD)/cross/jsmn/jsmn.h
+$(BUILD)/qemu/%.elf: tests/unit/%.c apconn.h tests/harness.h tests/spec_example.h $(wildcard tests/unit/*.h) $(BUILD)/cross/jsmn/jsmn.h
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(WARN) $(QEMU_CFLAGS) -I. -Itests -I$(BUILD)/cross/jsmn $(QEMU_MEM) $< -o $@
 

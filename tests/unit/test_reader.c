@@ -3,6 +3,7 @@
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "harness.h"
+#include "spec_example.h"
 #include <stdio.h>
 
 static apconn_token tokens[APCONN_TOKEN_COUNT];
@@ -10,16 +11,6 @@ static apconn_connection conn;
 static apconn_error err;
 static char doc_[8192];
 
-#define SPEC_ITEM                                                                                              \
-    "{\"id\":\"AbCdEfGhIjKlMnOpQrStU\",\"created\":\"2025-01-02T03:04:05.000Z\","                              \
-    "\"updated\":\"2025-01-02T03:04:05.000Z\",\"externalId\":\"acme_slack\",\"displayName\":\"Acme Slack\","   \
-    "\"type\":\"SECRET_TEXT\",\"pieceName\":\"@activepieces/piece-slack\",\"projectIds\":[\"Kp3Wn8ZrQa1Lm5Tx7Vb2C\"]," \
-    "\"platformId\":\"Pl4tF0rmId000000000aa\",\"scope\":\"PLATFORM\",\"status\":\"ACTIVE\",\"ownerId\":\"U5er0000000000000000a\"," \
-    "\"owner\":{\"id\":\"U5er0000000000000000a\",\"email\":\"admin@acme.io\",\"firstName\":\"Ada\",\"lastName\":\"Li\"," \
-    "\"status\":\"ACTIVE\",\"platformRole\":\"ADMIN\",\"externalId\":null,\"platformId\":\"Pl4tF0rmId000000000aa\","  \
-    "\"created\":\"2024-06-01T00:00:00.000Z\",\"updated\":\"2024-06-01T00:00:00.000Z\"},"                         \
-    "\"metadata\":null,\"flowIds\":[],\"pieceVersion\":\"0.9.1\",\"preSelectForNewProjects\":false,"           \
-    "\"usingSecretManager\":false}"
 static const char spec_page[] = "{\"data\":[" SPEC_ITEM "],\"next\":null,\"previous\":null}";
 
 static apconn_status parse(const char *json) {
