@@ -794,7 +794,10 @@ static unsigned apconn__div10(uint64_t *v) {
     return r;
 }
 
-/* Writes v in decimal to the END of tmp[20]; returns the first digit. */
+/* Bytes for any 64-bit integer in decimal: a sign and the 20 digits of 2^64-1. */
+#define APCONN__DEC_SIZE 21
+/* Writes v in decimal to the END of a buffer of APCONN__DEC_SIZE bytes;
+   returns the first digit. */
 static char *apconn__dec(uint64_t v, char *tmp_end) {
     do *--tmp_end = (char)('0' + apconn__div10(&v)); while (v);
     return tmp_end;
@@ -840,7 +843,7 @@ static void apconn__out_text(apconn__out *o, const char *s, size_t n) {
 }
 static void apconn__out_str(apconn__out *o, const char *s) { apconn__out_text(o, s, strlen(s)); }
 static void apconn__out_num(apconn__out *o, const char *before, uint64_t v) {
-    char tmp[20], *p = apconn__dec(v, tmp + sizeof tmp);
+    char tmp[APCONN__DEC_SIZE], *p = apconn__dec(v, tmp + sizeof tmp);
     apconn__out_str(o, before);
     apconn__out_text(o, p, (size_t)(tmp + sizeof tmp - p));
 }
@@ -1042,7 +1045,7 @@ APCONN_API void apconn_json_bool(apconn_json_writer *w, int v) {
 APCONN_API void apconn_json_null(apconn_json_writer *w) { apconn__w_step(w, APCONN__W_VALUE, "null", 4); }
 
 APCONN_API void apconn_json_int(apconn_json_writer *w, int64_t v) {
-    char tmp[21], *p;
+    char tmp[APCONN__DEC_SIZE], *p;
     /* magnitude in unsigned arithmetic, so INT64_MIN does not overflow */
     p = apconn__dec(v < 0 ? 0u - (uint64_t)v : (uint64_t)v, tmp + sizeof tmp);
     if (v < 0) *--p = '-';
@@ -1433,8 +1436,11 @@ static apconn_status apconn__map_id(const apconn__map *m, int v, char *dst, size
     return st;
 }
 
+/* Room for the longest enum value the server sends ("PLATFORM_OAUTH2") and
+   more: a longer value cannot be one of ours and fails as APCONN_ERR_JSON_ENUM. */
+#define APCONN__ENUM_NAME_SIZE 24
 static apconn_status apconn__map_enum(const apconn__map *m, const apconn__field *f, char *base, int v) {
-    char name[24];
+    char name[APCONN__ENUM_NAME_SIZE];
     unsigned value;
     apconn_status st = apconn__map_field(m, v, name, sizeof name);
     if (st == APCONN_ERR_JSON_TYPE) return st;
@@ -1515,7 +1521,7 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
 
 /* Appends "[i]" to err->field. */
 static void apconn__error_index(apconn_error *err, long i) {
-    char tmp[20], *p = apconn__dec((uint64_t)i, tmp + sizeof tmp);
+    char tmp[APCONN__DEC_SIZE], *p = apconn__dec((uint64_t)i, tmp + sizeof tmp);
     apconn__error_field(err, "[", 1);
     apconn__error_field(err, p, (size_t)(tmp + sizeof tmp - p));
     apconn__error_field(err, "]", 1);
@@ -1836,7 +1842,7 @@ static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
 static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
-    char d[20], *p = apconn__dec(v, d + sizeof d);
+    char d[APCONN__DEC_SIZE], *p = apconn__dec(v, d + sizeof d);
     apconn__http_put(o, p, (size_t)(d + sizeof d - p));
 }
 
@@ -2909,7 +2915,7 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
 /* The query is written at the start of the work buffer (it must live until
    the call ends; apconn_http_request puts the head after it). */
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
-    char num[21];
+    char num[APCONN__DEC_SIZE];
     apconn__http_out o;
     unsigned bit;
     o.buf = (char *)c->work;
