@@ -586,13 +586,22 @@ static int cli_check_ca(const cli_options *o) {
 }
 
 /* ---- output: a connection as one line of JSON, presence respected ------------------ */
-static void cli_opt_string(apconn_json_writer *w, const char *key, apconn_presence p, const char *v) {
+/* The one rule for optional fields, so that the output says what the server said:
+   absent writes nothing, null writes the key and null; set writes the key and
+   returns 1 for the caller to write the value. */
+static int cli_opt_key(apconn_json_writer *w, const char *key, apconn_presence p) {
     if (p == APCONN_ABSENT)
-        return;
+        return 0;
     apconn_json_key(w, key);
-    if (p == APCONN_NULL)
+    if (p == APCONN_NULL) {
         apconn_json_null(w);
-    else
+        return 0;
+    }
+    return 1;
+}
+
+static void cli_opt_string(apconn_json_writer *w, const char *key, apconn_presence p, const char *v) {
+    if (cli_opt_key(w, key, p))
         apconn_json_string(w, v);
 }
 
@@ -606,13 +615,8 @@ static void cli_opt_name(apconn_json_writer *w, const char *key, const char *nam
 static void cli_string_array(apconn_json_writer *w, const char *key, apconn_presence p, const char (*items)[APCONN_ID_SIZE],
                              size_t count) {
     size_t i;
-    if (p == APCONN_ABSENT)
+    if (!cli_opt_key(w, key, p))
         return;
-    apconn_json_key(w, key);
-    if (p == APCONN_NULL) {
-        apconn_json_null(w);
-        return;
-    }
     apconn_json_array_begin(w);
     for (i = 0; i < count; i++)
         apconn_json_string(w, items[i]);
@@ -651,12 +655,7 @@ static void cli_write_owner(apconn_json_writer *w, const apconn_owner *o) {
 }
 
 static void cli_opt_bool(apconn_json_writer *w, const char *key, apconn_presence p, int v) {
-    if (p == APCONN_ABSENT)
-        return;
-    apconn_json_key(w, key);
-    if (p == APCONN_NULL)
-        apconn_json_null(w);
-    else
+    if (cli_opt_key(w, key, p))
         apconn_json_bool(w, v);
 }
 
@@ -678,20 +677,10 @@ static void cli_write_connection_fields(apconn_json_writer *w, const apconn_conn
     cli_opt_enum(w, "scope", c->has_scope, apconn_scope_name(c->scope));
     cli_opt_enum(w, "status", c->has_status, apconn_connection_status_name(c->status));
     cli_opt_string(w, "ownerId", c->has_owner_id, c->owner_id);
-    if (c->has_owner != APCONN_ABSENT) {
-        apconn_json_key(w, "owner");
-        if (c->has_owner == APCONN_NULL)
-            apconn_json_null(w);
-        else
-            cli_write_owner(w, &c->owner);
-    }
-    if (c->has_metadata != APCONN_ABSENT) {
-        apconn_json_key(w, "metadata");
-        if (c->has_metadata == APCONN_NULL)
-            apconn_json_null(w);
-        else
-            apconn_json_raw(w, c->metadata, strlen(c->metadata));
-    }
+    if (cli_opt_key(w, "owner", c->has_owner))
+        cli_write_owner(w, &c->owner);
+    if (cli_opt_key(w, "metadata", c->has_metadata))
+        apconn_json_raw(w, c->metadata, strlen(c->metadata));
     cli_string_array(w, "flowIds", c->has_flow_ids, c->flow_ids, c->flow_id_count);
     cli_opt_string(w, "pieceVersion", c->has_piece_version, c->piece_version);
     cli_opt_bool(w, "preSelectForNewProjects", c->has_pre_select_for_new_projects, c->pre_select_for_new_projects);
