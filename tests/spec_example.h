@@ -1,6 +1,7 @@
-/* tests/spec_example.h - the connection object of the spec's example list
-   response (global-connections.md section 6), as one C string, shared by the
-   reader tests and the benchmarks so that they read the same bytes. */
+/* tests/spec_example.h - the spec's examples (global-connections.md), shared
+   by the tests and the benchmarks so that they read and write the same bytes:
+   the connection object of the example list response (section 6) as one C
+   string, and the example upsert body (section 3.4). Include after apconn.h. */
 #ifndef APCONN_TEST_SPEC_EXAMPLE_H
 #define APCONN_TEST_SPEC_EXAMPLE_H
 #define SPEC_ITEM                                                                                              \
@@ -13,4 +14,23 @@
     "\"created\":\"2024-06-01T00:00:00.000Z\",\"updated\":\"2024-06-01T00:00:00.000Z\"},"                         \
     "\"metadata\":null,\"flowIds\":[],\"pieceVersion\":\"0.9.1\",\"preSelectForNewProjects\":false,"           \
     "\"usingSecretManager\":false}"
+
+/* The upsert body of the spec's example (section 3.4), through the writer.
+   The writer test and the write benchmark use the same document. static
+   inline: a file that includes this and does not call it gets no warning. */
+static inline void spec_write_upsert_body(apconn_json_writer *w) {
+    apconn_json_object_begin(w);
+    apconn_json_key(w, "displayName"); apconn_json_string(w, "Acme Slack");
+    apconn_json_key(w, "pieceName"); apconn_json_string(w, "@activepieces/piece-slack");
+    apconn_json_key(w, "type"); apconn_json_string(w, "SECRET_TEXT");
+    apconn_json_key(w, "value"); apconn_json_object_begin(w);
+    apconn_json_key(w, "type"); apconn_json_string(w, "SECRET_TEXT");
+    apconn_json_key(w, "secret_text"); apconn_json_string(w, "xoxb-123");
+    apconn_json_object_end(w);
+    apconn_json_key(w, "scope"); apconn_json_string(w, "PLATFORM");
+    apconn_json_key(w, "projectIds"); apconn_json_array_begin(w);
+    apconn_json_string(w, "Kp3Wn8ZrQa1Lm5Tx7Vb2C"); apconn_json_array_end(w);
+    apconn_json_key(w, "externalId"); apconn_json_string(w, "acme_slack");
+    apconn_json_object_end(w);
+}
 #endif

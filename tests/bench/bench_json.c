@@ -64,20 +64,7 @@ static size_t body_len;
 static void apconn_write(void) {
     apconn_json_writer w;
     apconn_json_init(&w, body, sizeof body);
-    apconn_json_object_begin(&w);
-    apconn_json_key(&w, "displayName"); apconn_json_string(&w, "Acme Slack");
-    apconn_json_key(&w, "pieceName"); apconn_json_string(&w, "@activepieces/piece-slack");
-    apconn_json_key(&w, "type"); apconn_json_string(&w, "SECRET_TEXT");
-    apconn_json_key(&w, "value"); apconn_json_object_begin(&w);
-    apconn_json_key(&w, "type"); apconn_json_string(&w, "SECRET_TEXT");
-    apconn_json_key(&w, "secret_text"); apconn_json_string(&w, "xoxb-123");
-    apconn_json_object_end(&w);
-    apconn_json_key(&w, "scope"); apconn_json_string(&w, "PLATFORM");
-    apconn_json_key(&w, "projectIds"); apconn_json_array_begin(&w);
-    apconn_json_string(&w, "Kp3Wn8ZrQa1Lm5Tx7Vb2C");
-    apconn_json_array_end(&w);
-    apconn_json_key(&w, "externalId"); apconn_json_string(&w, "acme_slack");
-    apconn_json_object_end(&w);
+    spec_write_upsert_body(&w);
     apconn_json_finish(&w, &body_len);
     sink += body_len;
 }

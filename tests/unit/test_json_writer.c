@@ -2,6 +2,7 @@
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "harness.h"
+#include "spec_example.h"
 
 static char out[512];
 
@@ -180,19 +181,7 @@ static apconn_status write_doc(int which, char *buf, size_t size, size_t *len) {
         apconn_json_key(&w, "m"); apconn_json_raw(&w, "{\"a\":1}", 7);
         apconn_json_object_end(&w);
     } else if (which == 1) { /* spec §3.4 upsert body */
-        apconn_json_object_begin(&w);
-        apconn_json_key(&w, "displayName"); apconn_json_string(&w, "Acme Slack");
-        apconn_json_key(&w, "pieceName"); apconn_json_string(&w, "@activepieces/piece-slack");
-        apconn_json_key(&w, "type"); apconn_json_string(&w, "SECRET_TEXT");
-        apconn_json_key(&w, "value"); apconn_json_object_begin(&w);
-        apconn_json_key(&w, "type"); apconn_json_string(&w, "SECRET_TEXT");
-        apconn_json_key(&w, "secret_text"); apconn_json_string(&w, "xoxb-123");
-        apconn_json_object_end(&w);
-        apconn_json_key(&w, "scope"); apconn_json_string(&w, "PLATFORM");
-        apconn_json_key(&w, "projectIds"); apconn_json_array_begin(&w);
-        apconn_json_string(&w, "Kp3Wn8ZrQa1Lm5Tx7Vb2C"); apconn_json_array_end(&w);
-        apconn_json_key(&w, "externalId"); apconn_json_string(&w, "acme_slack");
-        apconn_json_object_end(&w);
+        spec_write_upsert_body(&w);
     } else { /* nested arrays and a 4-byte character */
         int i;
         for (i = 0; i < 4; i++) apconn_json_array_begin(&w);
