@@ -26,9 +26,10 @@ port=$(cat "$dir/port" 2>/dev/null)
 APCONN_API_KEY="$KEY" python3 tests/tools/semihost_bridge.py "$dir" "http://127.0.0.1:$port/api" &
 pids="$pids $!"
 i=0; while [ ! -p "$dir/apconn-rx.fifo" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+# QEMU runs in $dir: the firmware opens the FIFOs by relative name.
+elf="$(pwd)/$BUILD/firmware/firmware.elf"
 (cd "$dir" && timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none \
-    -semihosting-config enable=on,target=native -kernel "$(cd - >/dev/null; pwd)/$BUILD/firmware/firmware.elf") \
-    >"$dir/qemu.out" 2>&1
+    -semihosting-config enable=on,target=native -kernel "$elf") >"$dir/qemu.out" 2>&1
 rc=$?
 sed 's/^/    | /' "$dir/qemu.out"
 if [ $rc -eq 0 ]; then ok firmware_exits_0; else bad "firmware_exits_0 (exit $rc)"; fi
