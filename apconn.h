@@ -2719,15 +2719,19 @@ static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids
     apconn_json_object_end(w);
 }
 
-/* Project ids: present, and no duplicates (the server answers 404 to those, spec §3.1). */
+/* The fields upsert and update share: project ids present and without
+   duplicates (the server answers 404 to a duplicate, spec section 3.1), the
+   tristate in range, metadata a JSON object. */
 static apconn_status apconn__api_check_common(const char *const *ids, size_t n, const char *metadata,
                                               apconn_tristate pre, apconn_error *err) {
     size_t i, j;
-    if ((n && !ids) || (unsigned)pre > APCONN_TRUE) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, n ? "projectIds" : "preSelectForNewProjects");
-    for (i = 0; i < n; i++)
-        for (j = 0; j <= i; j++)
-            if (!ids[i] || (j < i && strcmp(ids[i], ids[j]) == 0))
-                return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+    if (n && !ids) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+    if ((unsigned)pre > APCONN_TRUE) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "preSelectForNewProjects");
+    for (i = 0; i < n; i++) {
+        if (!ids[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+        for (j = 0; j < i; j++)
+            if (strcmp(ids[i], ids[j]) == 0) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+    }
     return metadata ? apconn__api_check_object(metadata, "metadata", err) : APCONN_OK;
 }
 

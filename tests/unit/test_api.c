@@ -310,6 +310,32 @@ static void upsert_common_fields_are_checked(void) {
     r.value.grant_type = (apconn_oauth2_grant_type)7;
     expect_refused(&r, APCONN_ERR_ARGUMENT, "value.grant_type");
 }
+static void out_of_range_enums_are_refused_naming_their_field(void) {
+    static const char *const ids[] = {P1};
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.pre_select_for_new_projects = (apconn_tristate)9;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "preSelectForNewProjects");
+    r.project_ids = ids; /* with project ids too: the field named is still the tristate */
+    r.project_id_count = 1;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "preSelectForNewProjects");
+    r = base_upsert(APCONN_TYPE_CLOUD_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.code = "c";
+    r.value.authorization_method = (apconn_oauth2_auth_method)9;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value.authorization_method");
+}
+/* A value_json larger than the client's token array cannot be checked, so it is not sent. */
+static void value_json_with_more_tokens_than_the_client_holds_is_refused(void) {
+    static char big[WORK_SIZE];
+    size_t n = 0;
+    int i;
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_CUSTOM_AUTH);
+    n += (size_t)sprintf(big + n, "{\"props\":{");
+    for (i = 0; i < TOKENS; i++) n += (size_t)sprintf(big + n, "%s\"k%d\":1", i ? "," : "", i);
+    sprintf(big + n, "}}");
+    r.value.value_json = big;
+    expect_refused(&r, APCONN_ERR_JSON_TOKENS, "value_json");
+}
 static void upsert_body_too_large_for_the_buffer_is_refused_and_wiped(void) {
     static char big[WORK_SIZE];
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
@@ -513,6 +539,23 @@ static void list_reuses_the_connection_for_the_next_page(void) {
     CHECK_EQ(st.connects, 1);
 }
 
+static void list_page_with_more_tokens_than_the_client_holds_is_reported(void) {
+    static char body[WORK_SIZE - 256], resp[WORK_SIZE];
+    apconn_list_request q;
+    apconn_page page;
+    size_t n = 0;
+    int i;
+    n += (size_t)sprintf(body + n, "{\"data\":[");
+    for (i = 0; i < TOKENS; i++) n += (size_t)sprintf(body + n, "%s{\"id\":\"x%d\"}", i ? "," : "", i);
+    sprintf(body + n, "],\"next\":null,\"previous\":null}");
+    strcpy(resp, json_response("200 OK", body));
+    memset(&q, 0, sizeof q);
+    serve(resp);
+    CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_ERR_JSON_TOKENS);
+    CHECK_EQ(page.count, 0);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
+}
+
 /* ----- delete -------------------------------------------------------------------------------------------- */
 static void delete_204_is_ok(void) {
     serve("HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n");
@@ -600,6 +643,8 @@ int main(void) {
     RUN3(upsert_required_members_per_type);
     RUN3(upsert_props_must_be_an_object);
     RUN3(upsert_common_fields_are_checked);
+    RUN3(out_of_range_enums_are_refused_naming_their_field);
+    RUN3(value_json_with_more_tokens_than_the_client_holds_is_refused);
     RUN3(upsert_body_too_large_for_the_buffer_is_refused_and_wiped);
     RUN3(upsert_error_status_gives_server_code_and_message);
     RUN3(fastify_error_shape_is_read);
@@ -615,6 +660,7 @@ int main(void) {
     RUN3(list_single_status_and_control_bytes_are_encoded);
     RUN3(list_unknown_status_bits_are_refused);
     RUN3(list_reuses_the_connection_for_the_next_page);
+    RUN3(list_page_with_more_tokens_than_the_client_holds_is_reported);
     RUN3(delete_204_is_ok);
     RUN3(delete_200_is_tolerated);
     RUN3(delete_404_is_not_found);

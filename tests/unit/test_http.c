@@ -106,6 +106,14 @@ static void percent_encoded_url_path_is_sent_as_is(void) {
     CHECK_EQ(init_url("https://xn--bcher-kva.example/api", 1), APCONN_OK); /* an IDN host as its A-label */
     CHECK_STR(client.host, "xn--bcher-kva.example");
 }
+/* A '#' would end the request target (RFC 3986 section 3.5): the rest never reaches the server. */
+static void fragment_mark_in_the_query_is_refused(void) {
+    fixture();
+    st_conn(&st);
+    CHECK_EQ(apconn_http_request(&client, "GET", PATH, "a=b#c", NULL, 0, &resp, &err), APCONN_ERR_UNSAFE_CHAR);
+    CHECK_EQ(st.connects, 0);
+    CHECK_EQ(st.sent_len, 0);
+}
 static void control_bytes_in_key_are_refused(void) {
     st_init(&st, ST_WHOLE);
     CHECK_EQ(apconn_client_init(&client, URL, "sk-abc\r\nX-Evil: 1", &st.t, work, sizeof work, tokens, TOKENS),
@@ -914,6 +922,7 @@ int main(void) {
     RUN(non_ascii_bytes_in_url_are_refused);
     RUN(percent_encoded_url_path_is_sent_as_is);
     RUN(control_bytes_in_key_are_refused);
+    RUN(fragment_mark_in_the_query_is_refused);
     RUN(api_key_must_be_a_bearer_b64token);
     RUN(plain_http_only_to_loopback);
     RUN(scheme_and_transport_security_must_match);
