@@ -829,16 +829,22 @@ typedef struct apconn__out {
     size_t size, len;
 } apconn__out;
 
-/* Control characters become '?': server text must not break the one-line log
-   nor drive a terminal. C0, DEL, and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F:
-   CSI/OSC to terminals that honour C1 in UTF-8) become one '?' each. */
+/* Bytes of the control character at s (n > 0 bytes left), 0 when s[0] does not
+   start one: C0 and DEL are 1 byte; C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F)
+   is 2, because terminals that honour C1 in UTF-8 take it as CSI/OSC. Server
+   text passes this test before anyone prints it: it must neither break a
+   one-line log nor drive a terminal. */
+static size_t apconn__control_len(const char *s, size_t n) {
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x20 || c == 0x7F) return 1;
+    return c == 0xC2 && n > 1 && ((unsigned char)s[1] & 0xE0u) == 0x80u ? 2 : 0;
+}
+/* Copies text with each control character (see above) as one '?'. */
 static void apconn__out_text(apconn__out *o, const char *s, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++, o->len++) {
-        unsigned char c = (unsigned char)s[i];
-        int c1 = c == 0xC2 && i + 1 < n && ((unsigned char)s[i + 1] & 0xE0u) == 0x80u;
-        if (o->len + 1 < o->size) o->buf[o->len] = (char)(c < 0x20 || c == 0x7F || c1 ? '?' : c);
-        i += (size_t)c1;
+    size_t i, k;
+    for (i = 0; i < n; i += k ? k : 1, o->len++) {
+        k = apconn__control_len(s + i, n - i);
+        if (o->len + 1 < o->size) o->buf[o->len] = k ? '?' : s[i];
     }
 }
 static void apconn__out_str(apconn__out *o, const char *s) { apconn__out_text(o, s, strlen(s)); }
@@ -2773,14 +2779,17 @@ static void apconn__api_redact(char *text, size_t size, const char *key) {
 static apconn_status apconn__api_status_error(apconn_client *c, const apconn_response *r, int is_delete,
                                               apconn_error *err) {
     apconn_status st = (is_delete && r->status == 404) ? APCONN_ERR_NOT_FOUND : APCONN_ERR_HTTP_STATUS;
-    size_t i, n;
+    size_t i, n, k;
     if (!err) return st;
     if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK) {
         memset(err, 0, sizeof *err);
         n = r->body_len < APCONN_ERROR_EXCERPT_SIZE ? r->body_len : APCONN_ERROR_EXCERPT_SIZE;
         err->message_truncated = (unsigned char)apconn__text_copy(err->message, sizeof err->message, r->body, n);
-        for (i = 0; err->message[i]; i++)
-            if ((unsigned char)err->message[i] < 0x20 || err->message[i] == 0x7f) err->message[i] = ' ';
+        /* an HTML page's line breaks read best as spaces; C1 too (see apconn__control_len) */
+        for (i = 0, n = strlen(err->message); i < n; i += k ? k : 1) {
+            k = apconn__control_len(err->message + i, n - i);
+            memset(err->message + i, ' ', k);
+        }
         err->message_truncated |= (unsigned char)(n < r->body_len);
     }
     apconn__api_redact(err->message, sizeof err->message, c->api_key);

@@ -387,6 +387,13 @@ static void html_502_gives_a_printable_excerpt(void) {
     CHECK(strstr(line, "server answered with an HTTP error status: HTTP 502: <html>  <head><title>502 Bad Gateway") == line);
     CHECK_EQ(st.sleeps, 0); /* a POST is not resent after a gateway error */
 }
+/* err->message itself, not only apconn_error_format, is safe to print. */
+static void excerpt_turns_c1_controls_into_spaces(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    serve("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 10\r\n\r\na\xc2\x9b" "31mb\x7f\xc2\xa0");
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_HTTP_STATUS);
+    CHECK_STR(err.message, "a  31mb \xc2\xa0"); /* U+00A0 is not a control: kept */
+}
 static void success_status_without_json_is_unexpected(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
     serve("HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
@@ -649,6 +656,7 @@ int main(void) {
     RUN3(upsert_error_status_gives_server_code_and_message);
     RUN3(fastify_error_shape_is_read);
     RUN3(html_502_gives_a_printable_excerpt);
+    RUN3(excerpt_turns_c1_controls_into_spaces);
     RUN3(success_status_without_json_is_unexpected);
     RUN3(success_status_with_bad_json_is_a_json_error);
     RUN3(update_sends_every_field);
