@@ -75,6 +75,10 @@
       APCONN_MAX_RETRY_AFTER_MS    largest Retry-After honoured             (60000)
       APCONN_LOG_LINE_SIZE         one line passed to the log hook             (96)
       APCONN_ERROR_EXCERPT_SIZE    bytes of a non-JSON error body in message   (96)
+      APCONN_MAX_IDLE_POLLS        WOULD_BLOCKs in a row while now_ms does not
+                                   move before the call ends as a timeout    (1000)
+      APCONN_REDACT_MIN            a run of this many key bytes in server text
+                                   is replaced by "[redacted]"                  (8)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
       APCONN_NO_STATUS_TEXT        define it to make apconn_strerror() return the
                                    enum name ("APCONN_ERR_TIMEOUT") instead of a
@@ -1417,7 +1421,7 @@ static void apconn__presence(const apconn__field *f, char *base, apconn_presence
     if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), (unsigned)value);
 }
 
-/* Decodes the string token v into dst (RFC 8259 §7 escapes, surrogate pairs). */
+/* Decodes the string token v into the sink k (RFC 8259 §7 escapes, surrogate pairs). */
 static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
     size_t p = (size_t)m->t[v].start - 1;
     if (m->t[v].type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
@@ -1973,11 +1977,17 @@ static void apconn__http_disconnect(apconn_client *c) {
     c->apconn__requests_on_connection = 0;
 }
 
+/* Every use of the work buffer or the tokens moves the client's call counter:
+   a page mapped from them earlier then answers APCONN_ERR_PAGE_STALE instead
+   of reading bytes that now belong to something else. Call it before the
+   first byte is written. */
+static void apconn__claim_work(apconn_client *c) { c->apconn__calls++; }
+
 APCONN_API void apconn_client_close(apconn_client *c) {
     if (!c || !c->transport) return;
     if (c->apconn__connected) apconn__http_disconnect(c);
     apconn_wipe(c->work, c->work_size);
-    c->apconn__calls++;
+    apconn__claim_work(c);
 }
 
 /* ----- request head (RFC 9112 §3, RFC 9110 §7.2 Host) ----------------------- */
@@ -2329,9 +2339,25 @@ static apconn_status apconn__http_idle_poll(const apconn_client *c, apconn__http
     return ++w->polls >= APCONN_MAX_IDLE_POLLS ? APCONN_ERR_TIMEOUT : APCONN_OK;
 }
 
+/* Status groups as lists, not numeric ranges: a status appended to the list
+   later joins a group only when someone adds it here on purpose. */
+static const signed char apconn__transport_statuses[] = {
+    APCONN_ERR_TIMEOUT, APCONN_ERR_DNS, APCONN_ERR_CONNECT, APCONN_ERR_SEND,
+    APCONN_ERR_RECV, APCONN_ERR_CLOSED, APCONN_ERR_TLS, APCONN_ERR_CERT};
+static const signed char apconn__framing_statuses[] = {
+    APCONN_ERR_HTTP_STATUS_LINE, APCONN_ERR_HTTP_HEADER, APCONN_ERR_HTTP_HEAD_TOO_LARGE,
+    APCONN_ERR_HTTP_BODY_TOO_LARGE, APCONN_ERR_HTTP_LENGTH, APCONN_ERR_HTTP_CHUNK,
+    APCONN_ERR_HTTP_FRAMING, APCONN_ERR_HTTP_TRUNCATED, APCONN_ERR_HTTP_UNSUPPORTED};
+static int apconn__status_in(long st, const signed char *list, size_t n) {
+    while (n-- > 0)
+        if (list[n] == st) return 1;
+    return 0;
+}
+#define APCONN__STATUS_IN(st, list) apconn__status_in((long)(st), list, sizeof list)
+
 /* A transport's negative return passes through when it is a transport status. */
 static apconn_status apconn__http_transport_error(long r, apconn_status fallback) {
-    return (r <= APCONN_ERR_TIMEOUT && r >= APCONN_ERR_CERT) ? (apconn_status)r : fallback;
+    return APCONN__STATUS_IN(r, apconn__transport_statuses) ? (apconn_status)r : fallback;
 }
 
 /* A failed recv. APCONN_ERR_CLOSED is a connection that ended without an
@@ -2521,7 +2547,7 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     if (resp) memset(resp, 0, sizeof *resp);
     memset(&p, 0, sizeof p);
     if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
-    c->apconn__calls++; /* the response replaces what was in the work buffer */
+    apconn__claim_work(c);
     /* From here on one exit: whatever part of the request lies in the work
        buffer is wiped even when the request is refused. */
     used = apconn__http_used(c, body, body_len, used);
@@ -2552,8 +2578,10 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     }
     apconn_wipe(c->work, used); /* the request body (connection values) goes now */
     if (err) {
-        err->http_status = st == APCONN_OK || st <= APCONN_ERR_HTTP_STATUS_LINE ? p.status : 0;
-        err->offset = st <= APCONN_ERR_HTTP_STATUS_LINE ? p.received : 0;
+        /* a framing error has a response (partly) read: its status and where it broke */
+        int framing = APCONN__STATUS_IN(st, apconn__framing_statuses);
+        err->http_status = st == APCONN_OK || framing ? p.status : 0;
+        err->offset = framing ? p.received : 0;
     }
     if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
     resp->status = p.status;
@@ -2801,18 +2829,21 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
     return st;
 }
 
-/* One exchange expecting status ok1 (or ok2); `want_json` = the body is read. */
+/* One exchange expecting status ok1 (or ok2). Any other status becomes err,
+   from the server's error body. A success must carry JSON, except 204 and
+   DELETE's answers, which have no body to read. */
 static apconn_status apconn__api_exchange(apconn_client *c, const char *method, const char *path, const char *query,
                                           size_t body_len, int ok1, int ok2, apconn_response *r, apconn_error *err) {
+    int is_delete = strcmp(method, "DELETE") == 0;
     apconn_status st = apconn_http_request(c, method, path, query, body_len ? (const char *)c->work : NULL, body_len,
                                            r, err);
     if (st != APCONN_OK) return st;
     if (r->status != ok1 && r->status != ok2) {
-        st = apconn__api_status_error(c, r, strcmp(method, "DELETE") == 0, err);
+        st = apconn__api_status_error(c, r, is_delete, err);
         apconn_wipe(c->work, c->work_size); /* err has what counts; an echoed key must not stay */
         return st;
     }
-    if (r->status == 204 || r->is_json || strcmp(method, "DELETE") == 0) return APCONN_OK;
+    if (r->status == 204 || r->is_json || is_delete) return APCONN_OK;
     if (err) err->http_status = r->status;
     return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
 }
@@ -2851,7 +2882,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     size_t len;
     const jsmntok_t *t = c ? (const jsmntok_t *)(const void *)c->tokens : NULL;
     if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
-    c->apconn__calls++; /* tokens and work buffer are reused from here on */
+    apconn__claim_work(c);
     if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
     apconn_json_object_begin(&w);
@@ -2886,7 +2917,7 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     apconn_status st;
     size_t len;
     if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
-    c->apconn__calls++; /* tokens and work buffer are reused from here on */
+    apconn__claim_work(c);
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
     st = apconn__api_check_common(q->project_ids, q->set_project_ids ? q->project_id_count : 0, q->metadata_json,
@@ -2954,7 +2985,7 @@ APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_l
     apconn_status st;
     if (page) memset(page, 0, sizeof *page); /* a failed list leaves a page with no items */
     if ((st = apconn__error_begin(err, c && c->transport && q && page)) != APCONN_OK) return st;
-    c->apconn__calls++; /* the query goes into the work buffer */
+    apconn__claim_work(c);
     if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
     if (st != APCONN_OK) return st;
