@@ -2126,12 +2126,13 @@ static void apconn__http_connection(apconn__http_parser *p, const char *v, size_
 /* Retry-After = HTTP-date / delay-seconds (RFC 9110 §10.2.3). Only
    delay-seconds are used; an HTTP-date is ignored (backoff applies), since a
    device clock cannot be trusted to compare dates. */
+#define APCONN__RETRY_AFTER_MAX_S (APCONN_MAX_RETRY_AFTER_MS / 1000u) /* seconds; larger is clamped */
 static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
     unsigned long s = 0;
     size_t i;
     for (i = 0; i < n; i++) {
         if (!apconn__http_is_digit((unsigned char)v[i])) return;
-        if (s < 1000000ul) s = s * 10u + (unsigned long)(v[i] - '0');
+        if (s <= APCONN__RETRY_AFTER_MAX_S) s = s * 10u + (unsigned long)(v[i] - '0'); /* past it: clamped anyway */
     }
     p->has_retry_after = n > 0;
     p->retry_after_s = s;
@@ -2490,7 +2491,7 @@ static int apconn__http_should_retry(const apconn_client *c, const apconn__http_
     *wait_ms = APCONN_RETRY_BACKOFF_MS;
     for (i = 0; i < *retries && *wait_ms < APCONN_MAX_RETRY_AFTER_MS; i++) *wait_ms *= 2u;
     if (st == APCONN_OK && p->has_retry_after)
-        *wait_ms = p->retry_after_s < APCONN_MAX_RETRY_AFTER_MS / 1000u ? (uint32_t)p->retry_after_s * 1000u
+        *wait_ms = p->retry_after_s < APCONN__RETRY_AFTER_MAX_S ? (uint32_t)p->retry_after_s * 1000u
                                                                        : APCONN_MAX_RETRY_AFTER_MS;
     if (*wait_ms > APCONN_MAX_RETRY_AFTER_MS) *wait_ms = APCONN_MAX_RETRY_AFTER_MS;
     ++*retries;
@@ -2599,13 +2600,24 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
    the OAuth2 types ("" when NULL), since the schema requires the key. */
 #define APCONN__API_PATH "/v1/global-connections"
 #define APCONN__API_ID_LEN 21 /* ^[0-9a-zA-Z]{21}$ (spec §2) */
+/* Member indices: positions in apconn__api_member_names, bits in the masks. */
+#define APCONN__M_SECRET_TEXT 0u
+#define APCONN__M_USERNAME 1u
+#define APCONN__M_PASSWORD 2u
+#define APCONN__M_CLIENT_ID 3u
+#define APCONN__M_CLIENT_SECRET 4u
+#define APCONN__M_CODE 5u
+#define APCONN__M_REDIRECT_URL 6u
 #define APCONN__M_SCOPE 7u
+#define APCONN__M_CODE_CHALLENGE 8u
 #define APCONN__M_PROPS 9u
 #define APCONN__M_METHOD 10u
 #define APCONN__M_GRANT 11u
 #define APCONN__M_COUNT 12u
 #define APCONN__B(i) (1u << (i))
-#define APCONN__OAUTH_OPT (APCONN__B(7) | APCONN__B(8) | APCONN__B(9) | APCONN__B(10))
+#define APCONN__OAUTH_OPT \
+    (APCONN__B(APCONN__M_SCOPE) | APCONN__B(APCONN__M_CODE_CHALLENGE) | APCONN__B(APCONN__M_PROPS) | APCONN__B(APCONN__M_METHOD))
+#define APCONN__TYPE_COUNT (APCONN_TYPE_NO_AUTH + 1) /* one row per apconn_connection_type */
 
 static const char *const apconn__api_member_names[APCONN__M_COUNT] = {
     "secret_text", "username", "password", "client_id", "client_secret", "code", "redirect_url",
@@ -2616,20 +2628,25 @@ static const unsigned short apconn__api_member_offsets[APCONN__M_PROPS + 1] = {
     offsetof(apconn_value, redirect_url), offsetof(apconn_value, scope), offsetof(apconn_value, code_challenge),
     offsetof(apconn_value, props_json)};
 /* indexed by apconn_connection_type */
-static const unsigned short apconn__api_required[9] = {
-    0, APCONN__B(0), APCONN__B(1) | APCONN__B(2), APCONN__B(9),
-    APCONN__B(3) | APCONN__B(4) | APCONN__B(5) | APCONN__B(6), /* OAUTH2 */
-    APCONN__B(3) | APCONN__B(5),                               /* CLOUD_OAUTH2 */
-    APCONN__B(3) | APCONN__B(5) | APCONN__B(6),                /* PLATFORM_OAUTH2 */
-    APCONN__B(9), 0};
-static const unsigned short apconn__api_optional[9] = {
-    0, 0, 0, 0, APCONN__OAUTH_OPT | APCONN__B(11), APCONN__OAUTH_OPT, APCONN__OAUTH_OPT, 0, 0};
+static const unsigned short apconn__api_required[APCONN__TYPE_COUNT] = {
+    0,                                                         /* UNKNOWN */
+    APCONN__B(APCONN__M_SECRET_TEXT),                          /* SECRET_TEXT */
+    APCONN__B(APCONN__M_USERNAME) | APCONN__B(APCONN__M_PASSWORD), /* BASIC_AUTH */
+    APCONN__B(APCONN__M_PROPS),                                /* CUSTOM_AUTH */
+    APCONN__B(APCONN__M_CLIENT_ID) | APCONN__B(APCONN__M_CLIENT_SECRET) | APCONN__B(APCONN__M_CODE) |
+        APCONN__B(APCONN__M_REDIRECT_URL),                     /* OAUTH2 */
+    APCONN__B(APCONN__M_CLIENT_ID) | APCONN__B(APCONN__M_CODE), /* CLOUD_OAUTH2 */
+    APCONN__B(APCONN__M_CLIENT_ID) | APCONN__B(APCONN__M_CODE) | APCONN__B(APCONN__M_REDIRECT_URL), /* PLATFORM_OAUTH2 */
+    APCONN__B(APCONN__M_PROPS),                                /* OIDC */
+    0};                                                        /* NO_AUTH */
+static const unsigned short apconn__api_optional[APCONN__TYPE_COUNT] = {
+    0, 0, 0, 0, APCONN__OAUTH_OPT | APCONN__B(APCONN__M_GRANT), APCONN__OAUTH_OPT, APCONN__OAUTH_OPT, 0, 0};
 
 static const char *apconn__api_member(const apconn_value *v, unsigned i) {
     static const char *const methods[] = {NULL, "HEADER", "BODY"};
     static const char *const grants[] = {NULL, "authorization_code", "client_credentials"};
-    if (i == APCONN__M_METHOD) return (unsigned)v->authorization_method < 3u ? methods[v->authorization_method] : NULL;
-    if (i == APCONN__M_GRANT) return (unsigned)v->grant_type < 3u ? grants[v->grant_type] : NULL;
+    if (i == APCONN__M_METHOD) return (unsigned)v->authorization_method <= APCONN_AUTH_METHOD_BODY ? methods[v->authorization_method] : NULL;
+    if (i == APCONN__M_GRANT) return (unsigned)v->grant_type <= APCONN_GRANT_CLIENT_CREDENTIALS ? grants[v->grant_type] : NULL;
     return *(const char *const *)(const void *)((const char *)v + apconn__api_member_offsets[i]);
 }
 
@@ -2650,8 +2667,10 @@ static apconn_status apconn__api_check_object(const char *json, const char *fiel
 static apconn_status apconn__api_check_value(const apconn_value *v, apconn_connection_type type, apconn_error *err) {
     unsigned i, req = apconn__api_required[type], any = req | apconn__api_optional[type];
     const char *s;
-    if ((unsigned)v->authorization_method > 2u || (unsigned)v->grant_type > 2u)
-        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", v->grant_type > 2u ? "grant_type" : "authorization_method");
+    if ((unsigned)v->grant_type > APCONN_GRANT_CLIENT_CREDENTIALS)
+        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", "grant_type");
+    if ((unsigned)v->authorization_method > APCONN_AUTH_METHOD_BODY)
+        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", "authorization_method");
     for (i = 0; i < APCONN__M_COUNT; i++) {
         s = apconn__api_member(v, i);
         if ((req & APCONN__B(i)) && (!s || !*s))
@@ -2958,6 +2977,7 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
 
 /* The query is written at the start of the work buffer (it must live until
    the call ends; apconn_http_request puts the head after it). */
+#define APCONN__STATUS_ALL (APCONN_CONN_STATUS_ACTIVE | APCONN_CONN_STATUS_MISSING | APCONN_CONN_STATUS_ERROR)
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
     char num[APCONN__DEC_SIZE];
     apconn__http_out o;
@@ -2965,13 +2985,13 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     o.buf = (char *)c->work;
     o.len = 0;
     o.cap = c->work_size - 1;
-    if (q->statuses & ~7u) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
+    if (q->statuses & ~APCONN__STATUS_ALL) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
     num[sizeof num - 1] = '\0';
     if (q->limit > 0) apconn__api_query_param(&o, "limit", apconn__dec(q->limit, num + sizeof num - 1));
     apconn__api_query_param(&o, "pieceName", q->piece_name);
     apconn__api_query_param(&o, "displayName", q->display_name);
-    for (bit = 1; bit <= 4u; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
+    for (bit = 1; bit <= APCONN_CONN_STATUS_ERROR; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
         if (q->statuses & bit)
             apconn__api_query_param(&o, "status", apconn_connection_status_name((apconn_connection_status)bit));
     if (o.len > o.cap) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
