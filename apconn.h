@@ -2283,8 +2283,10 @@ static apconn_status apconn__http_byte(apconn__http_parser *p, unsigned char b) 
    met by the per-byte path at the next byte. Returns the bytes taken; 0 when
    buf[i] is not body (head, chunk framing) or finds no room. */
 static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end) {
-    size_t n = end - i, limit = p->state == APCONN__HS_CLOSE ? p->cap - 1 - p->out : p->remaining;
+    size_t n = end - i, limit;
+    /* the state test first: head and chunk-framing bytes pay nothing more */
     if (p->state != APCONN__HS_CLOSE && p->state != APCONN__HS_LENGTH && p->state != APCONN__HS_CHUNK_DATA) return 0;
+    limit = p->state == APCONN__HS_CLOSE ? p->cap - 1 - p->out : p->remaining;
     if (n > limit) n = limit;
     memmove(p->buf + p->out, p->buf + i, n); /* out <= i: the regions may overlap */
     p->out += n;
