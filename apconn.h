@@ -2709,28 +2709,25 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
     return APCONN_OK;
 }
 
-/* Writes "value":{"type":"X",...}. For value_json the members are copied as
-   validated text, and "type" is spliced in after the opening brace: keys
-   cannot be re-emitted through apconn_json_key without decoding them. */
-static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v, apconn_connection_type type,
-                                    int has_members) {
+/* Writes "value":{"type":"X",...}. value_json's members are copied as the
+   text between its outer braces, after "type": the object was validated by
+   apconn__api_check_value_json, and its keys could not be re-emitted through
+   apconn_json_key without decoding them. */
+static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v, apconn_connection_type type) {
     const char *name = apconn_type_name(type), *s;
-    size_t at, ins;
     unsigned i, any = apconn__api_required[type] | apconn__api_optional[type];
     apconn_json_key(w, "value");
     if (v->value_json) {
-        at = w->len;
-        apconn_json_raw(w, v->value_json, strlen(v->value_json));
-        has_members = has_members ? 1 : 0;
-        ins = 9u + strlen(name) + (size_t)has_members; /* "type":"X" and a ',' before the members */
-        if (w->status != APCONN_OK) return;
-        if (w->len + ins >= w->size) { w->status = APCONN_ERR_BUFFER_FULL; w->failed_call = w->calls; return; }
-        at = (size_t)((char *)memchr(w->buf + at, '{', w->len - at) - w->buf) + 1u; /* validated object */
-        memmove(w->buf + at + ins, w->buf + at, w->len - at + 1u);
-        memcpy(w->buf + at, "\"type\":\"", 8);
-        memcpy(w->buf + at + 8, name, ins - 9u - (size_t)has_members);
-        memcpy(w->buf + at + ins - 1u - (size_t)has_members, "\",", 1u + (size_t)has_members);
-        w->len += ins;
+        const char *members = strchr(v->value_json, '{') + 1, *end = strrchr(v->value_json, '}');
+        members += strspn(members, " \t\n\r");
+        apconn_json_object_begin(w);
+        apconn_json_key(w, "type");
+        apconn_json_string(w, name);
+        if (members < end) {
+            apconn__w_put(w, ",", 1);
+            apconn__w_put(w, members, (size_t)(end - members));
+        }
+        apconn_json_object_end(w);
         return;
     }
     apconn_json_object_begin(w);
@@ -2901,7 +2898,6 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     apconn_response r;
     apconn_status st;
     size_t len;
-    const jsmntok_t *t = c ? (const jsmntok_t *)(const void *)c->tokens : NULL;
     if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
     apconn__claim_work(c);
     if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
@@ -2910,7 +2906,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     apconn__api_opt_string(&w, "displayName", q->display_name);
     apconn__api_opt_string(&w, "pieceName", q->piece_name);
     apconn__api_opt_string(&w, "type", apconn_type_name(q->type));
-    apconn__api_write_value(&w, &q->value, q->type, q->value.value_json && t[0].size > 0);
+    apconn__api_write_value(&w, &q->value, q->type);
     apconn__api_opt_string(&w, "scope", "PLATFORM");
     apconn__api_opt_string(&w, "externalId", q->external_id);
     apconn__api_opt_string(&w, "pieceVersion", q->piece_version);

@@ -204,6 +204,16 @@ static void upsert_value_json_empty_object_for_no_auth(void) {
     r.value.value_json = "{}";
     upsert_sends(&r, "{\"type\":\"NO_AUTH\"}", NULL);
 }
+/* Whitespace around and inside the object: "type" still comes first, and the
+   members follow as they were written. */
+static void upsert_value_json_with_whitespace(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.value.value_json = " \n{ \t} ";
+    upsert_sends(&r, "{\"type\":\"NO_AUTH\"}", NULL);
+    r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.value_json = "\t{ \"secret_text\" : \"s-TOPSECRET\" }\n";
+    upsert_sends(&r, "{\"type\":\"SECRET_TEXT\",\"secret_text\" : \"s-TOPSECRET\" }", "s-TOPSECRET");
+}
 static void upsert_value_json_props_object(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_CUSTOM_AUTH);
     r.value.value_json = "{\"props\":{\"k\":\"v-TOPSECRET\"}}";
@@ -643,6 +653,7 @@ int main(void) {
     RUN3(upsert_value_json_gets_the_type_written_first);
     RUN3(upsert_value_json_empty_object_for_no_auth);
     RUN3(upsert_value_json_props_object);
+    RUN3(upsert_value_json_with_whitespace);
     RUN3(upsert_value_json_with_type_is_refused);
     RUN3(upsert_value_json_with_escaped_key_is_refused);
     RUN3(upsert_value_json_missing_or_empty_member_is_required);
