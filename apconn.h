@@ -2691,9 +2691,10 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
     unsigned found = 0, i, req = apconn__api_required[type];
     int key = 1, left;
     size_t n;
-    apconn_status st = apconn__api_check_object(json, "value_json", err);
-    if (st == APCONN_OK) st = apconn__tokenize(json, strlen(json), c->tokens, c->token_count, err);
-    if (st != APCONN_OK) return err && err->field[0] ? st : apconn__api_fail(err, st, NULL, "value_json");
+    /* one pass: apconn__tokenize validates strictly before jsmn sees the text */
+    apconn_status st = apconn__tokenize(json, strlen(json), c->tokens, c->token_count, err);
+    if (st == APCONN_OK && t[0].type != JSMN_OBJECT) st = apconn__error_set(err, APCONN_ERR_JSON_TYPE, (size_t)t[0].start);
+    if (st != APCONN_OK) return apconn__api_fail(err, st, NULL, "value_json");
     for (left = t[0].size; left > 0; left--, key = left ? apconn__skip(t, key + 1) : key) {
         n = (size_t)(t[key].end - t[key].start);
         if (memchr(json + t[key].start, '\\', n)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
