@@ -113,45 +113,6 @@
 #ifndef APCONN_JSON_MAX_DEPTH
 #define APCONN_JSON_MAX_DEPTH 16 /* levels of nested objects/arrays */
 #endif
-#ifndef APCONN_ID_SIZE
-#define APCONN_ID_SIZE 32 /* bytes incl. NUL; server ids are 21 chars */
-#endif
-#ifndef APCONN_EXTERNAL_ID_SIZE
-#define APCONN_EXTERNAL_ID_SIZE 128
-#endif
-#ifndef APCONN_NAME_SIZE
-#define APCONN_NAME_SIZE 128
-#endif
-#ifndef APCONN_PIECE_NAME_SIZE
-#define APCONN_PIECE_NAME_SIZE 128
-#endif
-#ifndef APCONN_PIECE_VERSION_SIZE
-#define APCONN_PIECE_VERSION_SIZE 32
-#endif
-#ifndef APCONN_TIMESTAMP_SIZE
-#define APCONN_TIMESTAMP_SIZE 32
-#endif
-#ifndef APCONN_EMAIL_SIZE
-#define APCONN_EMAIL_SIZE 96
-#endif
-#ifndef APCONN_PERSON_NAME_SIZE
-#define APCONN_PERSON_NAME_SIZE 64
-#endif
-#ifndef APCONN_URL_SIZE
-#define APCONN_URL_SIZE 256
-#endif
-#ifndef APCONN_METADATA_SIZE
-#define APCONN_METADATA_SIZE 256
-#endif
-#ifndef APCONN_MAX_PROJECT_IDS
-#define APCONN_MAX_PROJECT_IDS 8
-#endif
-#ifndef APCONN_MAX_FLOW_IDS
-#define APCONN_MAX_FLOW_IDS 8
-#endif
-#ifndef APCONN_CURSOR_SIZE
-#define APCONN_CURSOR_SIZE 256
-#endif
 #ifndef APCONN_ERROR_FIELD_SIZE
 #define APCONN_ERROR_FIELD_SIZE 64
 #endif
@@ -171,13 +132,15 @@
 #define APCONN_BASE_PATH_SIZE 64
 #endif
 #ifndef APCONN_WORK_BUFFER_SIZE
-#define APCONN_WORK_BUFFER_SIZE 8192 /* bytes; suggestion, the caller sizes it */
+/* bytes; a suggestion, the caller sizes it. It bounds ONE item of a list page
+   (plus the request and a cursor), never a whole page: 4 KB holds a connection
+   shared with about 100 projects. */
+#define APCONN_WORK_BUFFER_SIZE 4096
 #endif
 #ifndef APCONN_TOKEN_COUNT
-/* jsmn tokens (16 bytes each); suggestion. A list page takes about one token
-   per 13-14 bytes of JSON, so 640 holds a page that fills the default work
-   buffer (tests/unit/test_reader.c checks it). Smaller buffers: scale both. */
-#define APCONN_TOKEN_COUNT 640
+/* jsmn tokens (20 bytes each); a suggestion. One item of a list page must
+   fit: a connection takes about 40 tokens plus one per project or flow id. */
+#define APCONN_TOKEN_COUNT 160
 #endif
 #ifndef APCONN_DEFAULT_TIMEOUT_MS
 #define APCONN_DEFAULT_TIMEOUT_MS 30000u /* ms, one whole call incl. retries */
@@ -236,10 +199,9 @@ extern "C" {
     X(APCONN_ERR_JSON_MISSING, -26, "required JSON field is missing")                             \
     X(APCONN_ERR_JSON_ENUM, -27, "JSON field has a value outside its allowed set")                \
     X(APCONN_ERR_JSON_NUL, -28, "JSON string contains a NUL character")                           \
-    X(APCONN_ERR_FIELD_TOO_LONG, -29, "value does not fit its field")                             \
-    X(APCONN_ERR_TOO_MANY_ITEMS, -30, "array has more items than its field holds")                \
     X(APCONN_ERR_NUMBER_RANGE, -31, "number out of range")                                        \
     X(APCONN_ERR_JSON_DUPLICATE, -32, "JSON object has the same known key twice")                 \
+    X(APCONN_ERR_ITEM_TOO_LARGE, -33, "item larger than the work buffer (skipped)")              \
     /* transport */                                                                               \
     X(APCONN_ERR_WOULD_BLOCK, -40, "no data yet (transport would block)")                         \
     X(APCONN_ERR_TIMEOUT, -41, "deadline exceeded")                                               \
@@ -281,6 +243,8 @@ typedef struct apconn_error {
     apconn_status status;
     int http_status;                         /* 0 when no response was read */
     size_t offset;                           /* byte offset in the JSON/HTTP text, when known */
+    size_t needed; /* ITEM_TOO_LARGE: work buffer bytes that would hold the item;
+                      JSON_TOKENS: tokens it needs; 0 otherwise */
     char field[APCONN_ERROR_FIELD_SIZE];     /* e.g. "data[3].owner.email", "value.password" */
     char code[APCONN_ERROR_CODE_SIZE];       /* server's code: "ENTITY_NOT_FOUND", "FST_ERR_VALIDATION" */
     char message[APCONN_ERROR_MESSAGE_SIZE]; /* server's message / params.message / params.error */
@@ -288,16 +252,16 @@ typedef struct apconn_error {
     unsigned char message_truncated;
 } apconn_error;
 
-/* A jsmn token, as storage. The implementation checks at compile time that it
-   has jsmntok_t's layout; you only ever declare arrays of it. */
+/* A jsmn token, as storage: you only ever declare arrays of it. Its layout
+   is fixed (jsmn with JSMN_PARENT_LINKS, which keeps jsmn's scans local to one
+   item); the implementation includes jsmn.h that way and checks the layout
+   at compile time, so no macro in another file can change its size. */
 typedef struct apconn_token {
     int type;
     int start;
     int end;
     int size;
-#ifdef JSMN_PARENT_LINKS
     int parent;
-#endif
 } apconn_token;
 
 /* ----- JSON writer ------------------------------------------------------- */
@@ -349,73 +313,104 @@ typedef enum apconn_platform_role {
 } apconn_platform_role;
 
 /* Presence of optional fields: absent, present as JSON null, or set.
-   The reader fills one of these for every optional field of a struct. */
+   The reader fills one for every field of a struct (stored in one byte,
+   apconn_has, to keep the structs small). */
 typedef enum apconn_presence { APCONN_ABSENT = 0, APCONN_NULL = 1, APCONN_SET = 2 } apconn_presence;
+typedef unsigned char apconn_has; /* an apconn_presence */
+
+/* ----- Views: how long what the reader returns lives ------------------------
+   Every string the reader returns is a VIEW: it was decoded in place in the
+   work buffer (escapes resolved, NUL-terminated there) and the struct holds a
+   pointer to it, never a copy, so no server field has a size limit of its own.
+   A string field is NULL unless its has_* member is APCONN_SET.
+   A view lives until the next apconn_page_next() on the same page, or the
+   next call on the same client (any apconn_connection_* call,
+   apconn_http_request, apconn_client_close), whichever comes first. A page
+   used after another call on its client answers APCONN_ERR_PAGE_STALE; copy
+   what you need to keep (an id, a cursor) before the next call. The one
+   exception: page.next may be passed straight to the next list call. */
+
+/* projectIds / flowIds: a count and a walk over views, any length:
+       const char *id;
+       for (id = conn.project_ids.first; id; id = apconn_ids_next(&conn.project_ids, id))
+           puts(id);
+   first is NULL when the array is empty, absent or null. */
+typedef struct apconn_ids {
+    const char *first;
+    size_t count;
+    const char *apconn__end; /* private: the array's closing ']' in the work buffer */
+} apconn_ids;
 
 typedef struct apconn_owner {
-    char id[APCONN_ID_SIZE];
-    char email[APCONN_EMAIL_SIZE];
-    char first_name[APCONN_PERSON_NAME_SIZE];
-    char last_name[APCONN_PERSON_NAME_SIZE];
+    const char *id, *email, *first_name, *last_name, *created, *updated;
+    const char *external_id, *platform_id, *last_active_date, *image_url;
     apconn_user_status status;
     apconn_platform_role platform_role;
-    char created[APCONN_TIMESTAMP_SIZE];
-    char updated[APCONN_TIMESTAMP_SIZE];
-    char external_id[APCONN_EXTERNAL_ID_SIZE];
-    char platform_id[APCONN_ID_SIZE];
-    char last_active_date[APCONN_TIMESTAMP_SIZE];
-    char image_url[APCONN_URL_SIZE];
-    apconn_presence has_external_id, has_platform_id, has_last_active_date, has_image_url;
+    apconn_has has_email, has_first_name, has_last_name, has_created, has_updated, has_status,
+        has_platform_role, has_external_id, has_platform_id, has_last_active_date, has_image_url;
 } apconn_owner;
 
 typedef struct apconn_connection {
-    char id[APCONN_ID_SIZE]; /* the only field the reader requires */
-    char created[APCONN_TIMESTAMP_SIZE];
-    char updated[APCONN_TIMESTAMP_SIZE];
-    char external_id[APCONN_EXTERNAL_ID_SIZE];
-    char display_name[APCONN_NAME_SIZE];
-    char piece_name[APCONN_PIECE_NAME_SIZE];
-    char piece_version[APCONN_PIECE_VERSION_SIZE];
+    const char *id; /* the only field the reader requires */
+    const char *created, *updated, *external_id, *display_name, *piece_name, *piece_version;
+    const char *platform_id, *owner_id;
+    const char *metadata; /* the metadata object's own JSON text, as the server sent it */
+    apconn_ids project_ids, flow_ids;
+    apconn_owner owner; /* a nested view; has_owner says whether there is one */
     apconn_connection_type type;
     apconn_scope scope;
     apconn_connection_status status;
     unsigned char pre_select_for_new_projects; /* 0/1 */
     unsigned char using_secret_manager;        /* 0/1 */
-    size_t project_id_count;
-    char project_ids[APCONN_MAX_PROJECT_IDS][APCONN_ID_SIZE];
-    char platform_id[APCONN_ID_SIZE];
-    char owner_id[APCONN_ID_SIZE];
-    apconn_owner owner;
-    char metadata[APCONN_METADATA_SIZE]; /* the metadata object as compact JSON text */
-    size_t flow_id_count;
-    char flow_ids[APCONN_MAX_FLOW_IDS][APCONN_ID_SIZE];
-    /* Optional fields: absent, null or set. Required-by-schema fields that a
-       lenient server left out read as absent too (has_* for them below). */
-    apconn_presence has_created, has_updated, has_external_id, has_display_name, has_piece_name,
-        has_piece_version, has_type, has_scope, has_status, has_pre_select_for_new_projects,
-        has_using_secret_manager, has_project_ids, has_platform_id, has_owner_id, has_owner,
-        has_metadata, has_flow_ids;
+    /* Every field but id may be absent (the spec's serializer quirk) or null. */
+    apconn_has has_created, has_updated, has_external_id, has_display_name, has_piece_name, has_piece_version,
+        has_type, has_scope, has_status, has_pre_select_for_new_projects, has_using_secret_manager,
+        has_project_ids, has_platform_id, has_owner_id, has_owner, has_metadata, has_flow_ids;
 } apconn_connection;
 
-/* One page of a list (SeekPage). The items stay in the client's work buffer
-   and are mapped one at a time by apconn_page_next(), so a page of any length
-   needs only one apconn_connection. The page is valid until the next call on
-   the same client; next/previous are copies and survive it. After such a call
-   apconn_page_next() returns APCONN_ERR_PAGE_STALE (a page from
-   apconn_parse_page() over the caller's own buffer is not checked): collect
-   the ids first, then e.g. delete them. */
+/* Private: an incremental RFC 8259 validator (one byte at a time, any split). */
+typedef struct apconn__jv {
+    size_t tokens;   /* values and keys begun so far: jsmn's token count */
+    size_t mark;     /* body offset of the escape, literal or UTF-8 sequence being read */
+    uint32_t cp;     /* \\u digits */
+    unsigned char stack[APCONN_JSON_MAX_DEPTH]; /* 1 = object, 0 = array */
+    unsigned char depth, state, sub, lo, hi, flags, watch, klen;
+    char key[8];     /* the first bytes of a page-level key */
+} apconn__jv;
+
+/* Private: a response body read as a stream through a window of the work
+   buffer, item by item. */
+typedef struct apconn__stream {
+    struct apconn_client *client; /* the source: the client's response, or */
+    const char *src;              /* a caller's buffer (apconn_parse_page) */
+    size_t src_len, src_pos;
+    unsigned char *buf;     /* the window */
+    size_t cap, len, pos;   /* window size; bytes in it; bytes validated */
+    size_t keep;            /* buf[0..keep): cursors kept until the call ends */
+    size_t item, str;       /* start of the item / page-level string in progress */
+    size_t base;            /* body offset of buf[keep] */
+    size_t item_off, item_tok; /* body offset and jv.tokens where the item began */
+    size_t count;           /* items begun */
+    apconn_token *tokens;
+    size_t token_count;
+    signed char status;     /* APCONN_OK while items may follow; then END or the error */
+    unsigned char single, in_data, seen, key, skip;
+    apconn__jv jv;
+} apconn__stream;
+
+/* One page of a list (SeekPage), streamed: apconn_connection_list() reads the
+   response head only; each apconn_page_next() pulls body bytes from the
+   connection as it needs them, validates them strictly, and maps ONE item into
+   your apconn_connection. The work buffer and the token array bound one item,
+   not the page. next/previous (views; the server may send them before or
+   after "data") are complete once apconn_page_next() returned APCONN_END. */
 typedef struct apconn_page {
-    char next[APCONN_CURSOR_SIZE];
-    char previous[APCONN_CURSOR_SIZE];
-    apconn_presence has_next, has_previous; /* null is the normal "no more pages" */
-    size_t count;                           /* items in data[] */
-    /* iteration state, private */
-    const char *apconn__json;
-    const apconn_token *apconn__tokens;
-    int apconn__next_token; /* token index of the next item */
-    size_t apconn__index;   /* items visited */
-    const struct apconn_client *apconn__client; /* NULL for apconn_parse_page() */
-    unsigned apconn__calls;                     /* client's apconn__calls when listed */
+    const char *next, *previous;
+    apconn_has has_next, has_previous; /* null is the normal "no more pages" */
+    size_t count;                      /* items returned or reported so far */
+    /* private */
+    unsigned apconn__calls; /* client's apconn__calls when listed */
+    apconn__stream apconn__s;
 } apconn_page;
 
 /* ----- Transport contract ------------------------------------------------ */
@@ -460,6 +455,25 @@ typedef struct apconn_transport {
 typedef void (*apconn_log_fn)(void *log_ctx, const char *line);
 
 /* ----- Client ------------------------------------------------------------ */
+/* Private: the HTTP/1.1 response parser of the client's connection. A
+   streamed body (a list page) is read on through it by apconn_page_next(). */
+typedef struct apconn__http_parser {
+    unsigned char *buf;
+    size_t cap;           /* bytes of buf, one of them kept for the body's NUL */
+    size_t line;          /* head: bytes of the current line at buf[0..line) */
+    size_t out;           /* body: bytes at buf[0..out) */
+    size_t framing;       /* bytes of the head, of one chunk line, of the trailers: each < cap */
+    size_t remaining;     /* bytes left of the body or of the current chunk */
+    size_t length;        /* Content-Length */
+    size_t received;      /* response bytes seen */
+    unsigned long retry_after_s;
+    int status;
+    int stream_status;    /* a response with this status is streamed, not read whole */
+    unsigned char state, head_request, minor, has_length, chunked, is_json, close, keep_alive, has_retry_after;
+    unsigned char cr, digits, in_ext; /* in_ext: 1 = BWS after the size, 2 = chunk-ext */
+    unsigned char stream; /* this response's body is streamed: no whole-body size checks */
+} apconn__http_parser;
+
 typedef struct apconn_client {
     /* set by apconn_client_init(); do not change afterwards */
     const apconn_transport *transport;
@@ -482,6 +496,9 @@ typedef struct apconn_client {
     unsigned char apconn__connected;
     unsigned apconn__requests_on_connection;
     unsigned apconn__calls; /* calls that used the work buffer: a page from before is stale */
+    uint32_t apconn__start; /* now_ms when the current call began: its deadline */
+    unsigned char apconn__body_open; /* a streamed body is not read to its end yet */
+    apconn__http_parser apconn__http;
 } apconn_client;
 
 /* ----- Requests ---------------------------------------------------------- */
@@ -579,15 +596,36 @@ APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_l
 APCONN_API apconn_status apconn_json_validate(const char *json, size_t len);
 APCONN_API apconn_status apconn_json_validate_at(const char *json, size_t len, size_t *err_offset);
 
-/* Readers: validate strictly, tokenize into `tokens`, map into the struct.
-   Unknown keys are ignored at any depth; key order does not matter. */
-APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
-                                                 size_t token_count, apconn_connection *out, apconn_error *err);
-APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_token *tokens, size_t token_count,
-                                           apconn_page *out, apconn_error *err);
-/* APCONN_OK and *out filled; APCONN_END after the last item; or an error
-   naming the field ("data[2].owner"). */
+/* Readers: validate strictly (RFC 8259), tokenize with jsmn, map into views
+   (see "Views" above). Unknown keys are ignored at any depth; key order does
+   not matter; a known key twice is APCONN_ERR_JSON_DUPLICATE.
+   apconn_parse_connection decodes in place: json[0..len) is modified and
+   the views point into it. */
+APCONN_API apconn_status apconn_parse_connection(char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                                 apconn_connection *out, apconn_error *err);
+/* A page read from memory the same way a response is read from the
+   network: json[0..len) is copied through `work` one window at a time, so
+   work_size and token_count bound one item. json must outlive the page. */
+APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *work, size_t work_size,
+                                           apconn_token *tokens, size_t token_count, apconn_page *page,
+                                           apconn_error *err);
+/* The next item of a page.
+     APCONN_OK    *out holds the item's views (valid until the next call).
+     APCONN_END   no more items; page->next / previous are complete. Repeats.
+     per-item errors, after which the next call goes on with the next item:
+       APCONN_ERR_ITEM_TOO_LARGE  the item did not fit the work buffer; it was
+                                  validated as it streamed past and skipped.
+                                  err->needed = work buffer bytes it needs.
+       APCONN_ERR_JSON_TOKENS     the same for the token array (err->needed).
+       APCONN_ERR_JSON_TYPE / _MISSING / _ENUM / _NUL / _DUPLICATE  the item
+                                  is malformed; err->field names it
+                                  ("data[2].owner.email").
+     anything else ends the page (malformed JSON, a transport or framing
+     error, the deadline, APCONN_ERR_PAGE_STALE) and repeats. err->offset is
+     the byte offset in the response body. *out is all zero unless APCONN_OK. */
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err);
+/* Walks projectIds / flowIds: the id after `id`, or NULL after the last. */
+APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id);
 /* Fills err->code and err->message from either error body shape; returns
    APCONN_OK if the body was one of them. */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
@@ -645,7 +683,20 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
                                              const char *query, const char *body, size_t body_len,
                                              apconn_response *resp, apconn_error *err);
 
-/* The four calls (spec sections 3, 4, 5, 9). */
+/* The four calls (spec sections 3, 4, 5, 9).
+   upsert / update: APCONN_OK and *out holds the returned connection as views
+   (valid until the next call on the client). The response is read through
+   the same streaming reader as one page item, so it must fit the work buffer
+   left after the request body: APCONN_ERR_ITEM_TOO_LARGE with err->needed
+   otherwise (the server did apply the change).
+   list: sends the request and reads the response head; APCONN_OK means a 200
+   with a JSON body is ready to be walked with apconn_page_next(). A caller
+   that stops early may simply make its next call: the rest of the body is
+   never read as the next response (the connection is closed first). The
+   call's deadline (client->timeout_ms) keeps running while you iterate.
+   Any of them: APCONN_ERR_HTTP_STATUS (err: HTTP status, server code and
+   message) for an unexpected status; a transport, TLS or framing status.
+   page.next may be passed as req->cursor of the next list call as it is. */
 APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn_upsert_request *req,
                                                   apconn_connection *out, apconn_error *err);
 APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *id,
@@ -675,11 +726,6 @@ APCONN_API void apconn_wipe(void *p, size_t len);
 #ifndef APCONN_ASSERT
 #include <assert.h>
 #define APCONN_ASSERT(x) assert(x)
-#endif
-
-#ifndef JSMN_H
-#define JSMN_STATIC
-#include "jsmn.h"
 #endif
 
 #include <string.h>
@@ -1069,28 +1115,27 @@ APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_l
     return w->status;
 }
 
-/* ----- 4.3 JSON validator -------------------------------------------------- */
-/* One strict pass, no recursion: the open containers live in a fixed stack
-   of APCONN_JSON_MAX_DEPTH bytes. The string scanner below is shared with
-   the reader, which passes a sink to receive the decoded text, so the
-   escape and UTF-8 rules exist exactly once.
+/* ----- 4.3 JSON text: string decoder, incremental validator ----------------- */
+/* The string decoder resolves escapes into a sink: in place for the reader's
+   views (the decoded text never grows, so it fits where the JSON string was),
+   or into a fixed field for error texts.
    NUL bytes: a raw NUL (like any raw byte below 0x20) is not allowed in a
    string by RFC 8259 §7 and is no token outside one, so it is
-   APCONN_ERR_JSON_SYNTAX. The escape \u0000 is valid JSON and accepted here;
-   the reader refuses it in a field with APCONN_ERR_JSON_NUL. */
+   APCONN_ERR_JSON_SYNTAX. The escape \u0000 is valid JSON and accepted by
+   the validator; the reader refuses it in a field with APCONN_ERR_JSON_NUL. */
 typedef struct apconn__sink {
     char *buf;
-    size_t size, len; /* size > 0; buf stays NUL-terminated */
+    size_t size, len; /* size > 0; the decoder NUL-terminates at the end */
 } apconn__sink;
 
-/* Appends bytes; when they do not fit, an ASCII run is cut anywhere but a
+/* Appends bytes (memmove: in place, the source lies at or after the
+   destination); when they do not fit, an ASCII run is cut anywhere but a
    multi-byte character is kept whole or dropped, so the text stays valid UTF-8. */
 static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n, int ascii) {
     size_t room = k->size - k->len - 1, fit = n <= room ? n : ascii ? room : 0;
-    memcpy(k->buf + k->len, bytes, fit);
+    memmove(k->buf + k->len, bytes, fit);
     k->len += fit;
-    k->buf[k->len] = '\0';
-    return fit == n ? APCONN_OK : APCONN_ERR_FIELD_TOO_LONG;
+    return fit == n ? APCONN_OK : APCONN_ERR_BUFFER_FULL;
 }
 
 static int apconn__hex4(const char *s, size_t len, size_t p, uint32_t *out) {
@@ -1162,100 +1207,293 @@ static apconn_status apconn__json_string(const char *s, size_t len, size_t *pos,
         if (st != APCONN_OK) break;
         p = q;
     }
+    if (out) out->buf[out->len] = '\0'; /* only now: in place, earlier bytes are still to be read */
     *pos = p;
     return st;
 }
 
-static size_t apconn__json_ws(const char *s, size_t len, size_t p) {
-    while (p < len && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r')) p++;
-    return p;
+/* ---- the incremental validator: one state machine, any split of the input ----
+   The same code checks a whole buffer (apconn_json_validate_at) and a body
+   that arrives in pieces (apconn_page_next), so the rules and the error
+   offsets are the same both ways. State lives in apconn__jv between pieces.
+   Errors point at the byte that broke the grammar, except inside an escape,
+   a literal or a UTF-8 sequence, which are reported where they began. */
+enum {
+    APCONN__J_VALUE,          /* a value must come */
+    APCONN__J_VALUE_OR_CLOSE, /* after '[': a value or ']' */
+    APCONN__J_KEY,            /* after ',' in an object: a key */
+    APCONN__J_KEY_OR_CLOSE,   /* after '{': a key or '}' */
+    APCONN__J_COLON,
+    APCONN__J_AFTER,          /* after a value: ',' or the closer */
+    APCONN__J_DONE,           /* the root value is complete: whitespace only */
+    APCONN__J_STRING,
+    APCONN__J_ESCAPE,         /* after '\\' */
+    APCONN__J_HEX,            /* \uXXXX; sub = digits read */
+    APCONN__J_LOW_SLASH,      /* a high surrogate wants "\u" + a low one */
+    APCONN__J_LOW_U,
+    APCONN__J_UTF8,           /* sub = continuation bytes left, lo..hi = the next one's range */
+    APCONN__J_LITERAL,        /* sub = next index in apconn__literals, hi = its end */
+    APCONN__J_MINUS,          /* number states (RFC 8259 §6) */
+    APCONN__J_ZERO,
+    APCONN__J_INT,
+    APCONN__J_DOT,
+    APCONN__J_FRAC,
+    APCONN__J_EXP,
+    APCONN__J_EXP_SIGN,
+    APCONN__J_EXP_DIGITS
+};
+#define APCONN__JF_KEY 1u     /* the string being read is a key */
+#define APCONN__JF_LOW 2u     /* the \u being read must be a low surrogate */
+#define APCONN__JF_CAPTURE 4u /* the key is a page-level key: its first bytes go to jv.key */
+#define APCONN__JF_KEYS 8u    /* report page-level keys (depth 1) */
+/* Events apconn__jv_run stops at, for values nested fewer than jv.watch deep. */
+enum { APCONN__EV_NONE, APCONN__EV_START, APCONN__EV_END, APCONN__EV_KEY };
+#define APCONN__KEY_LONG 9u /* jv.klen of a page-level key too long (or escaped) to be ours */
+
+static const char apconn__literals[] = "truefalsenull";
+
+static void apconn__jv_init(apconn__jv *v, unsigned watch, unsigned flags) {
+    memset(v, 0, sizeof *v);
+    v->watch = (unsigned char)watch;
+    v->flags = (unsigned char)flags;
 }
 
-static size_t apconn__digits(const char *s, size_t len, size_t p) {
-    while (p < len && s[p] >= '0' && s[p] <= '9') p++;
-    return p;
+static int apconn__jv_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int apconn__jv_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+/* A string byte that needs no look: printable ASCII but '"' and '\\'. */
+static int apconn__jv_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+/* A complete value: the container it sat in expects ',' or its closer. */
+static unsigned apconn__jv_value_done(apconn__jv *v) {
+    v->state = v->depth ? APCONN__J_AFTER : APCONN__J_DONE;
+    return v->depth < v->watch ? APCONN__EV_END : APCONN__EV_NONE;
 }
 
-/* RFC 8259 §6: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
-   A leading zero ends the integer part, so "01" fails on the '1' after it. */
-static apconn_status apconn__json_number(const char *s, size_t len, size_t *pos) {
-    size_t p = *pos + (s[*pos] == '-'), q;
-    q = p < len && s[p] == '0' ? p + 1 : apconn__digits(s, len, p);
-    if (q > p && q < len && s[q] == '.') {
-        p = q + 1;
-        q = apconn__digits(s, len, p);
+/* The first byte of a value (RFC 8259 §3). */
+static apconn_status apconn__jv_begin(apconn__jv *v, unsigned char c, size_t at, unsigned *ev) {
+    *ev = v->depth < v->watch ? APCONN__EV_START : APCONN__EV_NONE;
+    v->tokens++;
+    v->mark = at;
+    if (c == '{' || c == '[') {
+        if (v->depth >= APCONN_JSON_MAX_DEPTH) return APCONN_ERR_JSON_DEPTH;
+        v->stack[v->depth++] = (unsigned char)(c == '{');
+        v->state = c == '{' ? APCONN__J_KEY_OR_CLOSE : APCONN__J_VALUE_OR_CLOSE;
+    } else if (c == '"') {
+        v->state = APCONN__J_STRING;
+    } else if (c == '-') {
+        v->state = APCONN__J_MINUS;
+    } else if (apconn__jv_digit(c)) {
+        v->state = c == '0' ? APCONN__J_ZERO : APCONN__J_INT;
+    } else if (c == 't' || c == 'f' || c == 'n') {
+        v->sub = (unsigned char)(c == 't' ? 1 : c == 'f' ? 5 : 10); /* index of the 2nd letter */
+        v->hi = (unsigned char)(c == 't' ? 4 : c == 'f' ? 9 : 13);
+        v->state = APCONN__J_LITERAL;
+    } else {
+        return APCONN_ERR_JSON_SYNTAX;
     }
-    if (q > p && q < len && (s[q] | 0x20) == 'e') {
-        p = q + 1 + (q + 1 < len && (s[q + 1] == '+' || s[q + 1] == '-'));
-        q = apconn__digits(s, len, p);
-    }
-    *pos = q > p ? q : p;
-    return q > p ? APCONN_OK : APCONN_ERR_JSON_SYNTAX;
+    return APCONN_OK;
 }
 
-static apconn_status apconn__json_scalar(const char *s, size_t len, size_t *pos) {
-    static const char *const literals[3] = {"true", "false", "null"};
-    char c = s[*pos];
-    size_t i, n;
-    if (c == '"') return apconn__json_string(s, len, pos, NULL);
-    if (c == '-' || (c >= '0' && c <= '9')) return apconn__json_number(s, len, pos);
-    for (i = 0; i < 3; i++) {
-        n = strlen(literals[i]);
-        if (len - *pos >= n && memcmp(s + *pos, literals[i], n) == 0) { *pos += n; return APCONN_OK; }
+/* A byte outside strings, literals and numbers. */
+static apconn_status apconn__jv_structure(apconn__jv *v, unsigned char c, size_t at, unsigned *ev) {
+    unsigned char s = v->state;
+    *ev = APCONN__EV_NONE;
+    if (apconn__jv_ws(c)) return APCONN_OK;
+    if (s == APCONN__J_VALUE || (s == APCONN__J_VALUE_OR_CLOSE && c != ']')) return apconn__jv_begin(v, c, at, ev);
+    if ((s == APCONN__J_KEY || s == APCONN__J_KEY_OR_CLOSE) && c == '"') {
+        v->tokens++;
+        v->state = APCONN__J_STRING;
+        v->flags |= APCONN__JF_KEY;
+        if ((v->flags & APCONN__JF_KEYS) && v->depth == 1) {
+            v->flags |= APCONN__JF_CAPTURE;
+            v->klen = 0;
+        }
+        return APCONN_OK;
+    }
+    if (s == APCONN__J_COLON && c == ':') { v->state = APCONN__J_VALUE; return APCONN_OK; }
+    if (s == APCONN__J_AFTER && c == ',') {
+        v->state = v->stack[v->depth - 1] ? APCONN__J_KEY : APCONN__J_VALUE;
+        return APCONN_OK;
+    }
+    if ((s == APCONN__J_AFTER || s == APCONN__J_VALUE_OR_CLOSE || s == APCONN__J_KEY_OR_CLOSE) &&
+        c == (v->stack[v->depth - 1] ? '}' : ']')) {
+        v->depth--;
+        *ev = apconn__jv_value_done(v);
+        return APCONN_OK;
     }
     return APCONN_ERR_JSON_SYNTAX;
 }
 
-/* An object member's name and the ':' after it. */
-static apconn_status apconn__json_member(const char *s, size_t len, size_t *pos) {
-    apconn_status st = *pos < len && s[*pos] == '"' ? apconn__json_string(s, len, pos, NULL) : APCONN_ERR_JSON_SYNTAX;
-    if (st != APCONN_OK) return st;
-    *pos = apconn__json_ws(s, len, *pos);
-    if (*pos >= len || s[*pos] != ':') return APCONN_ERR_JSON_SYNTAX;
-    *pos = apconn__json_ws(s, len, *pos + 1);
+/* The end of a string: a key wants ':', a value is done. */
+static unsigned apconn__jv_string_done(apconn__jv *v) {
+    if (!(v->flags & APCONN__JF_KEY)) return apconn__jv_value_done(v);
+    v->state = APCONN__J_COLON;
+    v->flags &= (unsigned char)~APCONN__JF_KEY;
+    if (!(v->flags & APCONN__JF_CAPTURE)) return APCONN__EV_NONE;
+    v->flags &= (unsigned char)~APCONN__JF_CAPTURE;
+    return APCONN__EV_KEY;
+}
+
+/* A string byte that is not plain (RFC 8259 §7, RFC 3629 §4). */
+static apconn_status apconn__jv_string_byte(apconn__jv *v, unsigned char c, size_t at, unsigned *ev) {
+    static const unsigned char lo[5] = {0xA0, 0x80, 0x80, 0x90, 0x80}, hi[5] = {0xBF, 0x9F, 0xBF, 0xBF, 0x8F};
+    unsigned i;
+    *ev = APCONN__EV_NONE;
+    if (c == '"') { *ev = apconn__jv_string_done(v); return APCONN_OK; }
+    v->klen = APCONN__KEY_LONG; /* an escape or a non-ASCII byte: no key of ours */
+    v->mark = at;
+    if (c == '\\') { v->state = APCONN__J_ESCAPE; return APCONN_OK; }
+    if (c < 0xC2 || c > 0xF4) return c < 0x80 ? APCONN_ERR_JSON_SYNTAX : APCONN_ERR_JSON_UTF8;
+    /* the second byte's range: E0 A0.., ED ..9F (no surrogates), F0 90.., F4 ..8F */
+    i = c == 0xE0 ? 0 : c == 0xED ? 1 : c == 0xF0 ? 3 : c == 0xF4 ? 4 : 2;
+    v->lo = lo[i];
+    v->hi = hi[i];
+    v->sub = (unsigned char)(c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3);
+    v->state = APCONN__J_UTF8;
     return APCONN_OK;
 }
 
-/* A value is expected at *pos: opens a container or scans a scalar.
-   Sets *done when a complete value ends at *pos. */
-static apconn_status apconn__json_value(const char *s, size_t len, size_t *pos, unsigned char *stack, unsigned *depth,
-                                        int *done) {
-    char c = s[*pos];
-    *done = 1;
-    if (c != '{' && c != '[') return apconn__json_scalar(s, len, pos);
-    if (*depth >= APCONN_JSON_MAX_DEPTH) return APCONN_ERR_JSON_DEPTH;
-    stack[(*depth)++] = (unsigned char)(c == '{');
-    *pos = apconn__json_ws(s, len, *pos + 1);
-    if (*pos < len && s[*pos] == (c == '{' ? '}' : ']')) { (*depth)--; (*pos)++; return APCONN_OK; }
-    *done = 0;
-    return c == '{' ? apconn__json_member(s, len, pos) : APCONN_OK;
+static int apconn__hex_digit(unsigned char c) {
+    unsigned char l = (unsigned char)(c | 0x20);
+    return apconn__jv_digit(c) ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
+}
+
+/* Bytes of an escape, a UTF-8 sequence, a literal or a number. */
+static apconn_status apconn__jv_token_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
+    int d;
+    *ev = APCONN__EV_NONE;
+    switch (v->state) {
+    case APCONN__J_ESCAPE:
+        if (c == 'u') { v->state = APCONN__J_HEX; v->sub = 0; v->cp = 0; v->flags &= (unsigned char)~APCONN__JF_LOW; return APCONN_OK; }
+        if (!memchr(apconn__esc_name, c, sizeof apconn__esc_name - 1)) return APCONN_ERR_JSON_ESCAPE;
+        v->state = APCONN__J_STRING;
+        return APCONN_OK;
+    case APCONN__J_HEX:
+        if ((d = apconn__hex_digit(c)) < 0) return APCONN_ERR_JSON_ESCAPE;
+        v->cp = (v->cp << 4) | (uint32_t)d;
+        if (++v->sub < 4) return APCONN_OK;
+        /* a UTF-16 surrogate must come as a pair: no UTF-8 form alone (RFC 3629 §3) */
+        if (v->flags & APCONN__JF_LOW) {
+            if (v->cp < 0xDC00 || v->cp > 0xDFFF) return APCONN_ERR_JSON_ESCAPE;
+            v->state = APCONN__J_STRING;
+        } else if (v->cp >= 0xDC00 && v->cp <= 0xDFFF) {
+            return APCONN_ERR_JSON_ESCAPE;
+        } else {
+            v->state = v->cp >= 0xD800 && v->cp <= 0xDBFF ? APCONN__J_LOW_SLASH : APCONN__J_STRING;
+        }
+        return APCONN_OK;
+    case APCONN__J_LOW_SLASH:
+        if (c != '\\') return APCONN_ERR_JSON_ESCAPE;
+        v->state = APCONN__J_LOW_U;
+        return APCONN_OK;
+    case APCONN__J_LOW_U:
+        if (c != 'u') return APCONN_ERR_JSON_ESCAPE;
+        v->state = APCONN__J_HEX;
+        v->sub = 0;
+        v->cp = 0;
+        v->flags |= APCONN__JF_LOW;
+        return APCONN_OK;
+    case APCONN__J_UTF8:
+        if (c < v->lo || c > v->hi) return APCONN_ERR_JSON_UTF8;
+        v->lo = 0x80;
+        v->hi = 0xBF;
+        if (--v->sub == 0) v->state = APCONN__J_STRING;
+        return APCONN_OK;
+    case APCONN__J_LITERAL:
+        if (c != (unsigned char)apconn__literals[v->sub]) return APCONN_ERR_JSON_SYNTAX;
+        if (++v->sub == v->hi) *ev = apconn__jv_value_done(v);
+        return APCONN_OK;
+    default: break;
+    }
+    /* numbers: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
+    d = apconn__jv_digit(c);
+    switch (v->state) {
+    case APCONN__J_MINUS: if (!d) return APCONN_ERR_JSON_SYNTAX; v->state = c == '0' ? APCONN__J_ZERO : APCONN__J_INT; return APCONN_OK;
+    case APCONN__J_DOT: if (!d) return APCONN_ERR_JSON_SYNTAX; v->state = APCONN__J_FRAC; return APCONN_OK;
+    case APCONN__J_EXP_SIGN: if (!d) return APCONN_ERR_JSON_SYNTAX; v->state = APCONN__J_EXP_DIGITS; return APCONN_OK;
+    case APCONN__J_EXP:
+        if (c == '+' || c == '-') { v->state = APCONN__J_EXP_SIGN; return APCONN_OK; }
+        if (!d) return APCONN_ERR_JSON_SYNTAX;
+        v->state = APCONN__J_EXP_DIGITS;
+        return APCONN_OK;
+    default: break;
+    }
+    if (d && v->state != APCONN__J_ZERO) return APCONN_OK; /* INT, FRAC, EXP_DIGITS go on */
+    if (c == '.' && v->state != APCONN__J_FRAC && v->state != APCONN__J_EXP_DIGITS) { v->state = APCONN__J_DOT; return APCONN_OK; }
+    if ((c | 0x20) == 'e' && v->state != APCONN__J_EXP_DIGITS) { v->state = APCONN__J_EXP; return APCONN_OK; }
+    *again = 1; /* the number ended before this byte, which is read again */
+    *ev = apconn__jv_value_done(v);
+    return APCONN_OK;
+}
+
+/* Runs over s[*pos..end); `base` is the body offset of s[0]. Stops at the end
+   of the input or after an event (*ev), with *pos past what was read; on an
+   error, *err_at is the body offset it is reported at. */
+static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_t *pos, size_t end, size_t base,
+                                    unsigned *ev, size_t *err_at) {
+    size_t i = *pos, j;
+    apconn_status st = APCONN_OK;
+    int again;
+    *ev = APCONN__EV_NONE;
+    while (i < end && *ev == APCONN__EV_NONE) {
+        unsigned char c = s[i];
+        if (v->state == APCONN__J_STRING) {
+            /* the fast path: most of a body is plain string bytes */
+            for (j = i; j < end && apconn__jv_plain(s[j]); j++) {}
+            if ((v->flags & APCONN__JF_CAPTURE) && v->klen < APCONN__KEY_LONG) {
+                size_t n = j - i, room = sizeof v->key - v->klen;
+                memcpy(v->key + v->klen, s + i, n < room ? n : room);
+                v->klen = (unsigned char)(n <= room ? v->klen + n : APCONN__KEY_LONG);
+            }
+            if ((i = j) == end) break;
+            c = s[i];
+            st = apconn__jv_string_byte(v, c, base + i, ev);
+            if (st != APCONN_OK) break;
+            i++;
+            continue;
+        }
+        if (v->state < APCONN__J_STRING) {
+            st = apconn__jv_structure(v, c, base + i, ev);
+            if (st != APCONN_OK) break;
+            i++;
+            continue;
+        }
+        again = 0;
+        st = apconn__jv_token_byte(v, c, &again, ev);
+        if (st != APCONN_OK) break;
+        if (!again) i++;
+    }
+    *pos = i;
+    if (st != APCONN_OK) {
+        /* escapes, literals and UTF-8 sequences are reported where they began */
+        int begun = v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8);
+        *err_at = begun && st != APCONN_ERR_JSON_DEPTH ? v->mark : base + i;
+    }
+    return st;
+}
+
+/* The input ended at body offset `at`: a number at the root may end there;
+   anything else unfinished is malformed. */
+static apconn_status apconn__jv_end(apconn__jv *v, size_t at, size_t *err_at) {
+    int number = v->state == APCONN__J_ZERO || v->state == APCONN__J_INT || v->state == APCONN__J_FRAC ||
+                 v->state == APCONN__J_EXP_DIGITS;
+    if (v->state == APCONN__J_DONE || (number && v->depth == 0)) return APCONN_OK;
+    *err_at = v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8) ? v->mark : at;
+    return v->state == APCONN__J_UTF8 ? APCONN_ERR_JSON_UTF8
+           : v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_LOW_U ? APCONN_ERR_JSON_ESCAPE
+                                                                          : APCONN_ERR_JSON_SYNTAX;
 }
 
 APCONN_API apconn_status apconn_json_validate_at(const char *json, size_t len, size_t *err_offset) {
-    unsigned char stack[APCONN_JSON_MAX_DEPTH]; /* 1 = object, 0 = array */
-    unsigned depth = 0;
-    size_t p = 0;
-    int done = 0;
-    apconn_status st = json ? APCONN_OK : APCONN_ERR_ARGUMENT;
-    while (st == APCONN_OK) {
-        p = apconn__json_ws(json, len, p);
-        if (!done) {
-            st = p < len ? apconn__json_value(json, len, &p, stack, &depth, &done) : APCONN_ERR_JSON_SYNTAX;
-        } else if (depth == 0) {
-            if (p != len) st = APCONN_ERR_JSON_SYNTAX; /* RFC 8259 §2: exactly one value */
-            break;
-        } else if (p < len && json[p] == ',') {
-            p = apconn__json_ws(json, len, p + 1);
-            done = 0;
-            if (stack[depth - 1]) st = apconn__json_member(json, len, &p);
-        } else if (p < len && json[p] == (stack[depth - 1] ? '}' : ']')) {
-            depth--;
-            p++;
-        } else {
-            st = APCONN_ERR_JSON_SYNTAX;
-        }
-    }
-    if (err_offset) *err_offset = st == APCONN_OK ? 0 : p;
+    apconn__jv v;
+    apconn_status st;
+    size_t pos = 0, at = 0;
+    unsigned ev;
+    if (!json) return APCONN_ERR_ARGUMENT;
+    apconn__jv_init(&v, 0, 0);
+    st = apconn__jv_run(&v, (const unsigned char *)json, &pos, len, 0, &ev, &at);
+    if (st == APCONN_OK) st = apconn__jv_end(&v, len, &at);
+    if (err_offset) *err_offset = st == APCONN_OK ? 0 : at;
     return st;
 }
 
@@ -1263,12 +1501,13 @@ APCONN_API apconn_status apconn_json_validate(const char *json, size_t len) {
     return apconn_json_validate_at(json, len, NULL);
 }
 
-/* ----- 4.4 Reader: jsmn tokens -> static structs --------------------------- */
-/* The reader never trusts jsmn with raw input: apconn_json_validate() runs
-   first, so jsmn (non-strict by default) only ever sees strict RFC 8259 text
-   and its tokens are well formed. Mapping is table driven: one row per JSON
-   key, walked by one mapper (apconn__map_object) that keeps nested objects
-   on an explicit two-level frame stack instead of recursing.
+/* ----- 4.4 Reader: jsmn tokens -> views ------------------------------------- */
+/* The reader never trusts jsmn with raw input: the validator runs first, so
+   jsmn (non-strict by default) only ever sees strict RFC 8259 text and its
+   tokens are well formed. Mapping is table driven: one row per JSON key,
+   walked by one mapper (apconn__map_object) that keeps nested objects on an
+   explicit two-level frame stack instead of recursing. Strings become views:
+   decoded in place and NUL-terminated where the JSON string was.
    Choices:
    - Keys are matched on their raw bytes: a known key spelled with escapes
      ("\u0069d") is treated as an unknown key.
@@ -1279,109 +1518,110 @@ APCONN_API apconn_status apconn_json_validate(const char *json, size_t len) {
    - Id fields (id, projectIds, flowIds, platformId, ownerId, owner.id,
      owner.platformId) must be [A-Za-z0-9_-] only, else APCONN_ERR_JSON_ENUM:
      they are later placed into request paths.
-   - metadata is kept as compact JSON text: whitespace outside strings is
-     dropped while copying, everything else is copied verbatim.
-   - apconn_parse_connection/_page and apconn_page_next clear *err first
-     (apconn_parse_error_body only sets code and message); the caller sets
-     http_status afterwards if it has one. */
+   - metadata is the object's own JSON text, as sent: a NUL is written just
+     after its closing brace (a separator the tokens no longer need). */
 #include <limits.h>
+
+#ifndef JSMN_H
+#define JSMN_STATIC
+#define JSMN_PARENT_LINKS /* jsmn's scans stay local: no walk back over the whole text */
+#include "jsmn.h"
+#elif !defined(JSMN_PARENT_LINKS)
+#error "apconn needs jsmn.h with JSMN_PARENT_LINKS: include it after the apconn implementation, or define JSMN_PARENT_LINKS first"
+#endif
 
 /* apconn_token is jsmntok_t's storage: same size and member offsets
    (a negative array size stops the build otherwise, C99 has no static_assert). */
 typedef char apconn__token_layout_check[(sizeof(apconn_token) == sizeof(jsmntok_t) &&
                                          offsetof(apconn_token, start) == offsetof(jsmntok_t, start) &&
                                          offsetof(apconn_token, end) == offsetof(jsmntok_t, end) &&
-                                         offsetof(apconn_token, size) == offsetof(jsmntok_t, size))
+                                         offsetof(apconn_token, size) == offsetof(jsmntok_t, size) &&
+                                         offsetof(apconn_token, parent) == offsetof(jsmntok_t, parent))
                                             ? 1
                                             : -1];
-/* The string-array rows find their count just before the array. */
-typedef char apconn__count_layout_check
-    [(offsetof(apconn_connection, project_ids) == offsetof(apconn_connection, project_id_count) + sizeof(size_t) &&
-      offsetof(apconn_connection, flow_ids) == offsetof(apconn_connection, flow_id_count) + sizeof(size_t) &&
-      APCONN_MAX_PROJECT_IDS < 256 && APCONN_MAX_FLOW_IDS < 256 && sizeof(apconn_connection) < 0xFFFF)
-         ? 1
-         : -1];
 
 enum {
-    APCONN__F_TEXT,        /* string -> char[size], escapes decoded */
+    APCONN__F_TEXT,        /* string -> view, escapes decoded */
     APCONN__F_ID,          /* like TEXT, [A-Za-z0-9_-] only */
     APCONN__F_ENUM,        /* string -> enum via apconn__enums[aux] */
     APCONN__F_BOOL,        /* true/false -> unsigned char 1/0 */
-    APCONN__F_IDS,         /* array of ids -> char[aux][size] + size_t count before it */
-    APCONN__F_OBJECT_TEXT, /* object -> its compact JSON text */
+    APCONN__F_IDS,         /* array of ids -> apconn_ids */
+    APCONN__F_OBJECT_TEXT, /* object -> a view of its JSON text */
     APCONN__F_OBJECT,      /* object -> nested struct, mapped with table aux */
-    APCONN__F_ITEMS,       /* the page's data array: remembered, mapped later */
     APCONN__F_REQUIRED = 0x80
 };
+#define APCONN__F_KIND 0x7Fu /* the kind bits of apconn__field.kind */
 #define APCONN__NONE 0xFFFFu /* row has no presence member */
 
 typedef struct apconn__field {
     const char *key;
-    unsigned char kind, aux;
-    uint16_t offset, size, presence;
+    unsigned char kind, aux, key_len, size;
+    uint16_t offset, presence;
 } apconn__field;
 
 #define APCONN__ROW(key, kind, aux, type, member, has)                                                        \
-    {key, (unsigned char)(kind), (unsigned char)(aux), (uint16_t)offsetof(type, member),                      \
-     (uint16_t)sizeof(((type *)0)->member), (uint16_t)(has)}
+    {key, (unsigned char)(kind), (unsigned char)(aux), (unsigned char)(sizeof key - 1),                       \
+     (unsigned char)sizeof(((type *)0)->member), (uint16_t)offsetof(type, member), (uint16_t)(has)}
 #define APCONN__C(key, kind, aux, member, has)                                                                 \
     APCONN__ROW(key, kind, aux, apconn_connection, member, offsetof(apconn_connection, has))
 #define APCONN__C0(key, kind, aux, member) APCONN__ROW(key, kind, aux, apconn_connection, member, APCONN__NONE)
 #define APCONN__O(key, kind, aux, member, has) APCONN__ROW(key, kind, aux, apconn_owner, member, offsetof(apconn_owner, has))
 #define APCONN__O0(key, kind, aux, member) APCONN__ROW(key, kind, aux, apconn_owner, member, APCONN__NONE)
 
-enum { APCONN__TABLE_CONNECTION, APCONN__TABLE_OWNER, APCONN__TABLE_PAGE };
+enum { APCONN__TABLE_CONNECTION, APCONN__TABLE_OWNER };
 
-/* spec §6, AppConnectionWithoutSensitiveData */
+/* spec §6, AppConnectionWithoutSensitiveData, in the order the server sends
+   the keys: the mapper tries the row after the last match first. */
 static const apconn__field apconn__connection_fields[] = {
     APCONN__C0("id", APCONN__F_ID | APCONN__F_REQUIRED, 0, id),
     APCONN__C("created", APCONN__F_TEXT, 0, created, has_created),
     APCONN__C("updated", APCONN__F_TEXT, 0, updated, has_updated),
     APCONN__C("externalId", APCONN__F_TEXT, 0, external_id, has_external_id),
     APCONN__C("displayName", APCONN__F_TEXT, 0, display_name, has_display_name),
-    APCONN__C("pieceName", APCONN__F_TEXT, 0, piece_name, has_piece_name),
-    APCONN__C("pieceVersion", APCONN__F_TEXT, 0, piece_version, has_piece_version),
     APCONN__C("type", APCONN__F_ENUM, APCONN__ENUM_TYPE, type, has_type),
+    APCONN__C("pieceName", APCONN__F_TEXT, 0, piece_name, has_piece_name),
+    APCONN__C("projectIds", APCONN__F_IDS, 0, project_ids, has_project_ids),
+    APCONN__C("platformId", APCONN__F_ID, 0, platform_id, has_platform_id),
     APCONN__C("scope", APCONN__F_ENUM, APCONN__ENUM_SCOPE, scope, has_scope),
     APCONN__C("status", APCONN__F_ENUM, APCONN__ENUM_STATUS, status, has_status),
-    APCONN__C("preSelectForNewProjects", APCONN__F_BOOL, 0, pre_select_for_new_projects,
-              has_pre_select_for_new_projects),
-    APCONN__C("usingSecretManager", APCONN__F_BOOL, 0, using_secret_manager, has_using_secret_manager),
-    APCONN__C("projectIds", APCONN__F_IDS, APCONN_MAX_PROJECT_IDS, project_ids[0], has_project_ids),
-    APCONN__C("platformId", APCONN__F_ID, 0, platform_id, has_platform_id),
     APCONN__C("ownerId", APCONN__F_ID, 0, owner_id, has_owner_id),
     APCONN__C("owner", APCONN__F_OBJECT, APCONN__TABLE_OWNER, owner, has_owner),
     APCONN__C("metadata", APCONN__F_OBJECT_TEXT, 0, metadata, has_metadata),
-    APCONN__C("flowIds", APCONN__F_IDS, APCONN_MAX_FLOW_IDS, flow_ids[0], has_flow_ids),
+    APCONN__C("flowIds", APCONN__F_IDS, 0, flow_ids, has_flow_ids),
+    APCONN__C("pieceVersion", APCONN__F_TEXT, 0, piece_version, has_piece_version),
+    APCONN__C("preSelectForNewProjects", APCONN__F_BOOL, 0, pre_select_for_new_projects,
+              has_pre_select_for_new_projects),
+    APCONN__C("usingSecretManager", APCONN__F_BOOL, 0, using_secret_manager, has_using_secret_manager),
 };
 static const apconn__field apconn__owner_fields[] = {
     APCONN__O0("id", APCONN__F_ID | APCONN__F_REQUIRED, 0, id),
-    APCONN__O0("email", APCONN__F_TEXT, 0, email),
-    APCONN__O0("firstName", APCONN__F_TEXT, 0, first_name),
-    APCONN__O0("lastName", APCONN__F_TEXT, 0, last_name),
-    APCONN__O0("status", APCONN__F_ENUM, APCONN__ENUM_USER_STATUS, status),
-    APCONN__O0("platformRole", APCONN__F_ENUM, APCONN__ENUM_ROLE, platform_role),
-    APCONN__O0("created", APCONN__F_TEXT, 0, created),
-    APCONN__O0("updated", APCONN__F_TEXT, 0, updated),
+    APCONN__O("email", APCONN__F_TEXT, 0, email, has_email),
+    APCONN__O("firstName", APCONN__F_TEXT, 0, first_name, has_first_name),
+    APCONN__O("lastName", APCONN__F_TEXT, 0, last_name, has_last_name),
+    APCONN__O("status", APCONN__F_ENUM, APCONN__ENUM_USER_STATUS, status, has_status),
+    APCONN__O("platformRole", APCONN__F_ENUM, APCONN__ENUM_ROLE, platform_role, has_platform_role),
     APCONN__O("externalId", APCONN__F_TEXT, 0, external_id, has_external_id),
     APCONN__O("platformId", APCONN__F_ID, 0, platform_id, has_platform_id),
+    APCONN__O("created", APCONN__F_TEXT, 0, created, has_created),
+    APCONN__O("updated", APCONN__F_TEXT, 0, updated, has_updated),
     APCONN__O("lastActiveDate", APCONN__F_TEXT, 0, last_active_date, has_last_active_date),
     APCONN__O("imageUrl", APCONN__F_TEXT, 0, image_url, has_image_url),
 };
-/* spec §6 page object (SeekPage) */
-static const apconn__field apconn__page_fields[] = {
-    APCONN__ROW("data", APCONN__F_ITEMS | APCONN__F_REQUIRED, 0, apconn_page, count, APCONN__NONE),
-    APCONN__ROW("next", APCONN__F_TEXT, 0, apconn_page, next, offsetof(apconn_page, has_next)),
-    APCONN__ROW("previous", APCONN__F_TEXT, 0, apconn_page, previous, offsetof(apconn_page, has_previous)),
-};
+#define APCONN__ROWS(t) (sizeof t / sizeof t[0])
 static const struct {
     const apconn__field *rows;
     unsigned char count;
 } apconn__tables[] = {
-    {apconn__connection_fields, sizeof apconn__connection_fields / sizeof apconn__connection_fields[0]},
-    {apconn__owner_fields, sizeof apconn__owner_fields / sizeof apconn__owner_fields[0]},
-    {apconn__page_fields, sizeof apconn__page_fields / sizeof apconn__page_fields[0]},
+    {apconn__connection_fields, APCONN__ROWS(apconn__connection_fields)},
+    {apconn__owner_fields, APCONN__ROWS(apconn__owner_fields)},
 };
+/* The frame's `seen` mask has a bit per row; enum members are stored through
+   apconn__store, which writes 1, 2 or 4 bytes; a view member is a pointer. */
+typedef char apconn__table_check[(APCONN__ROWS(apconn__connection_fields) <= 32 &&
+                                  APCONN__ROWS(apconn__owner_fields) <= 32 && sizeof(apconn_connection_type) <= 4 &&
+                                  sizeof(apconn_connection) < 0xFFFF)
+                                     ? 1
+                                     : -1];
 
 #define APCONN__MAP_DEPTH 2 /* connection -> owner: the deepest mapped nesting */
 
@@ -1390,11 +1630,12 @@ typedef struct apconn__frame {
     char *base;
     int tok, key, left; /* object token, next key token, keys not yet visited */
     uint32_t seen;      /* bit per row: key already mapped */
-    unsigned char count;
+    unsigned char count, hint; /* rows; the row tried first (after the last match) */
 } apconn__frame;
 
 typedef struct apconn__map {
     const char *json;
+    char *views;        /* json, writable: where views are decoded (NULL: read only) */
     const jsmntok_t *t;
     apconn_error *err;
     long item;          /* index of the page item being mapped ("data[2]"), or -1 */
@@ -1418,7 +1659,7 @@ static void apconn__store(char *p, size_t size, unsigned v) {
 }
 
 static void apconn__presence(const apconn__field *f, char *base, apconn_presence value) {
-    if (f->presence != APCONN__NONE) apconn__store(base + f->presence, sizeof(apconn_presence), (unsigned)value);
+    if (f->presence != APCONN__NONE) base[f->presence] = (char)value;
 }
 
 /* Decodes the string token v into the sink k (RFC 8259 §7 escapes, surrogate pairs). */
@@ -1428,7 +1669,7 @@ static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink 
     return apconn__json_string(m->json, (size_t)m->t[v].end + 1, &p, k);
 }
 
-/* Decodes the string token v into the fixed field dst[size]. */
+/* Decodes the string token v into the fixed field dst[size] (cut when it does not fit). */
 static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
     apconn__sink k;
     k.buf = dst; k.size = size; k.len = 0;
@@ -1436,13 +1677,37 @@ static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, s
     return apconn__map_text(m, v, &k);
 }
 
-static apconn_status apconn__map_id(const apconn__map *m, int v, char *dst, size_t size) {
-    apconn_status st = apconn__map_field(m, v, dst, size);
-    for (; st == APCONN_OK && *dst; dst++) {
-        char c = (char)(*dst | 0x20);
-        if (!((c >= 'a' && c <= 'z') || (*dst >= '0' && *dst <= '9') || *dst == '_' || *dst == '-'))
-            st = APCONN_ERR_JSON_ENUM;
+/* The string token v as a view: decoded in place, NUL-terminated, and the
+   rest of its bytes up to the closing quote zeroed (apconn_ids_next skips
+   them). Most strings have no escape: then only the closing quote becomes
+   the NUL. */
+static apconn_status apconn__map_view(const apconn__map *m, int v, const char **out) {
+    const jsmntok_t *t = &m->t[v];
+    char *s = m->views + t->start;
+    size_t n = (size_t)(t->end - t->start);
+    apconn__sink k;
+    apconn_status st;
+    if (t->type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
+    if (memchr(s, '\\', n)) {
+        k.buf = s; k.size = n + 1; k.len = 0;
+        if ((st = apconn__map_text(m, v, &k)) != APCONN_OK) return st;
+        memset(s + k.len, 0, n - k.len);
     }
+    s[n] = '\0';
+    *out = s;
+    return APCONN_OK;
+}
+
+static int apconn__id_char(unsigned char c) {
+    unsigned char l = (unsigned char)(c | 0x20);
+    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static apconn_status apconn__map_id(const apconn__map *m, int v, const char **out) {
+    apconn_status st = apconn__map_view(m, v, out);
+    const char *p = *out;
+    for (; st == APCONN_OK && *p; p++)
+        if (!apconn__id_char((unsigned char)*p)) st = APCONN_ERR_JSON_ENUM;
     return st;
 }
 
@@ -1461,38 +1726,23 @@ static apconn_status apconn__map_enum(const apconn__map *m, const apconn__field 
 
 static apconn_status apconn__map_ids(apconn__map *m, const apconn__field *f, char *base, int v) {
     long i, n = m->t[v].size;
+    apconn_ids ids;
+    const char *id;
     apconn_status st = APCONN_OK;
     if (m->t[v].type != JSMN_ARRAY) return APCONN_ERR_JSON_TYPE;
+    memset(&ids, 0, sizeof ids);
     for (i = 0; i < n && st == APCONN_OK; i++) {
         m->index = i;
-        m->bad = v + 1 + (int)i; /* items are strings: no subtrees in between */
-        st = i < f->aux ? apconn__map_id(m, m->bad, base + f->offset + (size_t)i * f->size, f->size)
-                        : APCONN_ERR_TOO_MANY_ITEMS;
+        m->bad = v + 1 + (int)i; /* items are strings (or the first non-string fails): no subtrees */
+        st = apconn__map_id(m, m->bad, &id);
+        if (i == 0) ids.first = id;
     }
-    if (st == APCONN_OK) { m->index = -1; m->bad = v; }
-    {
-        size_t count = (size_t)(st == APCONN_OK ? n : 0);
-        memcpy(base + f->offset - sizeof(size_t), &count, sizeof count);
-    }
-    return st;
-}
-
-/* Copies an object's JSON text, dropping whitespace outside strings. */
-static apconn_status apconn__map_object_text(const apconn__map *m, int v, char *dst, size_t size) {
-    const jsmntok_t *t = &m->t[v];
-    int i, in_string = 0, escaped = 0;
-    size_t n = 0;
-    if (t->type != JSMN_OBJECT) return APCONN_ERR_JSON_TYPE;
-    for (i = t->start; i < t->end; i++) {
-        char c = m->json[i];
-        if (!in_string && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) continue;
-        if (n + 1 >= size) { dst[n] = '\0'; return APCONN_ERR_FIELD_TOO_LONG; }
-        dst[n++] = c;
-        if (escaped) escaped = 0;
-        else if (c == '\\') escaped = 1;
-        else if (c == '"') in_string = !in_string;
-    }
-    dst[n] = '\0';
+    if (st != APCONN_OK) return st;
+    m->index = -1;
+    m->bad = v;
+    ids.count = (size_t)n;
+    ids.apconn__end = m->views + m->t[v].end - 1;
+    memcpy(base + f->offset, &ids, sizeof ids);
     return APCONN_OK;
 }
 
@@ -1500,7 +1750,8 @@ static apconn_status apconn__map_object_text(const apconn__map *m, int v, char *
 static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, char *base, int v) {
     const jsmntok_t *t = &m->t[v];
     char *dst = base + f->offset;
-    unsigned kind = f->kind & 0x7Fu;
+    const char *view = NULL;
+    apconn_status st;
     m->bad = v;
     m->index = -1;
     if (t->type == JSMN_PRIMITIVE && m->json[t->start] == 'n') {
@@ -1509,9 +1760,7 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
         return APCONN_OK;
     }
     apconn__presence(f, base, APCONN_SET);
-    switch (kind) {
-    case APCONN__F_TEXT: return apconn__map_field(m, v, dst, f->size);
-    case APCONN__F_ID: return apconn__map_id(m, v, dst, f->size);
+    switch (f->kind & APCONN__F_KIND) {
     case APCONN__F_ENUM: return apconn__map_enum(m, f, base, v);
     case APCONN__F_BOOL:
         if (t->type != JSMN_PRIMITIVE || (m->json[t->start] != 't' && m->json[t->start] != 'f'))
@@ -1519,14 +1768,18 @@ static apconn_status apconn__map_value(apconn__map *m, const apconn__field *f, c
         *dst = (char)(m->json[t->start] == 't');
         return APCONN_OK;
     case APCONN__F_IDS: return apconn__map_ids(m, f, base, v);
-    case APCONN__F_OBJECT_TEXT: return apconn__map_object_text(m, v, dst, f->size);
-    case APCONN__F_ITEMS:
-        if (t->type != JSMN_ARRAY) return APCONN_ERR_JSON_TYPE;
-        ((apconn_page *)(void *)base)->count = (size_t)t->size;
-        ((apconn_page *)(void *)base)->apconn__next_token = v + 1;
-        return APCONN_OK;
+    case APCONN__F_OBJECT_TEXT:
+        if (t->type != JSMN_OBJECT) return APCONN_ERR_JSON_TYPE;
+        m->views[t->end] = '\0';
+        view = m->json + t->start;
+        st = APCONN_OK;
+        break;
+    case APCONN__F_ID: st = apconn__map_id(m, v, &view); break;
+    case APCONN__F_TEXT: st = apconn__map_view(m, v, &view); break;
     default: return APCONN_ERR_JSON_TYPE; /* an object row given a non-object */
     }
+    if (st == APCONN_OK) memcpy(dst, &view, sizeof view);
+    return st;
 }
 
 /* Appends "[i]" to err->field. */
@@ -1537,6 +1790,13 @@ static void apconn__error_index(apconn_error *err, long i) {
     apconn__error_field(err, "]", 1);
 }
 
+/* "data[i]" into err->field: the page item an error is about. */
+static void apconn__error_item(apconn_error *err, long item) {
+    if (!err || item < 0) return;
+    apconn__error_field(err, "data", 4);
+    apconn__error_index(err, item);
+}
+
 /* Names the failing field ("data[2].owner.email", "projectIds[3]"; just
    "data[2]" when f is NULL) and the byte offset of the token it is about. */
 static apconn_status apconn__map_fail(const apconn__map *m, const apconn__frame *st, unsigned depth,
@@ -1544,16 +1804,13 @@ static apconn_status apconn__map_fail(const apconn__map *m, const apconn__frame 
     unsigned i;
     if (m->err) {
         m->err->field[0] = '\0';
-        if (m->item >= 0) {
-            apconn__error_field(m->err, "data", 4);
-            apconn__error_index(m->err, m->item);
-            if (f) apconn__error_field(m->err, ".", 1);
-        }
+        apconn__error_item(m->err, m->item);
+        if (m->item >= 0 && f) apconn__error_field(m->err, ".", 1);
         for (i = 1; i <= depth; i++) {
-            apconn__error_field(m->err, st[i].parent->key, strlen(st[i].parent->key));
+            apconn__error_field(m->err, st[i].parent->key, st[i].parent->key_len);
             apconn__error_field(m->err, ".", 1);
         }
-        if (f) apconn__error_field(m->err, f->key, strlen(f->key));
+        if (f) apconn__error_field(m->err, f->key, f->key_len);
         if (m->index >= 0) apconn__error_index(m->err, m->index);
     }
     return apconn__error_set(m->err, status, (size_t)m->t[m->bad].start);
@@ -1569,16 +1826,23 @@ static void apconn__frame_init(apconn__frame *f, const apconn__map *m, unsigned 
     f->key = tok + 1;
     f->left = m->t[tok].size;
     f->seen = 0;
+    f->hint = 0;
 }
 
-static const apconn__field *apconn__find_row(const apconn__map *m, const apconn__frame *f, int key) {
+static int apconn__row_is(const apconn__map *m, const apconn__field *row, int key, size_t len) {
+    return row->key_len == len && memcmp(row->key, m->json + m->t[key].start, len) == 0;
+}
+
+/* The row of key token `key`: first the row after the last match (servers
+   send the keys in one order), then all of them. */
+static const apconn__field *apconn__find_row(const apconn__map *m, apconn__frame *f, int key) {
     size_t len = (size_t)(m->t[key].end - m->t[key].start);
-    unsigned i;
-    for (i = 0; i < f->count; i++)
-        if (f->rows[i].key[0] == m->json[m->t[key].start] && strlen(f->rows[i].key) == len &&
-            memcmp(f->rows[i].key, m->json + m->t[key].start, len) == 0)
-            return &f->rows[i];
-    return NULL;
+    unsigned i = f->hint;
+    if (i >= f->count || !apconn__row_is(m, &f->rows[i], key, len))
+        for (i = 0; i < f->count && !apconn__row_is(m, &f->rows[i], key, len); i++) {}
+    if (i >= f->count) return NULL;
+    f->hint = (unsigned char)(i + 1);
+    return &f->rows[i];
 }
 
 static const apconn__field *apconn__missing_row(const apconn__frame *f) {
@@ -1611,7 +1875,7 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
         if (!row) continue;
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
-        if ((row->kind & 0x7F) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
+        if ((row->kind & APCONN__F_KIND) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
             apconn__presence(row, f->base, APCONN_SET);
             apconn__frame_init(&st[depth + 1], m, row->aux, f->base + row->offset, v, row);
             depth++;
@@ -1622,25 +1886,10 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
     }
 }
 
-/* Strict validation, then jsmn into the caller's tokens. */
-static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token *tokens, size_t count,
-                                      apconn_error *err) {
-    jsmn_parser p;
-    size_t off;
-    int n;
-    apconn_status st;
-    if (!json || !tokens || len >= (size_t)INT_MAX) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    st = apconn_json_validate_at(json, len, &off);
-    if (st != APCONN_OK) return apconn__error_set(err, st, off);
-    jsmn_init(&p);
-    n = jsmn_parse(&p, json, len, (jsmntok_t *)(void *)tokens, count > UINT_MAX ? UINT_MAX : (unsigned)count);
-    if (n == JSMN_ERROR_NOMEM) return apconn__error_set(err, APCONN_ERR_JSON_TOKENS, p.pos);
-    return n < 1 ? apconn__error_set(err, APCONN_ERR_JSON_SYNTAX, p.pos) : APCONN_OK;
-}
-
-static void apconn__map_init(apconn__map *m, const char *json, const apconn_token *tokens, apconn_error *err,
-                             long item) {
+static void apconn__map_init(apconn__map *m, const char *json, char *views, const apconn_token *tokens,
+                             apconn_error *err, long item) {
     m->json = json;
+    m->views = views;
     m->t = (const jsmntok_t *)(const void *)tokens;
     m->err = err;
     m->item = item;
@@ -1648,60 +1897,66 @@ static void apconn__map_init(apconn__map *m, const char *json, const apconn_toke
     m->bad = 0;
 }
 
-/* The value at `tok` must be an object (the error names the page item, if any). */
-static apconn_status apconn__map_root(apconn__map *m, unsigned table, char *base, int tok) {
-    if (m->t[tok].type == JSMN_OBJECT) return apconn__map_object(m, table, base, tok);
-    m->bad = tok;
-    return apconn__map_fail(m, NULL, 0, NULL, APCONN_ERR_JSON_TYPE);
+/* jsmn over text the validator already accepted: only the token count can fail. */
+static apconn_status apconn__jsmn(const char *json, size_t len, apconn_token *tokens, size_t count, apconn_error *err) {
+    jsmn_parser p;
+    int n;
+    jsmn_init(&p);
+    n = jsmn_parse(&p, json, len, (jsmntok_t *)(void *)tokens, count > UINT_MAX ? UINT_MAX : (unsigned)count);
+    if (n == JSMN_ERROR_NOMEM) return apconn__error_set(err, APCONN_ERR_JSON_TOKENS, p.pos);
+    return n < 1 ? apconn__error_set(err, APCONN_ERR_JSON_SYNTAX, p.pos) : APCONN_OK;
 }
 
-/* Shared by the two parsers: clear err and *out, validate, tokenize, map the root object. */
-static apconn_status apconn__parse(const char *json, size_t len, apconn_token *tokens, size_t token_count,
-                                   void *out, size_t out_size, unsigned table, apconn_error *err) {
-    apconn__map m;
+/* Strict validation, then jsmn into the caller's tokens. */
+static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token *tokens, size_t count,
+                                      apconn_error *err) {
+    size_t off;
     apconn_status st;
-    if ((st = apconn__error_begin(err, out != NULL)) != APCONN_OK) return st;
-    memset(out, 0, out_size);
-    st = apconn__tokenize(json, len, tokens, token_count, err);
+    if (!json || !tokens || len >= (size_t)INT_MAX) return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+    st = apconn_json_validate_at(json, len, &off);
+    if (st != APCONN_OK) return apconn__error_set(err, st, off);
+    return apconn__jsmn(json, len, tokens, count, err);
+}
+
+/* One validated object (a page item, or a whole connection) into views:
+   jsmn, then the connection table. `item` names it in errors ("data[2]"). */
+static apconn_status apconn__map_connection(char *json, size_t len, apconn_token *tokens, size_t count,
+                                            apconn_connection *out, apconn_error *err, long item) {
+    apconn__map m;
+    apconn_status st = apconn__jsmn(json, len, tokens, count, err);
     if (st != APCONN_OK) return st;
-    apconn__map_init(&m, json, tokens, err, -1);
-    return apconn__map_root(&m, table, (char *)out, 0);
+    apconn__map_init(&m, json, json, tokens, err, item);
+    if (m.t[0].type == JSMN_OBJECT) return apconn__map_object(&m, APCONN__TABLE_CONNECTION, (char *)out, 0);
+    return apconn__map_fail(&m, NULL, 0, NULL, APCONN_ERR_JSON_TYPE);
 }
 
-APCONN_API apconn_status apconn_parse_connection(const char *json, size_t len, apconn_token *tokens,
-                                                 size_t token_count, apconn_connection *out, apconn_error *err) {
-    return apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_CONNECTION, err);
-}
-
-APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, apconn_token *tokens, size_t token_count,
-                                           apconn_page *out, apconn_error *err) {
-    apconn_status st = apconn__parse(json, len, tokens, token_count, out, sizeof *out, APCONN__TABLE_PAGE, err);
-    if (st != APCONN_OK) {
-        if (out) out->count = 0; /* a failed page has no items */
-        return st;
-    }
-    out->apconn__json = json;
-    out->apconn__tokens = tokens;
-    return APCONN_OK;
-}
-
-/* A failing item is reported and skipped: the next call maps the next one. */
-APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err) {
-    apconn__map m;
+APCONN_API apconn_status apconn_parse_connection(char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                                 apconn_connection *out, apconn_error *err) {
+    apconn__jv v;
     apconn_status st;
-    int tok;
-    if ((st = apconn__error_begin(err, page && out)) != APCONN_OK) return st;
-    /* the items are in the client's work buffer: checked even at the end, so
-       "delete while iterating" fails with a one-item page too */
-    if (page->apconn__client && page->apconn__client->apconn__calls != page->apconn__calls)
-        return apconn__error_set(err, APCONN_ERR_PAGE_STALE, 0);
-    if (page->apconn__index >= page->count) return APCONN_END;
+    size_t pos = 0, at = 0;
+    unsigned ev;
+    if ((st = apconn__error_begin(err, out && json && tokens && len < (size_t)INT_MAX)) != APCONN_OK) return st;
     memset(out, 0, sizeof *out);
-    apconn__map_init(&m, page->apconn__json, page->apconn__tokens, err, (long)page->apconn__index);
-    tok = page->apconn__next_token;
-    st = apconn__map_root(&m, APCONN__TABLE_CONNECTION, (char *)out, tok);
-    if (++page->apconn__index < page->count) page->apconn__next_token = apconn__skip(m.t, tok);
+    apconn__jv_init(&v, 0, 0);
+    st = apconn__jv_run(&v, (const unsigned char *)json, &pos, len, 0, &ev, &at);
+    if (st == APCONN_OK) st = apconn__jv_end(&v, len, &at);
+    if (st != APCONN_OK) return apconn__error_set(err, st, at);
+    if (v.tokens > token_count) {
+        if (err) err->needed = v.tokens;
+        return apconn__error_set(err, APCONN_ERR_JSON_TOKENS, 0);
+    }
+    st = apconn__map_connection(json, len, tokens, token_count, out, err, -1);
+    if (st != APCONN_OK) memset(out, 0, sizeof *out);
     return st;
+}
+
+APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
+    const char *p;
+    if (!ids || !id || !ids->apconn__end) return NULL;
+    /* past the id's NUL and its zeroed tail, the separators, to the next opening quote */
+    for (p = id + strlen(id); p < ids->apconn__end && *p != '"'; p++) {}
+    return p < ids->apconn__end ? p + 1 : NULL;
 }
 
 /* ---- error bodies (spec §7) ---- */
@@ -1744,6 +1999,7 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
         }
         if (left > 1) key = apconn__skip(m->t, key + 1);
     }
+    k.buf[k.len] = '\0';
     err->message_truncated = st != APCONN_OK;
 }
 
@@ -1759,7 +2015,7 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
     err->code_truncated = err->message_truncated = 0;
     st = apconn__tokenize(json, len, tokens, token_count, NULL);
     if (st == APCONN_ERR_JSON_TOKENS || st == APCONN_ERR_ARGUMENT) return st;
-    apconn__map_init(&m, json, tokens, NULL, -1);
+    apconn__map_init(&m, json, NULL, tokens, NULL, -1);
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
     code = apconn__member(&m, 0, "code");
     params = apconn__member(&m, 0, "params");
@@ -1975,13 +2231,20 @@ static void apconn__http_disconnect(apconn_client *c) {
     if (c->transport->close) c->transport->close(c->transport->ctx);
     c->apconn__connected = 0;
     c->apconn__requests_on_connection = 0;
+    c->apconn__body_open = 0;
 }
 
 /* Every use of the work buffer or the tokens moves the client's call counter:
    a page mapped from them earlier then answers APCONN_ERR_PAGE_STALE instead
    of reading bytes that now belong to something else. Call it before the
    first byte is written. */
-static void apconn__claim_work(apconn_client *c) { c->apconn__calls++; }
+static void apconn__http_disconnect(apconn_client *c);
+static void apconn__claim_work(apconn_client *c) {
+    c->apconn__calls++;
+    /* the rest of an abandoned streamed body must never be read as the next
+       response: the connection goes with it */
+    if (c->apconn__body_open) apconn__http_disconnect(c);
+}
 
 APCONN_API void apconn_client_close(apconn_client *c) {
     if (!c || !c->transport) return;
@@ -2045,20 +2308,6 @@ enum {
     APCONN__HS_DONE
 };
 
-typedef struct apconn__http_parser {
-    unsigned char *buf;
-    size_t cap;           /* bytes of buf, one of them kept for the body's NUL */
-    size_t line;          /* head: bytes of the current line at buf[0..line) */
-    size_t out;           /* body: bytes at buf[0..out) */
-    size_t framing;       /* bytes of the head, of one chunk line, of the trailers: each < cap */
-    size_t remaining;     /* bytes left of the body or of the current chunk */
-    size_t length;        /* Content-Length */
-    size_t received;      /* response bytes seen */
-    unsigned long retry_after_s;
-    int status;
-    unsigned char state, head_request, minor, has_length, chunked, is_json, close, keep_alive, has_retry_after;
-    unsigned char cr, digits, in_ext; /* in_ext: 1 = BWS after the size, 2 = chunk-ext */
-} apconn__http_parser;
 
 static void apconn__http_parser_reset_head(apconn__http_parser *p) {
     p->state = APCONN__HS_STATUS;
@@ -2081,6 +2330,8 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
     p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
     if (p->status < 100 || p->status > 599) return APCONN_ERR_HTTP_STATUS_LINE;
     p->state = APCONN__HS_HEADER;
+    /* a success the caller reads as a stream: its body may be any size */
+    p->stream = (unsigned char)(p->stream_status && p->status >= 200 && p->status < 300);
     return APCONN_OK;
 }
 
@@ -2191,7 +2442,8 @@ static apconn_status apconn__http_head_done(apconn__http_parser *p) {
     else if (!p->has_length) p->state = APCONN__HS_CLOSE;
     p->remaining = p->length;
     if (p->state == APCONN__HS_CLOSE) p->close = 1;
-    return p->state == APCONN__HS_LENGTH && p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE : APCONN_OK;
+    return p->state == APCONN__HS_LENGTH && !p->stream && p->length > p->cap - 1 ? APCONN_ERR_HTTP_BODY_TOO_LARGE
+                                                                                  : APCONN_OK;
 }
 
 static apconn_status apconn__http_head_byte(apconn__http_parser *p, unsigned char b) {
@@ -2228,7 +2480,7 @@ static apconn_status apconn__http_chunk_line_end(apconn__http_parser *p) {
         p->digits = 0;
     } else {
         if (p->digits == 0) return APCONN_ERR_HTTP_CHUNK;
-        if (p->remaining > p->cap - 1 - p->out) return APCONN_ERR_HTTP_BODY_TOO_LARGE;
+        if (!p->stream && p->remaining > p->cap - 1 - p->out) return APCONN_ERR_HTTP_BODY_TOO_LARGE;
         p->state = p->remaining ? APCONN__HS_CHUNK_DATA : APCONN__HS_TRAILER;
         p->digits = p->in_ext = 0;
         /* Framing is consumed in place, so only the de-chunked body must fit.
@@ -2393,29 +2645,34 @@ static apconn_status apconn__http_send_all(apconn_client *c, uint32_t start, con
     return APCONN_OK;
 }
 
-/* Reads until the response is complete. With the buffer full, one byte is
-   still read (into `probe`): EOF then ends a body that fits exactly, and a
-   chunk's closing framing needs no room; any body byte is one too many. */
-static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apconn__http_parser *p) {
+/* One read into buf[keep..cap-1), fed to the parser. With the buffer full,
+   one byte is read into `probe`: EOF then ends a body that fits exactly, and
+   a chunk's closing framing needs no room; any body byte is one too many. */
+static apconn_status apconn__http_recv_some(apconn_client *c, uint32_t start, apconn__http_parser *p) {
     apconn__http_idle idle = {0, 0};
     apconn_status st;
     unsigned char probe;
     uint32_t left;
-    size_t keep, room;
+    size_t keep = p->state <= APCONN__HS_HEADER ? p->line : p->out, room = p->cap - 1 - keep;
     long r;
-    while (p->state != APCONN__HS_DONE) {
-        keep = p->state <= APCONN__HS_HEADER ? p->line : p->out;
-        room = p->cap - 1 - keep;
+    for (;;) {
         if ((st = apconn__http_time_left(c, start, &left)) != APCONN_OK) return st;
         r = c->transport->recv(c->transport->ctx, room ? p->buf + keep : &probe, room ? room : 1u, left);
-        if (r == APCONN_ERR_WOULD_BLOCK && (st = apconn__http_idle_poll(c, &idle)) != APCONN_OK) return st;
-        if (r == APCONN_ERR_WOULD_BLOCK) continue;
-        if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_recv_error(p, r);
-        if (r == 0) st = apconn__http_eof(p);
-        else st = room ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_byte(p, probe);
-        if (st != APCONN_OK) return st;
+        if (r != APCONN_ERR_WOULD_BLOCK) break;
+        if ((st = apconn__http_idle_poll(c, &idle)) != APCONN_OK) return st;
     }
-    p->buf[p->out] = '\0';
+    if (r < 0 || (size_t)r > (room ? room : 1u)) return apconn__http_recv_error(p, r);
+    if (r == 0) return apconn__http_eof(p);
+    return room ? apconn__http_feed(p, keep, (size_t)r) : apconn__http_byte(p, probe);
+}
+
+/* Reads until the response is complete, or, for a streamed body, until its
+   head is: the body is then read on by the page (apconn__stream_fill). */
+static apconn_status apconn__http_receive(apconn_client *c, uint32_t start, apconn__http_parser *p) {
+    apconn_status st;
+    while (p->state != APCONN__HS_DONE && !(p->stream && p->state > APCONN__HS_HEADER))
+        if ((st = apconn__http_recv_some(c, start, p)) != APCONN_OK) return st;
+    if (p->state == APCONN__HS_DONE) p->buf[p->out] = '\0';
     return APCONN_OK;
 }
 
@@ -2426,7 +2683,7 @@ typedef struct apconn__http_call {
     uint32_t start;
     unsigned char *area; /* head, then response */
     size_t cap;
-    unsigned char reused, idempotent;
+    unsigned char reused, idempotent, stream;
 } apconn__http_call;
 
 /* An idle keep-alive connection has nothing to say: a byte there (a late
@@ -2450,6 +2707,7 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     p->buf = k->area;
     p->cap = k->cap;
     p->head_request = strcmp(k->method, "HEAD") == 0;
+    p->stream_status = k->stream;
     k->reused = c->apconn__connected && c->apconn__requests_on_connection > 0;
     apconn__http_probe_idle(c, k);
     if (!c->apconn__connected && c->transport->connect) {
@@ -2471,7 +2729,8 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     if (st == APCONN_OK && k->body) st = apconn__http_send_all(c, k->start, (const unsigned char *)k->body, k->body_len);
     c->apconn__requests_on_connection++;
     if (st == APCONN_OK) st = apconn__http_receive(c, k->start, p);
-    if (st != APCONN_OK || p->close) apconn__http_disconnect(c);
+    /* a streamed body still on the wire keeps the connection until it is read */
+    if (st != APCONN_OK || (p->close && p->state == APCONN__HS_DONE)) apconn__http_disconnect(c);
     return st;
 }
 
@@ -2528,8 +2787,12 @@ static void apconn__http_log(const apconn_client *c, const apconn__http_call *k,
     if (st == APCONN_OK) {
         apconn__http_put_uint(&o, (unsigned long)p->status);
         apconn__http_puts(&o, " (");
-        apconn__http_put_uint(&o, (unsigned long)p->out);
-        apconn__http_puts(&o, " bytes)");
+        if (p->state == APCONN__HS_DONE) {
+            apconn__http_put_uint(&o, (unsigned long)p->out);
+            apconn__http_puts(&o, " bytes)");
+        } else {
+            apconn__http_puts(&o, "body streamed)");
+        }
     } else {
         apconn__http_puts(&o, apconn_strerror(st));
     }
@@ -2537,20 +2800,25 @@ static void apconn__http_log(const apconn_client *c, const apconn__http_call *k,
     c->log(c->log_ctx, line);
 }
 
-APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
-                                             const char *query, const char *body, size_t body_len,
-                                             apconn_response *resp, apconn_error *err) {
+/* apconn_http_request, and the API calls' exchanges. With `stream`, a 2xx
+   response is returned once its head is read: the body stays on the wire
+   for the streaming reader (client->apconn__body_open), read through the
+   parser in client->apconn__http. */
+static apconn_status apconn__http_request(apconn_client *c, const char *method, const char *path, const char *query,
+                                          const char *body, size_t body_len, int stream, apconn_response *resp,
+                                          apconn_error *err) {
     apconn__http_call k;
-    apconn__http_parser p;
+    apconn__http_parser *p;
     apconn_status st;
     unsigned retries = 0;
     uint32_t wait_ms, left;
     size_t used = 0;
     if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
-    memset(&p, 0, sizeof p);
     if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
     apconn__claim_work(c);
+    p = &c->apconn__http;
+    memset(p, 0, sizeof *p);
     /* From here on one exit: whatever part of the request lies in the work
        buffer is wiped even when the request is refused. */
     used = apconn__http_used(c, body, body_len, used);
@@ -2564,37 +2832,331 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
     k.query = query;
     k.body = body;
     k.body_len = body_len;
+    k.stream = (unsigned char)(stream != 0);
     k.idempotent = method && strcmp(method, "POST") != 0;
-    k.start = c->transport->now_ms(c->transport->ctx);
+    k.start = c->apconn__start = c->transport->now_ms(c->transport->ctx);
     k.area = c->work + used;
     k.cap = c->work_size - used;
     if (k.cap < 2 && st == APCONN_OK) st = APCONN_ERR_BUFFER_FULL;
     while (st == APCONN_OK) {
-        st = apconn__http_attempt(c, &k, &p);
-        apconn__http_log(c, &k, st, &p);
-        if (!apconn__http_should_retry(c, &k, st, &p, &retries, &wait_ms)) break;
+        st = apconn__http_attempt(c, &k, p);
+        apconn__http_log(c, &k, st, p);
+        if (!apconn__http_should_retry(c, &k, st, p, &retries, &wait_ms)) break;
         if (wait_ms && (!c->transport->sleep_ms || apconn__http_time_left(c, k.start, &left) != APCONN_OK ||
                         wait_ms >= left))
             break; /* a wait we cannot or may not take: the last result stands */
         if (wait_ms) c->transport->sleep_ms(c->transport->ctx, wait_ms);
         st = APCONN_OK;
     }
-    apconn_wipe(c->work, used); /* the request body (connection values) goes now */
+    apconn_wipe(c->work, used); /* the request body (connection values) goes now: no retry follows */
     if (err) {
         /* a framing error has a response (partly) read: its status and where it broke */
         int framing = APCONN__STATUS_IN(st, apconn__framing_statuses);
-        err->http_status = st == APCONN_OK || framing ? p.status : 0;
-        err->offset = framing ? p.received : 0;
+        err->http_status = st == APCONN_OK || framing ? p->status : 0;
+        err->offset = framing ? p->received : 0;
     }
     if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
-    resp->status = p.status;
+    c->apconn__body_open = (unsigned char)(p->state != APCONN__HS_DONE);
+    resp->status = p->status;
     resp->body = (const char *)k.area;
-    resp->body_len = p.out;
-    resp->is_json = p.is_json;
+    resp->body_len = p->out;
+    resp->is_json = p->is_json;
     return APCONN_OK;
 }
 
-/* ----- 4.6 The four global-connection calls -------------------------------- */
+APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
+                                             const char *query, const char *body, size_t body_len,
+                                             apconn_response *resp, apconn_error *err) {
+    return apconn__http_request(c, method, path, query, body, body_len, 0, resp, err);
+}
+
+/* ----- 4.6 Body stream: a response read item by item through a window ------ */
+/* The window is the part of the work buffer after the request pieces:
+     [ kept: cursors | bytes validated and dropped later | item | unread ]
+   Body bytes arrive at its end (from the client's parser, de-chunked, or
+   copied from a caller's buffer); the validator runs over them and stops at
+   the events that matter: where the root, a page-level value and a "data"
+   item begin and end, and after each page-level key. A complete item is
+   handed to jsmn and the mapper; its bytes are dropped when the next item
+   needs the room. An item that does not fit is validated as it streams past,
+   then reported with the room it needs. */
+#define APCONN__AT_NONE ((size_t)-1)
+enum { APCONN__PK_OTHER, APCONN__PK_DATA, APCONN__PK_NEXT, APCONN__PK_PREVIOUS };
+#define APCONN__SKIP_BIG 1u    /* the item does not fit: dropped as it streams */
+#define APCONN__SKIP_TYPE 2u   /* the item is not an object */
+#define APCONN__SKIP_KEEP 4u   /* single item returned: kept until the body ends */
+
+static void apconn__stream_init(apconn__stream *s, apconn_client *c, unsigned char *buf, size_t cap, size_t len,
+                                apconn_token *tokens, size_t token_count, int single) {
+    memset(s, 0, sizeof *s);
+    s->client = c;
+    s->buf = buf;
+    s->cap = cap;
+    s->len = len;
+    s->item = s->str = APCONN__AT_NONE;
+    s->tokens = tokens;
+    s->token_count = token_count;
+    s->single = (unsigned char)single;
+    /* events: the root (single), or the root, page members and data items */
+    apconn__jv_init(&s->jv, single ? 1u : 3u, single ? 0u : APCONN__JF_KEYS);
+}
+
+/* Body offset of buf[i]. */
+static size_t apconn__stream_offset(const apconn__stream *s, size_t i) { return s->base + i - s->keep; }
+
+/* Drops buf[keep..from): what follows moves down to keep. */
+static void apconn__stream_compact(apconn__stream *s, size_t from) {
+    size_t shift = from - s->keep;
+    memmove(s->buf + s->keep, s->buf + from, s->len - from);
+    s->len -= shift;
+    s->pos -= shift;
+    s->base += shift;
+    if (s->item != APCONN__AT_NONE) s->item = s->item > from ? s->item - shift : s->keep;
+    if (s->str != APCONN__AT_NONE) s->str -= shift;
+}
+
+/* The end: a page-level failure (or the end of the body) is sticky. A body
+   still on the wire is abandoned with its connection. */
+static apconn_status apconn__stream_stop(apconn__stream *s, apconn_status st, size_t offset, apconn_error *err) {
+    s->status = (signed char)st;
+    if (s->client && s->client->apconn__body_open && st != APCONN_END) apconn__http_disconnect(s->client);
+    if (st == APCONN_END || !err) return st;
+    if (s->item != APCONN__AT_NONE && !s->single) apconn__error_item(err, (long)s->count - 1);
+    return apconn__error_set(err, st, offset);
+}
+
+/* Reads more body bytes into the window, making room first. *eof when the
+   body has ended. */
+static apconn_status apconn__stream_fill(apconn__stream *s, int *eof) {
+    size_t from = s->item != APCONN__AT_NONE && !(s->skip & APCONN__SKIP_BIG) ? s->item
+                  : s->str != APCONN__AT_NONE                                ? s->str
+                                                                             : s->pos;
+    apconn__http_parser *p;
+    apconn_status st;
+    size_t n;
+    if (from > s->keep && (s->len + 1 >= s->cap || from - s->keep >= s->cap - 1 - s->len))
+        apconn__stream_compact(s, from); /* only when it at least doubles the room */
+    if (s->len + 1 >= s->cap && !(s->skip & APCONN__SKIP_KEEP)) {
+        if (s->item == APCONN__AT_NONE || s->keep + 1 >= s->cap) return APCONN_ERR_ITEM_TOO_LARGE;
+        s->skip |= APCONN__SKIP_BIG; /* the item does not fit: validate it as it passes */
+        apconn__stream_compact(s, s->pos);
+    }
+    if (!s->client) {
+        n = s->src_len - s->src_pos < s->cap - 1 - s->len ? s->src_len - s->src_pos : s->cap - 1 - s->len;
+        memcpy(s->buf + s->len, s->src + s->src_pos, n);
+        s->src_pos += n;
+        s->len += n;
+        *eof = n == 0;
+        return APCONN_OK;
+    }
+    p = &s->client->apconn__http;
+    if (p->state == APCONN__HS_DONE) { *eof = 1; return APCONN_OK; }
+    p->out = s->len;
+    st = apconn__http_recv_some(s->client, s->client->apconn__start, p);
+    s->len = p->out;
+    if (st == APCONN_OK && p->state == APCONN__HS_DONE) {
+        s->client->apconn__body_open = 0;
+        if (p->close) apconn__http_disconnect(s->client);
+    }
+    return st;
+}
+
+static unsigned apconn__stream_key(const apconn__jv *v) {
+    static const char names[] = "data\0next\0previous";
+    unsigned i;
+    const char *p = names;
+    for (i = APCONN__PK_DATA; i <= APCONN__PK_PREVIOUS; i++, p += strlen(p) + 1)
+        if (v->klen == strlen(p) && memcmp(v->key, p, v->klen) == 0) return i;
+    return APCONN__PK_OTHER;
+}
+
+/* A page-level event (depth 0 or 1, or an item at depth 2). Returns
+   APCONN_OK to go on, APCONN_END when an item is ready at [*at, s->pos). */
+static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, unsigned ev, size_t *at,
+                                          apconn_error *err) {
+    unsigned char c = s->buf[s->pos - (ev == APCONN__EV_START)];
+    unsigned d = s->jv.depth - (ev == APCONN__EV_START && (c == '{' || c == '['));
+    size_t off = apconn__stream_offset(s, s->pos - 1);
+    if (ev == APCONN__EV_KEY) {
+        unsigned key = apconn__stream_key(&s->jv);
+        s->key = (unsigned char)key;
+        if (key == APCONN__PK_OTHER) return APCONN_OK;
+        if (s->seen & (1u << key)) {
+            if (err) apconn__error_field(err, key == APCONN__PK_DATA ? "data" : key == APCONN__PK_NEXT ? "next" : "previous", key == APCONN__PK_PREVIOUS ? 8 : 4);
+            return apconn__stream_stop(s, APCONN_ERR_JSON_DUPLICATE, off, err);
+        }
+        s->seen |= (unsigned char)(1u << key);
+        return APCONN_OK;
+    }
+    if (ev == APCONN__EV_START && (s->single ? d == 0 : d == 2 && s->in_data)) { /* an item begins */
+        s->item = s->pos - 1;
+        s->item_off = off;
+        s->item_tok = s->jv.tokens - 1;
+        s->skip = c == '{' ? 0 : APCONN__SKIP_TYPE;
+        s->count++;
+        if (s->single && c != '{') return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
+        return APCONN_OK;
+    }
+    if (ev == APCONN__EV_END && (s->single ? d == 0 : d == 2 && s->in_data)) { /* ...and ends */
+        *at = s->item;
+        return APCONN_END;
+    }
+    if (d == 0) {
+        if (ev == APCONN__EV_START && c != '{') return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
+        return APCONN_OK;
+    }
+    if (d != 1 || s->key == APCONN__PK_OTHER) return APCONN_OK;
+    if (s->key == APCONN__PK_DATA) {
+        if (ev == APCONN__EV_START && c != '[') {
+            if (err) apconn__error_field(err, "data", 4);
+            return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
+        }
+        s->in_data = ev == APCONN__EV_START;
+        return APCONN_OK;
+    }
+    /* next / previous: a string, kept in front of the window, or null */
+    if (ev == APCONN__EV_START) {
+        if (c == '"') s->str = s->pos - 1;
+        else if (c != 'n') {
+            if (err) apconn__error_field(err, s->key == APCONN__PK_NEXT ? "next" : "previous", s->key == APCONN__PK_NEXT ? 4 : 8);
+            return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
+        }
+        return APCONN_OK;
+    }
+    {
+        const char **cursor = s->key == APCONN__PK_NEXT ? &page->next : &page->previous;
+        apconn_has *has = s->key == APCONN__PK_NEXT ? &page->has_next : &page->has_previous;
+        apconn__map m;
+        jsmntok_t t;
+        size_t n;
+        if (s->str == APCONN__AT_NONE) { *has = APCONN_NULL; return APCONN_OK; }
+        /* decode in place (a one-token map), then move it to the kept area */
+        t.type = JSMN_STRING;
+        t.start = 1;
+        t.end = (int)(s->pos - 1 - s->str);
+        t.size = 0;
+        t.parent = -1;
+        apconn__map_init(&m, (const char *)s->buf + s->str, (char *)s->buf + s->str, (const apconn_token *)(const void *)&t, NULL, -1);
+        if (apconn__map_view(&m, 0, cursor) != APCONN_OK) {
+            if (err) apconn__error_field(err, s->key == APCONN__PK_NEXT ? "next" : "previous", s->key == APCONN__PK_NEXT ? 4 : 8);
+            return apconn__stream_stop(s, APCONN_ERR_JSON_NUL, off, err);
+        }
+        n = strlen(*cursor) + 1;
+        memmove(s->buf + s->keep, *cursor, n);
+        *cursor = (const char *)s->buf + s->keep;
+        s->keep += n;
+        s->base += n; /* buf[i] for i >= keep keeps its body offset */
+        s->str = APCONN__AT_NONE;
+        *has = APCONN_SET;
+        return APCONN_OK;
+    }
+}
+
+/* The end of the body: the JSON must be complete and, for a page, have data. */
+static apconn_status apconn__stream_eof(apconn__stream *s, apconn_error *err) {
+    size_t at = 0;
+    apconn_status st = apconn__jv_end(&s->jv, apconn__stream_offset(s, s->len), &at);
+    if (st != APCONN_OK) return apconn__stream_stop(s, st, at, err);
+    if (!s->single && !(s->seen & (1u << APCONN__PK_DATA))) {
+        if (err) apconn__error_field(err, "data", 4);
+        return apconn__stream_stop(s, APCONN_ERR_JSON_MISSING, 0, err);
+    }
+    return apconn__stream_stop(s, APCONN_END, 0, err);
+}
+
+/* The next complete item at [*at, *end) of the window: APCONN_OK; APCONN_END
+   after the body; a per-item error (the item is skipped); or a page error. */
+static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, size_t *at, size_t *end,
+                                         apconn_error *err) {
+    apconn_status st;
+    size_t err_at = 0, lead = s->client ? (size_t)(s->buf - s->client->work) : 0;
+    unsigned ev;
+    int eof = 0;
+    if (s->status == APCONN_END) return APCONN_END;
+    if (s->status != APCONN_OK) return apconn__error_set(err, (apconn_status)s->status, 0);
+    if (!(s->skip & APCONN__SKIP_KEEP)) s->item = APCONN__AT_NONE; /* the last item's views end here */
+    for (;;) {
+        if (s->pos == s->len) {
+            st = apconn__stream_fill(s, &eof);
+            if (st != APCONN_OK)
+                return apconn__stream_stop(s, st, st == APCONN_ERR_ITEM_TOO_LARGE ? 0 : apconn__stream_offset(s, s->len), err);
+            if (eof) return apconn__stream_eof(s, err);
+            continue;
+        }
+        st = apconn__jv_run(&s->jv, s->buf, &s->pos, s->len, s->base - s->keep, &ev, &err_at);
+        if (st != APCONN_OK) return apconn__stream_stop(s, st, err_at, err);
+        if (ev == APCONN__EV_NONE) continue;
+        st = apconn__stream_event(s, page, ev, at, err);
+        if (st == APCONN_OK) continue;
+        if (st != APCONN_END) return st;
+        /* an item is complete */
+        *end = s->pos;
+        if (s->single) s->skip |= APCONN__SKIP_KEEP;
+        if (s->skip & (APCONN__SKIP_BIG | APCONN__SKIP_TYPE)) {
+            st = s->skip & APCONN__SKIP_BIG ? APCONN_ERR_ITEM_TOO_LARGE : APCONN_ERR_JSON_TYPE;
+            if (err) {
+                apconn__error_item(err, s->single ? -1 : (long)s->count - 1);
+                /* the room it needs: what lies before the window, the kept cursors, the item, a NUL */
+                if (st == APCONN_ERR_ITEM_TOO_LARGE) err->needed = lead + s->keep + (apconn__stream_offset(s, s->pos) - s->item_off) + 1;
+            }
+            s->skip = 0;
+            s->item = APCONN__AT_NONE;
+            return apconn__error_set(err, st, s->item_off);
+        }
+        if (s->jv.tokens - s->item_tok > s->token_count) {
+            if (err) {
+                apconn__error_item(err, s->single ? -1 : (long)s->count - 1);
+                err->needed = s->jv.tokens - s->item_tok;
+            }
+            return apconn__error_set(err, APCONN_ERR_JSON_TOKENS, s->item_off);
+        }
+        return APCONN_OK;
+    }
+}
+
+/* Page items are mapped by the same reader as a single connection. */
+static apconn_status apconn__stream_map(apconn__stream *s, size_t at, size_t end, apconn_connection *out,
+                                        apconn_error *err) {
+    apconn_status st = apconn__map_connection((char *)s->buf + at, end - at, s->tokens, s->token_count, out, err,
+                                              s->single ? -1 : (long)s->count - 1);
+    if (st != APCONN_OK) {
+        memset(out, 0, sizeof *out);
+        if (err) err->offset += s->item_off; /* the body offset, not the item's */
+    }
+    return st;
+}
+
+APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *work, size_t work_size,
+                                           apconn_token *tokens, size_t token_count, apconn_page *page,
+                                           apconn_error *err) {
+    apconn_status st;
+    if (page) memset(page, 0, sizeof *page);
+    st = apconn__error_begin(err, json && work && work_size >= 2 && tokens && token_count && page);
+    if (st != APCONN_OK) return st;
+    apconn__stream_init(&page->apconn__s, NULL, (unsigned char *)work, work_size, 0, tokens, token_count, 0);
+    page->apconn__s.src = json;
+    page->apconn__s.src_len = len;
+    return APCONN_OK;
+}
+
+APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err) {
+    apconn__stream *s;
+    apconn_status st;
+    size_t at = 0, end = 0;
+    if ((st = apconn__error_begin(err, page && out)) != APCONN_OK) return st;
+    memset(out, 0, sizeof *out);
+    s = &page->apconn__s;
+    /* the window is the client's work buffer: checked even at the end, so
+       "delete while iterating" fails with a one-item page too */
+    if (s->client && s->client->apconn__calls != page->apconn__calls)
+        return apconn__error_set(err, APCONN_ERR_PAGE_STALE, 0);
+    st = apconn__stream_next(s, page, &at, &end, err);
+    page->count = s->count;
+    if (st != APCONN_OK) return st;
+    return apconn__stream_map(s, at, end, out, err);
+}
+
+/* ----- 4.7 The four global-connection calls -------------------------------- */
 /* Request bodies are written into the work buffer with the JSON writer; the
    value members come from one table, so each connection type is two bit
    masks (spec §3.2): `required` members must be non-empty, `optional` ones
@@ -2849,20 +3411,28 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
 }
 
 /* One exchange expecting status ok1 (or ok2). Any other status becomes err,
-   from the server's error body. A success must carry JSON, except 204 and
-   DELETE's answers, which have no body to read. */
+   from the server's error body (read whole). A success must carry JSON,
+   except 204 and DELETE's answers, which have no body to read; its body is
+   left on the wire (read whole when it came with the head) for the
+   streaming reader. */
 static apconn_status apconn__api_exchange(apconn_client *c, const char *method, const char *path, const char *query,
                                           size_t body_len, int ok1, int ok2, apconn_response *r, apconn_error *err) {
     int is_delete = strcmp(method, "DELETE") == 0;
-    apconn_status st = apconn_http_request(c, method, path, query, body_len ? (const char *)c->work : NULL, body_len,
-                                           r, err);
+    apconn_status st = apconn__http_request(c, method, path, query, body_len ? (const char *)c->work : NULL, body_len,
+                                            !is_delete, r, err);
     if (st != APCONN_OK) return st;
+    if ((r->status == ok1 || r->status == ok2) && (r->status == 204 || r->is_json || is_delete)) return APCONN_OK;
+    if (c->apconn__body_open) {
+        /* an unexpected success (a 2xx streamed, or no JSON): its body is not read */
+        apconn__http_disconnect(c);
+        if (err) err->http_status = r->status;
+        return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
+    }
     if (r->status != ok1 && r->status != ok2) {
         st = apconn__api_status_error(c, r, is_delete, err);
         apconn_wipe(c->work, c->work_size); /* err has what counts; an echoed key must not stay */
         return st;
     }
-    if (r->status == 204 || r->is_json || is_delete) return APCONN_OK;
     if (err) err->http_status = r->status;
     return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
 }
@@ -2875,10 +3445,25 @@ static apconn_status apconn__api_finish(apconn_client *c, apconn_json_writer *w,
     return apconn__http_fail(err, st, NULL);
 }
 
+/* The connection an upsert or update answers with: the response body read
+   as a one-item stream, then mapped into views (and the body read to its end,
+   so the connection can carry the next request). */
 static apconn_status apconn__api_connection_result(apconn_client *c, apconn_status st, const apconn_response *r,
                                                    apconn_connection *out, apconn_error *err) {
+    apconn__stream s;
+    size_t at = 0, end = 0, more_at, more_end;
     if (st != APCONN_OK) return st;
-    return apconn_parse_connection(r->body, r->body_len, c->tokens, c->token_count, out, err);
+    apconn__stream_init(&s, c, (unsigned char *)r->body, c->apconn__http.cap, r->body_len, c->tokens,
+                        c->token_count, 1);
+    st = apconn__stream_next(&s, NULL, &at, &end, err);
+    if (st == APCONN_END) st = apconn__stream_stop(&s, APCONN_ERR_JSON_SYNTAX, 0, err); /* no body at all */
+    if (st == APCONN_OK) {
+        st = apconn__stream_next(&s, NULL, &more_at, &more_end, err);
+        if (st == APCONN_END) st = APCONN_OK;
+    }
+    if (st == APCONN_OK) st = apconn__stream_map(&s, at, end, out, err);
+    if (err && st != APCONN_OK) err->http_status = r->status;
+    return st;
 }
 
 static apconn_status apconn__api_check_upsert(apconn_client *c, const apconn_upsert_request *q, apconn_error *err) {
@@ -2981,11 +3566,22 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     char num[APCONN__DEC_SIZE];
     apconn__http_out o;
     unsigned bit;
+    const char *cursor = q->cursor && *q->cursor ? q->cursor : NULL;
+    size_t n;
     o.buf = (char *)c->work;
     o.len = 0;
     o.cap = c->work_size - 1;
     if (q->statuses & ~APCONN__STATUS_ALL) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
-    apconn__api_query_param(&o, "cursor", q->cursor && *q->cursor ? q->cursor : NULL);
+    if (cursor && apconn__http_used(c, cursor, 1, 0)) {
+        /* page.next of the last page lives in the work buffer the query is
+           written to: it moves to the end first, and the query must end before it */
+        n = strlen(cursor) + 1;
+        if (n >= c->work_size) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
+        memmove(c->work + c->work_size - n, cursor, n);
+        cursor = (const char *)c->work + c->work_size - n;
+        o.cap = c->work_size - n - 1;
+    }
+    apconn__api_query_param(&o, "cursor", cursor);
     num[sizeof num - 1] = '\0';
     if (q->limit > 0) apconn__api_query_param(&o, "limit", apconn__dec(q->limit, num + sizeof num - 1));
     apconn__api_query_param(&o, "pieceName", q->piece_name);
@@ -3008,10 +3604,10 @@ APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_l
     if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
     if (st != APCONN_OK) return st;
-    st = apconn_parse_page(r.body, r.body_len, c->tokens, c->token_count, page, err);
-    page->apconn__client = c;
+    apconn__stream_init(&page->apconn__s, c, (unsigned char *)r.body, c->apconn__http.cap, r.body_len, c->tokens,
+                        c->token_count, 0);
     page->apconn__calls = c->apconn__calls;
-    return st;
+    return APCONN_OK;
 }
 
 APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *id, apconn_error *err) {
