@@ -1129,85 +1129,63 @@ typedef struct apconn__sink {
 } apconn__sink;
 
 /* Appends bytes (memmove: in place, the source lies at or after the
-   destination); when they do not fit, an ASCII run is cut anywhere but a
-   multi-byte character is kept whole or dropped, so the text stays valid UTF-8. */
-static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n, int ascii) {
-    size_t room = k->size - k->len - 1, fit = n <= room ? n : ascii ? room : 0;
+   destination). What does not fit is cut, back to a UTF-8 boundary. */
+static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n) {
+    size_t room = k->size - k->len - 1, fit = n <= room ? n : room;
     memmove(k->buf + k->len, bytes, fit);
-    k->len += fit;
-    return fit == n ? APCONN_OK : APCONN_ERR_BUFFER_FULL;
-}
-
-static int apconn__hex4(const char *s, size_t len, size_t p, uint32_t *out) {
-    size_t i;
-    uint32_t v = 0;
-    if (p > len || len - p < 4) return 0;
-    for (i = 0; i < 4; i++) {
-        unsigned c = (unsigned char)s[p + i], l = c | 0x20;
-        unsigned d = c >= '0' && c <= '9' ? c - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : 16;
-        if (d > 15) return 0;
-        v = (v << 4) | d;
-    }
-    *out = v;
-    return 1;
-}
-
-/* Decodes the escape at s[*pos] == '\\' (RFC 8259 §7). A UTF-16 surrogate
-   pair becomes one code point; a lone or mispaired surrogate is refused,
-   because it has no UTF-8 form (RFC 3629 §3). */
-static apconn_status apconn__json_escape(const char *s, size_t len, size_t *pos, uint32_t *cp) {
-    size_t p = *pos + 1;
-    const char *e;
-    uint32_t lo;
-    if (p >= len) return APCONN_ERR_JSON_ESCAPE;
-    if (s[p] != 'u') {
-        e = s[p] ? strchr(apconn__esc_name, s[p]) : NULL;
-        if (!e) return APCONN_ERR_JSON_ESCAPE;
-        *cp = (unsigned char)apconn__esc_char[e - apconn__esc_name];
-        *pos = p + 1;
+    if (fit == n) {
+        k->len += n;
         return APCONN_OK;
     }
-    if (!apconn__hex4(s, len, p + 1, cp) || (*cp >= 0xDC00 && *cp <= 0xDFFF)) return APCONN_ERR_JSON_ESCAPE;
-    p += 5;
-    if (*cp >= 0xD800 && *cp <= 0xDBFF) {
-        if (len - p < 6 || s[p] != '\\' || s[p + 1] != 'u' || !apconn__hex4(s, len, p + 2, &lo) || lo < 0xDC00 ||
-            lo > 0xDFFF)
-            return APCONN_ERR_JSON_ESCAPE;
-        *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
-        p += 6;
-    }
-    *pos = p;
-    return APCONN_OK;
+    k->len = apconn__utf8_cut(k->buf, k->len + fit);
+    return APCONN_ERR_BUFFER_FULL;
 }
 
-/* Scans the string whose opening quote is at s[*pos]. On success *pos is
-   just past the closing quote; on failure it is the offset of the problem.
-   With a sink, the decoded text is written to it as well. */
-static apconn_status apconn__json_string(const char *s, size_t len, size_t *pos, apconn__sink *out) {
+static int apconn__hex_digit(unsigned char c) {
+    unsigned char l = (unsigned char)(c | 0x20);
+    return c >= '0' && c <= '9' ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
+}
+/* Four hex digits the validator already accepted. */
+static uint32_t apconn__hex4(const char *s) {
+    uint32_t v = 0;
+    unsigned i;
+    for (i = 0; i < 4; i++) v = (v << 4) | (uint32_t)apconn__hex_digit((unsigned char)s[i]);
+    return v;
+}
+
+/* Decodes the string whose opening quote is at s[*pos] into the sink and
+   NUL-terminates it; *pos ends past the closing quote. The text was
+   validated first (RFC 8259 §7), so only the escapes need work: a UTF-16
+   surrogate pair becomes one code point, and \u0000 is refused with
+   APCONN_ERR_JSON_NUL (it would end the C string). A sink that fills up
+   gets APCONN_ERR_BUFFER_FULL, its text cut at a UTF-8 boundary. */
+static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__sink *out) {
     size_t p = *pos + 1, q;
     uint32_t cp;
     apconn_status st = APCONN_OK;
     char tmp[4];
     for (;;) {
-        unsigned char c;
-        /* fast path: a run of printable ASCII other than '"' and '\\' */
-        for (q = p; q < len && (c = (unsigned char)s[q]) >= 0x20 && c < 0x80 && c != '"' && c != '\\'; q++) {}
-        if (q > p && out && (st = apconn__sink_put(out, s + p, q - p, 1)) != APCONN_OK) break;
-        p = q;
-        c = p < len ? (unsigned char)s[p] : 0;
-        if (p >= len || c < 0x20) { st = APCONN_ERR_JSON_SYNTAX; break; } /* unterminated or raw control */
-        if (c == '"') { p++; break; }
-        if (c == '\\') st = apconn__json_escape(s, len, &q, &cp);
-        else if ((q += apconn__utf8_decode((const unsigned char *)s + p, len - p, &cp)) == p) st = APCONN_ERR_JSON_UTF8;
-        /* U+0000 would end the C string early: refused (only an escape can carry it) */
-        if (st == APCONN_OK && out)
-            st = c != '\\' ? apconn__sink_put(out, s + p, q - p, 0)
-                 : cp   ? apconn__sink_put(out, tmp, apconn__utf8_encode(cp, tmp), 0)
-                        : APCONN_ERR_JSON_NUL;
+        for (q = p; s[q] != '"' && s[q] != '\\'; q++) {}
+        if (q > p) st = apconn__sink_put(out, s + p, q - p);
+        p = q + 1;
+        if (st != APCONN_OK || s[q] == '"') break;
+        if (s[p] != 'u') {
+            tmp[0] = apconn__esc_char[strchr(apconn__esc_name, s[p]) - apconn__esc_name];
+            st = apconn__sink_put(out, tmp, 1);
+            p++;
+        } else {
+            cp = apconn__hex4(s + p + 1);
+            p += 5;
+            if (cp >= 0xD800 && cp <= 0xDBFF) { /* a high surrogate: "\uDCxx" follows */
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (apconn__hex4(s + p + 2) - 0xDC00);
+                p += 6;
+            }
+            /* U+0000 would end the C string early: refused (only an escape can carry it) */
+            st = cp ? apconn__sink_put(out, tmp, apconn__utf8_encode(cp, tmp)) : APCONN_ERR_JSON_NUL;
+        }
         if (st != APCONN_OK) break;
-        p = q;
     }
-    if (out) out->buf[out->len] = '\0'; /* only now: in place, earlier bytes are still to be read */
+    out->buf[out->len] = '\0'; /* only now: in place, earlier bytes are still to be read */
     *pos = p;
     return st;
 }
@@ -1353,10 +1331,6 @@ static apconn_status apconn__jv_string_byte(apconn__jv *v, unsigned char c, size
     return APCONN_OK;
 }
 
-static int apconn__hex_digit(unsigned char c) {
-    unsigned char l = (unsigned char)(c | 0x20);
-    return apconn__jv_digit(c) ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
 
 /* Bytes of an escape, a UTF-8 sequence, a literal or a number. */
 static apconn_status apconn__jv_token_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
@@ -1426,44 +1400,70 @@ static apconn_status apconn__jv_token_byte(apconn__jv *v, unsigned char c, int *
     return APCONN_OK;
 }
 
+/* The end of a run of plain string bytes from s[i]. Word at a time: a word
+   is all plain when no byte is below 0x20, equal to '"' or '\\', or has
+   its top bit set. Without any of those, no byte subtraction below borrows,
+   so no high bit can appear; with one, the byte loop finds it exactly. */
+#define APCONN__ONES ((size_t)-1 / 255u) /* 0x0101...01 */
+static size_t apconn__jv_plain_run(const unsigned char *s, size_t i, size_t end) {
+    static const union { uint16_t u; unsigned char first; } one = {1}; /* first == 1: little-endian */
+    size_t w, t;
+    while (end - i >= sizeof w) {
+        memcpy(&w, s + i, sizeof w);
+        t = ((w - APCONN__ONES * 0x20u) | ((w ^ (APCONN__ONES * 0x22u)) - APCONN__ONES) |
+             ((w ^ (APCONN__ONES * 0x5Cu)) - APCONN__ONES) | w) & (APCONN__ONES * 0x80u);
+        if (t == 0) {
+            i += sizeof w;
+            continue;
+        }
+        /* Little-endian: the lowest flagged byte comes first in memory, and it
+           is a real one (a borrow only flags bytes above the one that caused
+           it). Big-endian: the byte loop below finds it. */
+        if (one.first)
+            for (; !(t & 0x80u); t >>= 8) i++;
+        break;
+    }
+    while (i < end && apconn__jv_plain(s[i])) i++;
+    return i;
+}
+
 /* Runs over s[*pos..end); `base` is the body offset of s[0]. Stops at the end
    of the input or after an event (*ev), with *pos past what was read; on an
    error, *err_at is the body offset it is reported at. */
 static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_t *pos, size_t end, size_t base,
                                     unsigned *ev, size_t *err_at) {
-    size_t i = *pos, j;
+    size_t i = *pos;
     apconn_status st = APCONN_OK;
+    unsigned e = APCONN__EV_NONE;
     int again;
-    *ev = APCONN__EV_NONE;
-    while (i < end && *ev == APCONN__EV_NONE) {
+    while (i < end) {
         unsigned char c = s[i];
         if (v->state == APCONN__J_STRING) {
-            /* the fast path: most of a body is plain string bytes */
-            for (j = i; j < end && apconn__jv_plain(s[j]); j++) {}
-            if ((v->flags & APCONN__JF_CAPTURE) && v->klen < APCONN__KEY_LONG) {
-                size_t n = j - i, room = sizeof v->key - v->klen;
-                memcpy(v->key + v->klen, s + i, n < room ? n : room);
-                v->klen = (unsigned char)(n <= room ? v->klen + n : APCONN__KEY_LONG);
+            if (!(v->flags & APCONN__JF_CAPTURE)) {
+                /* the fast path: most of a body is plain string bytes */
+                if ((i = apconn__jv_plain_run(s, i, end)) == end) break;
+                c = s[i];
+            } else if (apconn__jv_plain(c)) { /* a page-level key: its first bytes are kept */
+                if (v->klen < sizeof v->key) v->key[v->klen] = (char)c;
+                if (v->klen < APCONN__KEY_LONG) v->klen++;
+                i++;
+                continue;
             }
-            if ((i = j) == end) break;
-            c = s[i];
-            st = apconn__jv_string_byte(v, c, base + i, ev);
-            if (st != APCONN_OK) break;
-            i++;
-            continue;
+            st = apconn__jv_string_byte(v, c, base + i, &e);
+        } else if (v->state < APCONN__J_STRING) {
+            if (apconn__jv_ws(c)) { i++; continue; }
+            st = apconn__jv_structure(v, c, base + i, &e);
+        } else {
+            again = 0;
+            st = apconn__jv_token_byte(v, c, &again, &e);
+            i -= (size_t)again; /* a number ended before this byte: it is read again */
         }
-        if (v->state < APCONN__J_STRING) {
-            st = apconn__jv_structure(v, c, base + i, ev);
-            if (st != APCONN_OK) break;
-            i++;
-            continue;
-        }
-        again = 0;
-        st = apconn__jv_token_byte(v, c, &again, ev);
         if (st != APCONN_OK) break;
-        if (!again) i++;
+        i++;
+        if (e != APCONN__EV_NONE) break;
     }
     *pos = i;
+    *ev = e;
     if (st != APCONN_OK) {
         /* escapes, literals and UTF-8 sequences are reported where they began */
         int begun = v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8);
@@ -1666,7 +1666,7 @@ static void apconn__presence(const apconn__field *f, char *base, apconn_presence
 static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
     size_t p = (size_t)m->t[v].start - 1;
     if (m->t[v].type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
-    return apconn__json_string(m->json, (size_t)m->t[v].end + 1, &p, k);
+    return apconn__json_string(m->json, &p, k);
 }
 
 /* Decodes the string token v into the fixed field dst[size] (cut when it does not fit). */
@@ -1698,28 +1698,27 @@ static apconn_status apconn__map_view(const apconn__map *m, int v, const char **
     return APCONN_OK;
 }
 
-static int apconn__id_char(unsigned char c) {
-    unsigned char l = (unsigned char)(c | 0x20);
-    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
+/* [A-Za-z0-9_-] as a bit per ASCII byte (bit c & 7 of byte c >> 3). */
+static const unsigned char apconn__id_bits[16] = {0, 0, 0, 0, 0, 0x20, 0xFF, 0x03,
+                                                  0xFE, 0xFF, 0xFF, 0x87, 0xFE, 0xFF, 0xFF, 0x07};
+static int apconn__id_char(unsigned char c) { return c < 0x80 && (apconn__id_bits[c >> 3] >> (c & 7u)) & 1u; }
 
 static apconn_status apconn__map_id(const apconn__map *m, int v, const char **out) {
     apconn_status st = apconn__map_view(m, v, out);
-    const char *p = *out;
-    for (; st == APCONN_OK && *p; p++)
-        if (!apconn__id_char((unsigned char)*p)) st = APCONN_ERR_JSON_ENUM;
-    return st;
+    const unsigned char *p = (const unsigned char *)*out;
+    if (st != APCONN_OK) return st;
+    while (apconn__id_char(*p)) p++;
+    return *p ? APCONN_ERR_JSON_ENUM : APCONN_OK;
 }
 
-/* Room for the longest enum value the server sends ("PLATFORM_OAUTH2") and
-   more: a longer value cannot be one of ours and fails as APCONN_ERR_JSON_ENUM. */
-#define APCONN__ENUM_NAME_SIZE 24
+/* The name is decoded in place like any view (the server never escapes it,
+   but a \u0041 is still the letter A). */
 static apconn_status apconn__map_enum(const apconn__map *m, const apconn__field *f, char *base, int v) {
-    char name[APCONN__ENUM_NAME_SIZE];
-    unsigned value;
-    apconn_status st = apconn__map_field(m, v, name, sizeof name);
+    const char *name;
+    unsigned value = 0;
+    apconn_status st = apconn__map_view(m, v, &name);
     if (st == APCONN_ERR_JSON_TYPE) return st;
-    value = st == APCONN_OK ? apconn__enum_value(f->aux, name, strlen(name)) : 0;
+    if (st == APCONN_OK) value = apconn__enum_value(f->aux, name, strlen(name));
     apconn__store(base + f->offset, f->size, value);
     return value ? APCONN_OK : APCONN_ERR_JSON_ENUM;
 }
@@ -1930,27 +1929,6 @@ static apconn_status apconn__map_connection(char *json, size_t len, apconn_token
     return apconn__map_fail(&m, NULL, 0, NULL, APCONN_ERR_JSON_TYPE);
 }
 
-APCONN_API apconn_status apconn_parse_connection(char *json, size_t len, apconn_token *tokens, size_t token_count,
-                                                 apconn_connection *out, apconn_error *err) {
-    apconn__jv v;
-    apconn_status st;
-    size_t pos = 0, at = 0;
-    unsigned ev;
-    if ((st = apconn__error_begin(err, out && json && tokens && len < (size_t)INT_MAX)) != APCONN_OK) return st;
-    memset(out, 0, sizeof *out);
-    apconn__jv_init(&v, 0, 0);
-    st = apconn__jv_run(&v, (const unsigned char *)json, &pos, len, 0, &ev, &at);
-    if (st == APCONN_OK) st = apconn__jv_end(&v, len, &at);
-    if (st != APCONN_OK) return apconn__error_set(err, st, at);
-    if (v.tokens > token_count) {
-        if (err) err->needed = v.tokens;
-        return apconn__error_set(err, APCONN_ERR_JSON_TOKENS, 0);
-    }
-    st = apconn__map_connection(json, len, tokens, token_count, out, err, -1);
-    if (st != APCONN_OK) memset(out, 0, sizeof *out);
-    return st;
-}
-
 APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
     const char *p;
     if (!ids || !id || !ids->apconn__end) return NULL;
@@ -1990,12 +1968,12 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
     for (; left > 0 && st == APCONN_OK; left--) {
         const jsmntok_t *t = &m->t[key + 1];
         if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
-            if (k.len) st = apconn__sink_put(&k, " ", 1, 1);
+            if (k.len) st = apconn__sink_put(&k, " ", 1);
             if (st == APCONN_OK) st = apconn__map_text(m, key, &k);
-            if (st == APCONN_OK) st = apconn__sink_put(&k, "=", 1, 1);
+            if (st == APCONN_OK) st = apconn__sink_put(&k, "=", 1);
             if (st == APCONN_OK)
                 st = t->type == JSMN_STRING ? apconn__map_text(m, key + 1, &k)
-                                            : apconn__sink_put(&k, m->json + t->start, (size_t)(t->end - t->start), 1);
+                                            : apconn__sink_put(&k, m->json + t->start, (size_t)(t->end - t->start));
         }
         if (left > 1) key = apconn__skip(m->t, key + 1);
     }
@@ -2934,6 +2912,8 @@ static apconn_status apconn__stream_fill(apconn__stream *s, int *eof) {
     apconn__http_parser *p;
     apconn_status st;
     size_t n;
+    /* nothing to make room for when the source is spent (or is the window itself) */
+    if (!s->client && s->src_pos == s->src_len) { *eof = 1; return APCONN_OK; }
     if (from > s->keep && (s->len + 1 >= s->cap || from - s->keep >= s->cap - 1 - s->len))
         apconn__stream_compact(s, from); /* only when it at least doubles the room */
     if (s->len + 1 >= s->cap && !(s->skip & APCONN__SKIP_KEEP)) {
@@ -2946,7 +2926,6 @@ static apconn_status apconn__stream_fill(apconn__stream *s, int *eof) {
         memcpy(s->buf + s->len, s->src + s->src_pos, n);
         s->src_pos += n;
         s->len += n;
-        *eof = n == 0;
         return APCONN_OK;
     }
     p = &s->client->apconn__http;
@@ -2961,13 +2940,20 @@ static apconn_status apconn__stream_fill(apconn__stream *s, int *eof) {
     return st;
 }
 
+static const char *const apconn__page_keys[] = {"", "data", "next", "previous"}; /* by APCONN__PK_* */
+
 static unsigned apconn__stream_key(const apconn__jv *v) {
-    static const char names[] = "data\0next\0previous";
     unsigned i;
-    const char *p = names;
-    for (i = APCONN__PK_DATA; i <= APCONN__PK_PREVIOUS; i++, p += strlen(p) + 1)
-        if (v->klen == strlen(p) && memcmp(v->key, p, v->klen) == 0) return i;
+    for (i = APCONN__PK_DATA; i <= APCONN__PK_PREVIOUS; i++)
+        if (v->klen == strlen(apconn__page_keys[i]) && memcmp(v->key, apconn__page_keys[i], v->klen) == 0) return i;
     return APCONN__PK_OTHER;
+}
+
+/* A page-level error about member `key` ("data", "next", "previous"). */
+static apconn_status apconn__stream_key_fail(apconn__stream *s, unsigned key, apconn_status st, size_t off,
+                                             apconn_error *err) {
+    if (err) apconn__error_field(err, apconn__page_keys[key], strlen(apconn__page_keys[key]));
+    return apconn__stream_stop(s, st, off, err);
 }
 
 /* A page-level event (depth 0 or 1, or an item at depth 2). Returns
@@ -2981,10 +2967,7 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
         unsigned key = apconn__stream_key(&s->jv);
         s->key = (unsigned char)key;
         if (key == APCONN__PK_OTHER) return APCONN_OK;
-        if (s->seen & (1u << key)) {
-            if (err) apconn__error_field(err, key == APCONN__PK_DATA ? "data" : key == APCONN__PK_NEXT ? "next" : "previous", key == APCONN__PK_PREVIOUS ? 8 : 4);
-            return apconn__stream_stop(s, APCONN_ERR_JSON_DUPLICATE, off, err);
-        }
+        if (s->seen & (1u << key)) return apconn__stream_key_fail(s, key, APCONN_ERR_JSON_DUPLICATE, off, err);
         s->seen |= (unsigned char)(1u << key);
         return APCONN_OK;
     }
@@ -3007,20 +2990,15 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
     }
     if (d != 1 || s->key == APCONN__PK_OTHER) return APCONN_OK;
     if (s->key == APCONN__PK_DATA) {
-        if (ev == APCONN__EV_START && c != '[') {
-            if (err) apconn__error_field(err, "data", 4);
-            return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
-        }
+        if (ev == APCONN__EV_START && c != '[') /* null is as good as absent: required */
+            return apconn__stream_key_fail(s, s->key, c == 'n' ? APCONN_ERR_JSON_MISSING : APCONN_ERR_JSON_TYPE, off, err);
         s->in_data = ev == APCONN__EV_START;
         return APCONN_OK;
     }
     /* next / previous: a string, kept in front of the window, or null */
     if (ev == APCONN__EV_START) {
         if (c == '"') s->str = s->pos - 1;
-        else if (c != 'n') {
-            if (err) apconn__error_field(err, s->key == APCONN__PK_NEXT ? "next" : "previous", s->key == APCONN__PK_NEXT ? 4 : 8);
-            return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
-        }
+        else if (c != 'n') return apconn__stream_key_fail(s, s->key, APCONN_ERR_JSON_TYPE, off, err);
         return APCONN_OK;
     }
     {
@@ -3037,10 +3015,8 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
         t.size = 0;
         t.parent = -1;
         apconn__map_init(&m, (const char *)s->buf + s->str, (char *)s->buf + s->str, (const apconn_token *)(const void *)&t, NULL, -1);
-        if (apconn__map_view(&m, 0, cursor) != APCONN_OK) {
-            if (err) apconn__error_field(err, s->key == APCONN__PK_NEXT ? "next" : "previous", s->key == APCONN__PK_NEXT ? 4 : 8);
-            return apconn__stream_stop(s, APCONN_ERR_JSON_NUL, off, err);
-        }
+        if (apconn__map_view(&m, 0, cursor) != APCONN_OK)
+            return apconn__stream_key_fail(s, s->key, APCONN_ERR_JSON_NUL, off, err);
         n = strlen(*cursor) + 1;
         memmove(s->buf + s->keep, *cursor, n);
         *cursor = (const char *)s->buf + s->keep;
@@ -3057,10 +3033,8 @@ static apconn_status apconn__stream_eof(apconn__stream *s, apconn_error *err) {
     size_t at = 0;
     apconn_status st = apconn__jv_end(&s->jv, apconn__stream_offset(s, s->len), &at);
     if (st != APCONN_OK) return apconn__stream_stop(s, st, at, err);
-    if (!s->single && !(s->seen & (1u << APCONN__PK_DATA))) {
-        if (err) apconn__error_field(err, "data", 4);
-        return apconn__stream_stop(s, APCONN_ERR_JSON_MISSING, 0, err);
-    }
+    if (!s->single && !(s->seen & (1u << APCONN__PK_DATA)))
+        return apconn__stream_key_fail(s, APCONN__PK_DATA, APCONN_ERR_JSON_MISSING, 0, err);
     return apconn__stream_stop(s, APCONN_END, 0, err);
 }
 
@@ -3126,6 +3100,32 @@ static apconn_status apconn__stream_map(apconn__stream *s, size_t at, size_t end
     return st;
 }
 
+/* One connection (an upsert or update response, apconn_parse_connection):
+   the body as a one-item stream, then read to its end (so the connection can
+   carry the next request; trailing bytes must be whitespace), then mapped. */
+static apconn_status apconn__stream_one(apconn__stream *s, apconn_connection *out, apconn_error *err) {
+    size_t at = 0, end = 0, more_at, more_end;
+    apconn_status st = apconn__stream_next(s, NULL, &at, &end, err);
+    if (st == APCONN_OK) {
+        st = apconn__stream_next(s, NULL, &more_at, &more_end, err);
+        if (st == APCONN_END) st = apconn__stream_map(s, at, end, out, err);
+    }
+    return st;
+}
+
+APCONN_API apconn_status apconn_parse_connection(char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                                 apconn_connection *out, apconn_error *err) {
+    apconn__stream s;
+    apconn_status st = apconn__error_begin(err, out && json && tokens && token_count && len < (size_t)INT_MAX);
+    if (st != APCONN_OK) return st;
+    memset(out, 0, sizeof *out);
+    /* the caller's buffer is the window, already full: decoded in place */
+    apconn__stream_init(&s, NULL, (unsigned char *)json, len + 1, len, tokens, token_count, 1);
+    s.src = json;
+    s.src_len = s.src_pos = len;
+    return apconn__stream_one(&s, out, err);
+}
+
 APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *work, size_t work_size,
                                            apconn_token *tokens, size_t token_count, apconn_page *page,
                                            apconn_error *err) {
@@ -3146,6 +3146,7 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
     if ((st = apconn__error_begin(err, page && out)) != APCONN_OK) return st;
     memset(out, 0, sizeof *out);
     s = &page->apconn__s;
+    if (!s->buf) return APCONN_END; /* a zeroed page, or one a failed list left: no items */
     /* the window is the client's work buffer: checked even at the end, so
        "delete while iterating" fails with a one-item page too */
     if (s->client && s->client->apconn__calls != page->apconn__calls)
@@ -3451,17 +3452,10 @@ static apconn_status apconn__api_finish(apconn_client *c, apconn_json_writer *w,
 static apconn_status apconn__api_connection_result(apconn_client *c, apconn_status st, const apconn_response *r,
                                                    apconn_connection *out, apconn_error *err) {
     apconn__stream s;
-    size_t at = 0, end = 0, more_at, more_end;
     if (st != APCONN_OK) return st;
     apconn__stream_init(&s, c, (unsigned char *)r->body, c->apconn__http.cap, r->body_len, c->tokens,
                         c->token_count, 1);
-    st = apconn__stream_next(&s, NULL, &at, &end, err);
-    if (st == APCONN_END) st = apconn__stream_stop(&s, APCONN_ERR_JSON_SYNTAX, 0, err); /* no body at all */
-    if (st == APCONN_OK) {
-        st = apconn__stream_next(&s, NULL, &more_at, &more_end, err);
-        if (st == APCONN_END) st = APCONN_OK;
-    }
-    if (st == APCONN_OK) st = apconn__stream_map(&s, at, end, out, err);
+    st = apconn__stream_one(&s, out, err);
     if (err && st != APCONN_OK) err->http_status = r->status;
     return st;
 }
