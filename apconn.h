@@ -1224,6 +1224,7 @@ enum {
 #define APCONN__JF_LOW 2u     /* the \u being read must be a low surrogate */
 #define APCONN__JF_CAPTURE 4u /* the key is a page-level key: its first bytes go to jv.key */
 #define APCONN__JF_KEYS 8u    /* report page-level keys (depth 1) */
+#define APCONN__JF_ESCAPED 16u /* a string had an escape (reset by the stream per item) */
 /* Events apconn__jv_run stops at, for values nested fewer than jv.watch deep. */
 enum { APCONN__EV_NONE, APCONN__EV_START, APCONN__EV_END, APCONN__EV_KEY };
 #define APCONN__KEY_LONG 9u /* jv.klen of a page-level key too long (or escaped) to be ours */
@@ -1273,12 +1274,28 @@ static apconn_status apconn__jv_begin(apconn__jv *v, unsigned char c, size_t at,
 }
 
 /* A byte outside strings, literals and numbers. */
+/* A byte outside strings, literals and numbers (whitespace is skipped
+   before): one case per state, the common bytes first. */
 static apconn_status apconn__jv_structure(apconn__jv *v, unsigned char c, size_t at, unsigned *ev) {
-    unsigned char s = v->state;
     *ev = APCONN__EV_NONE;
-    if (apconn__jv_ws(c)) return APCONN_OK;
-    if (s == APCONN__J_VALUE || (s == APCONN__J_VALUE_OR_CLOSE && c != ']')) return apconn__jv_begin(v, c, at, ev);
-    if ((s == APCONN__J_KEY || s == APCONN__J_KEY_OR_CLOSE) && c == '"') {
+    switch (v->state) {
+    case APCONN__J_COLON:
+        if (c != ':') return APCONN_ERR_JSON_SYNTAX;
+        v->state = APCONN__J_VALUE;
+        return APCONN_OK;
+    case APCONN__J_AFTER:
+        if (c == ',') {
+            v->state = v->stack[v->depth - 1] ? APCONN__J_KEY : APCONN__J_VALUE;
+            return APCONN_OK;
+        }
+        break;
+    case APCONN__J_VALUE_OR_CLOSE:
+        if (c == ']') break;
+        /* fall through */
+    case APCONN__J_VALUE: return apconn__jv_begin(v, c, at, ev);
+    case APCONN__J_KEY:
+    case APCONN__J_KEY_OR_CLOSE:
+        if (c != '"') break;
         v->tokens++;
         v->state = APCONN__J_STRING;
         v->flags |= APCONN__JF_KEY;
@@ -1287,19 +1304,13 @@ static apconn_status apconn__jv_structure(apconn__jv *v, unsigned char c, size_t
             v->klen = 0;
         }
         return APCONN_OK;
+    default: return APCONN_ERR_JSON_SYNTAX; /* DONE: the root value is complete */
     }
-    if (s == APCONN__J_COLON && c == ':') { v->state = APCONN__J_VALUE; return APCONN_OK; }
-    if (s == APCONN__J_AFTER && c == ',') {
-        v->state = v->stack[v->depth - 1] ? APCONN__J_KEY : APCONN__J_VALUE;
-        return APCONN_OK;
-    }
-    if ((s == APCONN__J_AFTER || s == APCONN__J_VALUE_OR_CLOSE || s == APCONN__J_KEY_OR_CLOSE) &&
-        c == (v->stack[v->depth - 1] ? '}' : ']')) {
-        v->depth--;
-        *ev = apconn__jv_value_done(v);
-        return APCONN_OK;
-    }
-    return APCONN_ERR_JSON_SYNTAX;
+    /* AFTER, VALUE_OR_CLOSE, KEY_OR_CLOSE (and a KEY, which fails here): the closer */
+    if (v->state == APCONN__J_KEY || c != (v->stack[v->depth - 1] ? '}' : ']')) return APCONN_ERR_JSON_SYNTAX;
+    v->depth--;
+    *ev = apconn__jv_value_done(v);
+    return APCONN_OK;
 }
 
 /* The end of a string: a key wants ':', a value is done. */
@@ -1320,7 +1331,11 @@ static apconn_status apconn__jv_string_byte(apconn__jv *v, unsigned char c, size
     if (c == '"') { *ev = apconn__jv_string_done(v); return APCONN_OK; }
     v->klen = APCONN__KEY_LONG; /* an escape or a non-ASCII byte: no key of ours */
     v->mark = at;
-    if (c == '\\') { v->state = APCONN__J_ESCAPE; return APCONN_OK; }
+    if (c == '\\') {
+        v->state = APCONN__J_ESCAPE;
+        v->flags |= APCONN__JF_ESCAPED;
+        return APCONN_OK;
+    }
     if (c < 0xC2 || c > 0xF4) return c < 0x80 ? APCONN_ERR_JSON_SYNTAX : APCONN_ERR_JSON_UTF8;
     /* the second byte's range: E0 A0.., ED ..9F (no surrogates), F0 90.., F4 ..8F */
     i = c == 0xE0 ? 0 : c == 0xED ? 1 : c == 0xF0 ? 3 : c == 0xF4 ? 4 : 2;
@@ -1419,8 +1434,8 @@ static size_t apconn__jv_plain_run(const unsigned char *s, size_t i, size_t end)
         /* Little-endian: the lowest flagged byte comes first in memory, and it
            is a real one (a borrow only flags bytes above the one that caused
            it). Big-endian: the byte loop below finds it. */
-        if (one.first)
-            for (; !(t & 0x80u); t >>= 8) i++;
+        if (one.first) /* its index: count the flagged-bit bytes below the lowest one */
+            i += ((((t & (0 - t)) - 1) & (APCONN__ONES * 0x80u)) >> 7) * APCONN__ONES >> (8 * (sizeof w - 1));
         break;
     }
     while (i < end && apconn__jv_plain(s[i])) i++;
@@ -1636,6 +1651,7 @@ typedef struct apconn__frame {
 typedef struct apconn__map {
     const char *json;
     char *views;        /* json, writable: where views are decoded (NULL: read only) */
+    int escaped;        /* 0: the validator saw no escape, strings need no decoding */
     const jsmntok_t *t;
     apconn_error *err;
     long item;          /* index of the page item being mapped ("data[2]"), or -1 */
@@ -1688,7 +1704,7 @@ static apconn_status apconn__map_view(const apconn__map *m, int v, const char **
     apconn__sink k;
     apconn_status st;
     if (t->type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
-    if (memchr(s, '\\', n)) {
+    if (m->escaped && memchr(s, '\\', n)) {
         k.buf = s; k.size = n + 1; k.len = 0;
         if ((st = apconn__map_text(m, v, &k)) != APCONN_OK) return st;
         memset(s + k.len, 0, n - k.len);
@@ -1894,6 +1910,7 @@ static void apconn__map_init(apconn__map *m, const char *json, char *views, cons
     m->item = item;
     m->index = -1;
     m->bad = 0;
+    m->escaped = 1;
 }
 
 /* jsmn over text the validator already accepted: only the token count can fail. */
@@ -1920,11 +1937,12 @@ static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token
 /* One validated object (a page item, or a whole connection) into views:
    jsmn, then the connection table. `item` names it in errors ("data[2]"). */
 static apconn_status apconn__map_connection(char *json, size_t len, apconn_token *tokens, size_t count,
-                                            apconn_connection *out, apconn_error *err, long item) {
+                                            apconn_connection *out, apconn_error *err, long item, int escaped) {
     apconn__map m;
     apconn_status st = apconn__jsmn(json, len, tokens, count, err);
     if (st != APCONN_OK) return st;
     apconn__map_init(&m, json, json, tokens, err, item);
+    m.escaped = escaped;
     if (m.t[0].type == JSMN_OBJECT) return apconn__map_object(&m, APCONN__TABLE_CONNECTION, (char *)out, 0);
     return apconn__map_fail(&m, NULL, 0, NULL, APCONN_ERR_JSON_TYPE);
 }
@@ -2973,6 +2991,7 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
     }
     if (ev == APCONN__EV_START && (s->single ? d == 0 : d == 2 && s->in_data)) { /* an item begins */
         s->item = s->pos - 1;
+        s->jv.flags &= (unsigned char)~APCONN__JF_ESCAPED;
         s->item_off = off;
         s->item_tok = s->jv.tokens - 1;
         s->skip = c == '{' ? 0 : APCONN__SKIP_TYPE;
@@ -3092,7 +3111,7 @@ static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, s
 static apconn_status apconn__stream_map(apconn__stream *s, size_t at, size_t end, apconn_connection *out,
                                         apconn_error *err) {
     apconn_status st = apconn__map_connection((char *)s->buf + at, end - at, s->tokens, s->token_count, out, err,
-                                              s->single ? -1 : (long)s->count - 1);
+                                              s->single ? -1 : (long)s->count - 1, s->jv.flags & APCONN__JF_ESCAPED);
     if (st != APCONN_OK) {
         memset(out, 0, sizeof *out);
         if (err) err->offset += s->item_off; /* the body offset, not the item's */
