@@ -1,31 +1,33 @@
-/* apconn.h - v0.1.0 - Activepieces global connections over HTTPS, for small systems.
+/* apconn.h - v0.2.0 - Activepieces global connections over HTTPS, for small systems.
 
    apconn creates (upserts), lists, updates and deletes Activepieces *global
    connections* (app connections with scope PLATFORM) from firmware and
-   gateways. It never allocates: every byte it touches is a buffer you gave it
-   or a fixed-size field of a struct you own. It has three parts, in the order
-   data flows: a fixed-buffer JSON writer, a strict JSON validator + a jsmn
-   based reader into static structs, and a small HTTP/1.1 client that runs
-   over send/recv callbacks you supply (platform/ has POSIX and mbedTLS ones).
+   gateways. It never allocates: every byte it touches is a buffer you gave it.
+   It has three parts, in the order data flows: a fixed-buffer JSON writer, a
+   strict incremental JSON validator + a jsmn based reader that returns views
+   into your work buffer, and a small HTTP/1.1 client that runs over
+   send/recv callbacks you supply (platform/ has POSIX and mbedTLS ones).
 
    Do this:
       #define APCONN_IMPLEMENTATION
       #include "apconn.h"
    in exactly ONE C or C++ file. Every other file includes "apconn.h" alone.
-   The implementation needs "jsmn.h" (Debian: libjsmn-dev) on the include path.
+   The implementation needs jsmn 1.1.0's "jsmn.h" on the include path (Debian:
+   libjsmn-dev); it includes it itself, with JSMN_STATIC and JSMN_PARENT_LINKS.
    Define APCONN_STATIC as well to make every function static to that file.
 
    A whole call, in one minute:
-      static unsigned char work[APCONN_WORK_BUFFER_SIZE];   // request AND response
-      static apconn_token  tokens[APCONN_TOKEN_COUNT];      // jsmn tokens
+      static unsigned char work[APCONN_WORK_BUFFER_SIZE];   // request, then response
+      static apconn_token  tokens[APCONN_TOKEN_COUNT];      // jsmn tokens of one item
       apconn_client client;
       apconn_error  err;
       apconn_connection conn;
       apconn_upsert_request req = {0};
       const char *projects[] = { "Kp3Wn8ZrQa1Lm5Tx7Vb2C" };
 
-      apconn_client_init(&client, "https://cloud.activepieces.com/api", api_key,
-                         &my_transport, work, sizeof work, tokens, APCONN_TOKEN_COUNT);
+      if (apconn_client_init(&client, "https://cloud.activepieces.com/api", api_key,
+                             &my_transport, work, sizeof work, tokens, APCONN_TOKEN_COUNT) != APCONN_OK)
+          return;
       req.display_name = "Acme Slack";
       req.piece_name   = "@activepieces/piece-slack";
       req.type         = APCONN_TYPE_SECRET_TEXT;
@@ -35,40 +37,42 @@
       if (apconn_connection_upsert(&client, &req, &conn, &err) != APCONN_OK) {
           char msg[APCONN_ERROR_TEXT_SIZE];
           apconn_error_format(&err, msg, sizeof msg);         // one readable line
+      } else {
+          printf("%s\n", conn.id);                            // a view: valid until the next call
       }
+
+   A platform of any size, one item at a time (the work buffer bounds ONE item):
+      apconn_page page;
+      apconn_status st;
+      apconn_list_request q = {0};
+      q.limit = 100;
+      if (apconn_connection_list(&client, &q, &page, &err) == APCONN_OK)
+          while ((st = apconn_page_next(&page, &conn, &err)) != APCONN_END) {
+              if (st == APCONN_OK) use(&conn);                 // views, until the next item
+              else if (st != APCONN_ERR_ITEM_TOO_LARGE && st != APCONN_ERR_JSON_TOKENS) break;
+          }                                                    // then page.next: the next cursor
 
    Return values: every function that can fail returns an apconn_status:
    APCONN_OK (0) on success, a negative APCONN_ERR_* on failure, and
    APCONN_END (1) only from iterators that ran out of items. The optional
    apconn_error gets the details: HTTP status, the server's code and message,
-   the JSON field or the byte offset that was wrong. apconn_strerror() names
-   every status. Nothing is truncated silently: a value that does not fit its
-   field is APCONN_ERR_FIELD_TOO_LONG, naming the field.
+   the JSON field or the byte offset that was wrong, the room a skipped item
+   needed. apconn_strerror() names every status. Nothing is lost silently:
+   server data is never cut to a field size (every string is a view), and an
+   item that does not fit the work buffer is reported with the size it needs.
 
    Configuration: define any of these before the implementation to override.
    All sizes are in bytes and include the terminating NUL where they hold text.
+   None of them limits what the server sends: that is the work buffer's job.
       APCONN_JSON_MAX_DEPTH        nesting depth the validator/writer accept   (16)
-      APCONN_ID_SIZE               ids: connection, project, platform, user    (32)
-      APCONN_EXTERNAL_ID_SIZE      externalId                                 (128)
-      APCONN_NAME_SIZE             displayName                                (128)
-      APCONN_PIECE_NAME_SIZE       pieceName                                  (128)
-      APCONN_PIECE_VERSION_SIZE    pieceVersion                                (32)
-      APCONN_TIMESTAMP_SIZE        created / updated / lastActiveDate          (32)
-      APCONN_EMAIL_SIZE            owner.email                                 (96)
-      APCONN_PERSON_NAME_SIZE      owner.firstName / lastName                  (64)
-      APCONN_URL_SIZE              owner.imageUrl                             (256)
-      APCONN_METADATA_SIZE         metadata, kept as compact JSON text        (256)
-      APCONN_MAX_PROJECT_IDS       projectIds one connection can hold           (8)
-      APCONN_MAX_FLOW_IDS          flowIds one connection can hold              (8)
-      APCONN_CURSOR_SIZE           next / previous cursors                    (256)
       APCONN_ERROR_FIELD_SIZE      apconn_error.field                          (64)
       APCONN_ERROR_CODE_SIZE       apconn_error.code                           (64)
-      APCONN_ERROR_MESSAGE_SIZE    apconn_error.message                       (256)
+      APCONN_ERROR_MESSAGE_SIZE    apconn_error.message (cut: message_truncated)(256)
       APCONN_ERROR_TEXT_SIZE       a buffer that holds apconn_error_format()  (512)
       APCONN_HOST_SIZE             host name parsed from the base URL         (128)
       APCONN_BASE_PATH_SIZE        path prefix parsed from the base URL        (64)
-      APCONN_WORK_BUFFER_SIZE      suggested work buffer                     (8192)
-      APCONN_TOKEN_COUNT           suggested jsmn token array length          (640)
+      APCONN_WORK_BUFFER_SIZE      suggested work buffer                     (4096)
+      APCONN_TOKEN_COUNT           suggested jsmn token array length          (160)
       APCONN_DEFAULT_TIMEOUT_MS    deadline of one whole call               (30000)
       APCONN_DEFAULT_MAX_RETRIES   retries of one call                          (2)
       APCONN_RETRY_BACKOFF_MS      first retry delay, doubled each time       (500)
@@ -84,9 +88,11 @@
                                    enum name ("APCONN_ERR_TIMEOUT") instead of a
                                    sentence: ~450 bytes less .rodata   (undefined)
 
-   Limits you should know: one response must fit the work buffer (head and
-   body); a list page must fit the token array; no recursion anywhere, so the
-   stack use is fixed (measure it with `make size`).
+   Limits you should know: the work buffer holds a request plus ONE item of
+   a response (a list page streams through it; an upsert/update answer is one
+   item); the token array holds one item's tokens (about 40 + one per project
+   or flow id). Error bodies of other statuses are read whole. No recursion
+   anywhere, so the stack use is fixed (measure it with `make size`).
 
    License: MIT, see the end of this file.
 */
@@ -94,9 +100,9 @@
 #define APCONN_H
 
 #define APCONN_VERSION_MAJOR 0
-#define APCONN_VERSION_MINOR 1
+#define APCONN_VERSION_MINOR 2
 #define APCONN_VERSION_PATCH 0
-#define APCONN_VERSION_STRING "0.1.0"
+#define APCONN_VERSION_STRING "0.2.0"
 
 #include <stddef.h>
 #include <stdint.h>
