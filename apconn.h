@@ -574,7 +574,8 @@ typedef struct apconn_response {
    3. Public API
    ------------------------------------------------------------------------- */
 APCONN_API const char *apconn_strerror(apconn_status status);
-/* One readable line: "<strerror>[: HTTP 404][ ENTITY_NOT_FOUND][: message][ (field x)][ at byte n]".
+/* One readable line: "<strerror>[: HTTP 404][ ENTITY_NOT_FOUND][: message][ (field x)][ at byte n]
+   [; needs n bytes of work buffer | tokens]".
    Returns the length it wanted (like snprintf); always NUL-terminates when size > 0. */
 APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t size);
 
@@ -921,6 +922,10 @@ APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t
         if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
         if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_str(&o, err->field); apconn__out_str(&o, ")"); }
         if (err->offset) apconn__out_num(&o, " at byte ", (uint64_t)err->offset);
+        if (err->needed) {
+            apconn__out_num(&o, "; needs ", (uint64_t)err->needed);
+            apconn__out_str(&o, err->status == APCONN_ERR_JSON_TOKENS ? " tokens" : " bytes of work buffer");
+        }
     }
     if (o.size) {
         size_t n = o.len < o.size ? o.len : apconn__utf8_cut(buf, o.size - 1);
