@@ -3082,8 +3082,9 @@ static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, s
     for (;;) {
         if (s->pos == s->len) {
             st = apconn__stream_fill(s, &eof);
-            if (st != APCONN_OK)
-                return apconn__stream_stop(s, st, st == APCONN_ERR_ITEM_TOO_LARGE ? 0 : apconn__stream_offset(s, s->len), err);
+            if (st == APCONN_ERR_ITEM_TOO_LARGE && s->str != APCONN__AT_NONE) /* a cursor longer than the window */
+                return apconn__stream_key_fail(s, s->key, st, apconn__stream_offset(s, s->str), err);
+            if (st != APCONN_OK) return apconn__stream_stop(s, st, apconn__stream_offset(s, s->len), err);
             if (eof) return apconn__stream_eof(s, err);
             continue;
         }
@@ -3097,7 +3098,7 @@ static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, s
         *end = s->pos;
         if (s->single) s->skip |= APCONN__SKIP_KEEP;
         if (s->skip & (APCONN__SKIP_BIG | APCONN__SKIP_TYPE)) {
-            st = s->skip & APCONN__SKIP_BIG ? APCONN_ERR_ITEM_TOO_LARGE : APCONN_ERR_JSON_TYPE;
+            st = s->skip & APCONN__SKIP_TYPE ? APCONN_ERR_JSON_TYPE : APCONN_ERR_ITEM_TOO_LARGE;
             if (err) {
                 apconn__error_item(err, s->single ? -1 : (long)s->count - 1);
                 /* the room it needs: what lies before the window, the kept cursors, the item, a NUL */
