@@ -90,8 +90,8 @@
 
    Limits you should know: the work buffer holds a request plus ONE item of
    a response (a list page streams through it; an upsert/update answer is one
-   item); the token array holds one item's tokens (about 40 + one per project
-   or flow id). Error bodies of other statuses are read whole. No recursion
+   item); the token array holds one item's tokens (about 57 with an owner,
+   plus one per project or flow id). Error bodies of other statuses are read whole. No recursion
    anywhere, so the stack use is fixed (measure it with `make size`).
 
    License: MIT, see the end of this file.
@@ -145,7 +145,8 @@
 #endif
 #ifndef APCONN_TOKEN_COUNT
 /* jsmn tokens (20 bytes each); a suggestion. One item of a list page must
-   fit: a connection takes about 40 tokens plus one per project or flow id. */
+   fit: a connection with an owner takes about 57 tokens plus one per project
+   or flow id (err->needed tells the exact count of one that did not fit). */
 #define APCONN_TOKEN_COUNT 160
 #endif
 #ifndef APCONN_DEFAULT_TIMEOUT_MS
@@ -631,6 +632,14 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *w
      error, the deadline, APCONN_ERR_PAGE_STALE) and repeats. err->offset is
      the byte offset in the response body. *out is all zero unless APCONN_OK. */
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err);
+/* Nonzero once the page has ended: apconn_page_next() returned APCONN_END or
+   a page-level error (and returns it again). A per-item error leaves it 0:
+       while (!apconn_page_done(&page)) {
+           st = apconn_page_next(&page, &conn, &err);
+           if (st == APCONN_OK) use(&conn); else if (st != APCONN_END) report(&err);
+       }
+   A zeroed page, or the page a failed list call left, is done. */
+APCONN_API int apconn_page_done(const apconn_page *page);
 /* Walks projectIds / flowIds: the id after `id`, or NULL after the last. */
 APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id);
 /* Fills err->code and err->message from either error body shape; returns
@@ -1359,70 +1368,94 @@ static apconn_status apconn__jv_string_byte(apconn__jv *v, unsigned char c, size
 
 
 /* Bytes of an escape, a UTF-8 sequence, a literal or a number. */
-static apconn_status apconn__jv_token_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
+/* The 4th hex digit of a \\u escape: a UTF-16 surrogate must come as a pair,
+   high then low, since neither has a UTF-8 form alone (RFC 3629 §3). */
+static apconn_status apconn__jv_hex_done(apconn__jv *v) {
+    int low = v->cp >= 0xDC00 && v->cp <= 0xDFFF;
+    if ((v->flags & APCONN__JF_LOW) ? !low : low) return APCONN_ERR_JSON_ESCAPE;
+    v->state = !(v->flags & APCONN__JF_LOW) && v->cp >= 0xD800 && v->cp <= 0xDBFF ? APCONN__J_LOW_SLASH : APCONN__J_STRING;
+    return APCONN_OK;
+}
+
+/* Bytes of an escape (RFC 8259 §7). */
+static apconn_status apconn__jv_escape_byte(apconn__jv *v, unsigned char c) {
     int d;
-    *ev = APCONN__EV_NONE;
     switch (v->state) {
     case APCONN__J_ESCAPE:
-        if (c == 'u') { v->state = APCONN__J_HEX; v->sub = 0; v->cp = 0; v->flags &= (unsigned char)~APCONN__JF_LOW; return APCONN_OK; }
+        if (c == 'u') break;
         if (!memchr(apconn__esc_name, c, sizeof apconn__esc_name - 1)) return APCONN_ERR_JSON_ESCAPE;
         v->state = APCONN__J_STRING;
         return APCONN_OK;
     case APCONN__J_HEX:
         if ((d = apconn__hex_digit(c)) < 0) return APCONN_ERR_JSON_ESCAPE;
         v->cp = (v->cp << 4) | (uint32_t)d;
-        if (++v->sub < 4) return APCONN_OK;
-        /* a UTF-16 surrogate must come as a pair: no UTF-8 form alone (RFC 3629 §3) */
-        if (v->flags & APCONN__JF_LOW) {
-            if (v->cp < 0xDC00 || v->cp > 0xDFFF) return APCONN_ERR_JSON_ESCAPE;
-            v->state = APCONN__J_STRING;
-        } else if (v->cp >= 0xDC00 && v->cp <= 0xDFFF) {
-            return APCONN_ERR_JSON_ESCAPE;
-        } else {
-            v->state = v->cp >= 0xD800 && v->cp <= 0xDBFF ? APCONN__J_LOW_SLASH : APCONN__J_STRING;
-        }
-        return APCONN_OK;
+        return ++v->sub < 4 ? APCONN_OK : apconn__jv_hex_done(v);
     case APCONN__J_LOW_SLASH:
         if (c != '\\') return APCONN_ERR_JSON_ESCAPE;
         v->state = APCONN__J_LOW_U;
         return APCONN_OK;
-    case APCONN__J_LOW_U:
+    default: /* APCONN__J_LOW_U */
         if (c != 'u') return APCONN_ERR_JSON_ESCAPE;
-        v->state = APCONN__J_HEX;
-        v->sub = 0;
-        v->cp = 0;
         v->flags |= APCONN__JF_LOW;
+        break;
+    }
+    if (v->state == APCONN__J_ESCAPE) v->flags &= (unsigned char)~APCONN__JF_LOW;
+    v->state = APCONN__J_HEX;
+    v->sub = 0;
+    v->cp = 0;
+    return APCONN_OK;
+}
+
+/* Numbers, RFC 8259 §6: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+   One row per number state, one column per byte class ('0', '1'-'9', '.',
+   'e'/'E', '+'/'-', other): the next state, the end of the number (the byte
+   is read again as what follows it), or an error. */
+#define APCONN__N_END 0xFFu
+#define APCONN__N_BAD 0xFEu
+static unsigned apconn__jv_number_class(unsigned char c) {
+    if (apconn__jv_digit(c)) return c != '0';
+    if (c == '.') return 2;
+    if ((c | 0x20) == 'e') return 3;
+    return c == '+' || c == '-' ? 4 : 5;
+}
+static apconn_status apconn__jv_number_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
+    enum { E = APCONN__N_END, X = APCONN__N_BAD, Z = APCONN__J_ZERO, I = APCONN__J_INT, D = APCONN__J_DOT,
+           F = APCONN__J_FRAC, P = APCONN__J_EXP, S = APCONN__J_EXP_SIGN, G = APCONN__J_EXP_DIGITS };
+    static const unsigned char next[8][6] = {
+        {Z, I, X, X, X, X}, /* MINUS */
+        {E, E, D, P, E, E}, /* ZERO */
+        {I, I, D, P, E, E}, /* INT */
+        {F, F, X, X, X, X}, /* DOT */
+        {F, F, E, P, E, E}, /* FRAC */
+        {G, G, X, X, S, X}, /* EXP */
+        {G, G, X, X, X, X}, /* EXP_SIGN */
+        {G, G, E, E, E, E}, /* EXP_DIGITS */
+    };
+    unsigned n = next[v->state - APCONN__J_MINUS][apconn__jv_number_class(c)];
+    if (n == APCONN__N_BAD) return APCONN_ERR_JSON_SYNTAX;
+    if (n != APCONN__N_END) {
+        v->state = (unsigned char)n;
         return APCONN_OK;
-    case APCONN__J_UTF8:
-        if (c < v->lo || c > v->hi) return APCONN_ERR_JSON_UTF8;
-        v->lo = 0x80;
-        v->hi = 0xBF;
-        if (--v->sub == 0) v->state = APCONN__J_STRING;
-        return APCONN_OK;
-    case APCONN__J_LITERAL:
+    }
+    *again = 1;
+    *ev = apconn__jv_value_done(v);
+    return APCONN_OK;
+}
+
+/* Bytes of an escape, a UTF-8 sequence, a literal or a number. */
+static apconn_status apconn__jv_token_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
+    *ev = APCONN__EV_NONE;
+    if (v->state >= APCONN__J_MINUS) return apconn__jv_number_byte(v, c, again, ev);
+    if (v->state == APCONN__J_LITERAL) {
         if (c != (unsigned char)apconn__literals[v->sub]) return APCONN_ERR_JSON_SYNTAX;
         if (++v->sub == v->hi) *ev = apconn__jv_value_done(v);
         return APCONN_OK;
-    default: break;
     }
-    /* numbers: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
-    d = apconn__jv_digit(c);
-    switch (v->state) {
-    case APCONN__J_MINUS: if (!d) return APCONN_ERR_JSON_SYNTAX; v->state = c == '0' ? APCONN__J_ZERO : APCONN__J_INT; return APCONN_OK;
-    case APCONN__J_DOT: if (!d) return APCONN_ERR_JSON_SYNTAX; v->state = APCONN__J_FRAC; return APCONN_OK;
-    case APCONN__J_EXP_SIGN: if (!d) return APCONN_ERR_JSON_SYNTAX; v->state = APCONN__J_EXP_DIGITS; return APCONN_OK;
-    case APCONN__J_EXP:
-        if (c == '+' || c == '-') { v->state = APCONN__J_EXP_SIGN; return APCONN_OK; }
-        if (!d) return APCONN_ERR_JSON_SYNTAX;
-        v->state = APCONN__J_EXP_DIGITS;
-        return APCONN_OK;
-    default: break;
-    }
-    if (d && v->state != APCONN__J_ZERO) return APCONN_OK; /* INT, FRAC, EXP_DIGITS go on */
-    if (c == '.' && v->state != APCONN__J_FRAC && v->state != APCONN__J_EXP_DIGITS) { v->state = APCONN__J_DOT; return APCONN_OK; }
-    if ((c | 0x20) == 'e' && v->state != APCONN__J_EXP_DIGITS) { v->state = APCONN__J_EXP; return APCONN_OK; }
-    *again = 1; /* the number ended before this byte, which is read again */
-    *ev = apconn__jv_value_done(v);
+    if (v->state != APCONN__J_UTF8) return apconn__jv_escape_byte(v, c);
+    if (c < v->lo || c > v->hi) return APCONN_ERR_JSON_UTF8;
+    v->lo = 0x80;
+    v->hi = 0xBF;
+    if (--v->sub == 0) v->state = APCONN__J_STRING;
     return APCONN_OK;
 }
 
@@ -1453,6 +1486,17 @@ static size_t apconn__jv_plain_run(const unsigned char *s, size_t i, size_t end)
     return i;
 }
 
+/* The plain bytes of a string from s[i]; a page-level key's first bytes are
+   kept in v->key on the way. Returns where they end. */
+static size_t apconn__jv_string_run(apconn__jv *v, const unsigned char *s, size_t i, size_t end) {
+    if (!(v->flags & APCONN__JF_CAPTURE)) return apconn__jv_plain_run(s, i, end);
+    for (; i < end && apconn__jv_plain(s[i]); i++) {
+        if (v->klen < sizeof v->key) v->key[v->klen] = (char)s[i];
+        if (v->klen < APCONN__KEY_LONG) v->klen++;
+    }
+    return i;
+}
+
 /* Runs over s[*pos..end); `base` is the body offset of s[0]. Stops at the end
    of the input or after an event (*ev), with *pos past what was read; on an
    error, *err_at is the body offset it is reported at. */
@@ -1465,17 +1509,9 @@ static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_
     while (i < end) {
         unsigned char c = s[i];
         if (v->state == APCONN__J_STRING) {
-            if (!(v->flags & APCONN__JF_CAPTURE)) {
-                /* the fast path: most of a body is plain string bytes */
-                if ((i = apconn__jv_plain_run(s, i, end)) == end) break;
-                c = s[i];
-            } else if (apconn__jv_plain(c)) { /* a page-level key: its first bytes are kept */
-                if (v->klen < sizeof v->key) v->key[v->klen] = (char)c;
-                if (v->klen < APCONN__KEY_LONG) v->klen++;
-                i++;
-                continue;
-            }
-            st = apconn__jv_string_byte(v, c, base + i, &e);
+            /* the fast path: most of a body is plain string bytes */
+            if ((i = apconn__jv_string_run(v, s, i, end)) == end) break;
+            st = apconn__jv_string_byte(v, s[i], base + i, &e);
         } else if (v->state < APCONN__J_STRING) {
             if (apconn__jv_ws(c)) { i++; continue; }
             st = apconn__jv_structure(v, c, base + i, &e);
@@ -3068,12 +3104,37 @@ static apconn_status apconn__stream_eof(apconn__stream *s, apconn_error *err) {
     return apconn__stream_stop(s, APCONN_END, 0, err);
 }
 
+/* An item is complete at [s->item, s->pos): APCONN_OK when it can be mapped,
+   else the per-item error, with the room it needs. */
+static apconn_status apconn__stream_item_done(apconn__stream *s, apconn_error *err) {
+    size_t lead = s->client ? (size_t)(s->buf - s->client->work) : 0, tokens = s->jv.tokens - s->item_tok;
+    apconn_status st = s->skip & APCONN__SKIP_TYPE ? APCONN_ERR_JSON_TYPE
+                       : s->skip & APCONN__SKIP_BIG ? APCONN_ERR_ITEM_TOO_LARGE
+                       : tokens > s->token_count    ? APCONN_ERR_JSON_TOKENS
+                                                    : APCONN_OK;
+    if (s->single) s->skip |= APCONN__SKIP_KEEP;
+    if (st == APCONN_OK) return st;
+    if (err) {
+        apconn__error_item(err, s->single ? -1 : (long)s->count - 1);
+        /* the room it needs: what lies before the window, the kept cursors, the item, a NUL */
+        err->needed = st == APCONN_ERR_JSON_TOKENS ? tokens
+                      : st == APCONN_ERR_ITEM_TOO_LARGE
+                          ? lead + s->keep + (apconn__stream_offset(s, s->pos) - s->item_off) + 1
+                          : 0;
+    }
+    if (st != APCONN_ERR_JSON_TOKENS) { /* its bytes are gone or useless: drop them */
+        s->skip = 0;
+        s->item = APCONN__AT_NONE;
+    }
+    return apconn__error_set(err, st, s->item_off);
+}
+
 /* The next complete item at [*at, *end) of the window: APCONN_OK; APCONN_END
    after the body; a per-item error (the item is skipped); or a page error. */
 static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, size_t *at, size_t *end,
                                          apconn_error *err) {
     apconn_status st;
-    size_t err_at = 0, lead = s->client ? (size_t)(s->buf - s->client->work) : 0;
+    size_t err_at = 0;
     unsigned ev;
     int eof = 0;
     if (s->status == APCONN_END) return APCONN_END;
@@ -3094,28 +3155,8 @@ static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, s
         st = apconn__stream_event(s, page, ev, at, err);
         if (st == APCONN_OK) continue;
         if (st != APCONN_END) return st;
-        /* an item is complete */
         *end = s->pos;
-        if (s->single) s->skip |= APCONN__SKIP_KEEP;
-        if (s->skip & (APCONN__SKIP_BIG | APCONN__SKIP_TYPE)) {
-            st = s->skip & APCONN__SKIP_TYPE ? APCONN_ERR_JSON_TYPE : APCONN_ERR_ITEM_TOO_LARGE;
-            if (err) {
-                apconn__error_item(err, s->single ? -1 : (long)s->count - 1);
-                /* the room it needs: what lies before the window, the kept cursors, the item, a NUL */
-                if (st == APCONN_ERR_ITEM_TOO_LARGE) err->needed = lead + s->keep + (apconn__stream_offset(s, s->pos) - s->item_off) + 1;
-            }
-            s->skip = 0;
-            s->item = APCONN__AT_NONE;
-            return apconn__error_set(err, st, s->item_off);
-        }
-        if (s->jv.tokens - s->item_tok > s->token_count) {
-            if (err) {
-                apconn__error_item(err, s->single ? -1 : (long)s->count - 1);
-                err->needed = s->jv.tokens - s->item_tok;
-            }
-            return apconn__error_set(err, APCONN_ERR_JSON_TOKENS, s->item_off);
-        }
-        return APCONN_OK;
+        return apconn__stream_item_done(s, err);
     }
 }
 
@@ -3141,6 +3182,7 @@ static apconn_status apconn__stream_one(apconn__stream *s, apconn_connection *ou
         st = apconn__stream_next(s, NULL, &more_at, &more_end, err);
         if (st == APCONN_END) st = apconn__stream_map(s, at, end, out, err);
     }
+    if (st != APCONN_OK) memset(out, 0, sizeof *out);
     return st;
 }
 
@@ -3170,6 +3212,16 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *w
     return APCONN_OK;
 }
 
+/* A page whose client has made another call is stale: its window is gone. */
+static int apconn__page_stale(const apconn_page *page) {
+    const apconn__stream *s = &page->apconn__s;
+    return s->client && s->client->apconn__calls != page->apconn__calls;
+}
+
+APCONN_API int apconn_page_done(const apconn_page *page) {
+    return !page || !page->apconn__s.buf || page->apconn__s.status != APCONN_OK || apconn__page_stale(page);
+}
+
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err) {
     apconn__stream *s;
     apconn_status st;
@@ -3180,8 +3232,7 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
     if (!s->buf) return APCONN_END; /* a zeroed page, or one a failed list left: no items */
     /* the window is the client's work buffer: checked even at the end, so
        "delete while iterating" fails with a one-item page too */
-    if (s->client && s->client->apconn__calls != page->apconn__calls)
-        return apconn__error_set(err, APCONN_ERR_PAGE_STALE, 0);
+    if (apconn__page_stale(page)) return apconn__error_set(err, APCONN_ERR_PAGE_STALE, 0);
     st = apconn__stream_next(s, page, &at, &end, err);
     page->count = s->count;
     if (st != APCONN_OK) return st;
@@ -3510,6 +3561,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     apconn_status st;
     size_t len;
     if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
+    memset(out, 0, sizeof *out); /* all zero unless APCONN_OK */
     apconn__claim_work(c);
     if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
@@ -3545,6 +3597,7 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     apconn_status st;
     size_t len;
     if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
+    memset(out, 0, sizeof *out); /* all zero unless APCONN_OK */
     apconn__claim_work(c);
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
