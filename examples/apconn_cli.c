@@ -19,11 +19,23 @@
      4 network, TLS, certificate or timeout failure;
      5 malformed, oversized or unexpected response.
 
+   Memory: fixed, whatever the platform's size. `list` streams: apconn reads
+   one connection at a time into the work buffer, and it is printed before the
+   next is read, so a list of any length, with --all or not, runs in the same
+   static buffers. What bounds the CLI is ONE connection: the work buffer and
+   the token array below. A connection larger than that is reported (exit 5,
+   naming the bytes or tokens it needs) and skipped; `list` goes on with the
+   next ones. --project values are collected in place in argv: any number.
+
    Build: make cli (POSIX sockets + mbedTLS; no heap in this file). */
-/* A list page of 100 connections is ~80 KB of JSON and ~70 tokens per item.
+/* Sized for a connection shared with 10,000 projects, created then listed:
+   the create request (24 bytes per id) and its response (the same again) sit
+   in the work buffer together, ~0.5 MB; the listed connection needs ~60
+   tokens plus one per project or flow id. So up to ~16,000 ids per connection
+   work (measured: 16,300 created and listed).
    Defined before the first include of apconn.h, which the POSIX header does. */
-#define APCONN_WORK_BUFFER_SIZE (256u * 1024u) /* bytes: one request, then one response */
-#define APCONN_TOKEN_COUNT 16384               /* jsmn tokens of one response */
+#define APCONN_WORK_BUFFER_SIZE (1024u * 1024u) /* bytes: one request + one connection of the response */
+#define APCONN_TOKEN_COUNT 16384                /* jsmn tokens (20 bytes each) of one connection */
 #define APCONN_POSIX_IMPLEMENTATION            /* first: it picks the POSIX feature level */
 #include "platform/apconn_posix.h"
 #define APCONN_IMPLEMENTATION
@@ -39,11 +51,15 @@
 /* ---- limits of the CLI's own static buffers --------------------------------- */
 #define APCONN_CLI_VALUE_SIZE (16u * 1024u)  /* bytes: --value / --value-file, incl. NUL */
 #define APCONN_CLI_KEY_SIZE 4096u            /* bytes: APCONN_API_KEY (a JWT can be long) */
-#define APCONN_CLI_OUT_SIZE (32u * 1024u)    /* bytes: one output line (a connection as JSON) */
+/* bytes: one output line, a connection as JSON. The CLI never prints more
+   than the server sent for that connection (the writer escapes only what
+   RFC 8259 requires, which the server had to escape too; metadata is copied
+   verbatim), and a connection fits the work buffer: the same size will do. */
+#define APCONN_CLI_OUT_SIZE APCONN_WORK_BUFFER_SIZE
 #define APCONN_CLI_URL_SIZE 512u             /* bytes: --url */
 #define APCONN_CLI_DEFAULT_URL "https://cloud.activepieces.com/api"
 #define APCONN_CLI_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
-#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: a page of 100 fits the work buffer */
+#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: what the server uses for limit=0 (spec 5) */
 #define APCONN_CLI_MAX_RETRIES 10ul          /* largest --retries */
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_HTTP = 3, EXIT_NETWORK = 4, EXIT_RESPONSE = 5 };
@@ -57,7 +73,7 @@ typedef struct cli_options {
     const char *command;
     /* create / update / list / delete */
     const char *id, *type, *name, *piece, *value_arg, *value_file, *external_id, *piece_version, *metadata;
-    const char *projects[APCONN_MAX_PROJECT_IDS];
+    char **projects; /* the --project values, gathered in place at argv[0..project_count) */
     size_t project_count;
     apconn_tristate preselect;
     const char *cursor;
@@ -108,8 +124,11 @@ static const char cli_help_text[] =
     "  delete   delete by id (exit 3 with HTTP 404 when it does not exist)\n"
     "\n"
     "Output: create and update print the connection as one line of JSON; errors go to stderr.\n"
+    "list reads one connection at a time: any number of them run in the same memory. A connection\n"
+    "larger than this build's buffers (below) is reported with the size it needs and skipped; list\n"
+    "goes on with the next ones and exits 5 at the end.\n"
     "Exit status: 0 ok, 2 usage or invalid input (nothing sent), 3 HTTP error from the server,\n"
-    "4 network/TLS/certificate/timeout, 5 malformed or unexpected response.\n";
+    "4 network/TLS/certificate/timeout, 5 malformed, oversized or unexpected response.\n";
 
 static int cli_usage_error(const char *what, const char *arg) {
     fprintf(stderr, "apconn: %s%s%s\n%s", what, arg ? ": " : "", arg ? arg : "", cli_usage_text);
@@ -152,9 +171,8 @@ static int cli_exit_for(apconn_status s) {
     case APCONN_ERR_JSON_MISSING:
     case APCONN_ERR_JSON_ENUM:
     case APCONN_ERR_JSON_NUL:
-    case APCONN_ERR_FIELD_TOO_LONG:
-    case APCONN_ERR_TOO_MANY_ITEMS:
     case APCONN_ERR_NUMBER_RANGE:
+    case APCONN_ERR_ITEM_TOO_LARGE: /* one connection larger than the work buffer */
     case APCONN_ERR_JSON_DUPLICATE:
         return EXIT_RESPONSE;
     case APCONN_ERR_WOULD_BLOCK:
@@ -227,12 +245,12 @@ static int cli_is_connection_id(const char *s) {
 typedef struct cli_args {
     int argc, i;
     char **argv;
-    const char *inline_value; /* the part after '=' in --opt=value */
+    char *inline_value; /* the part after '=' in --opt=value */
 } cli_args;
 
 /* Is argv[i] the option `name` (as "--name" or "--name=...")? */
 static int cli_is_opt(cli_args *a, const char *name) {
-    const char *arg = a->argv[a->i];
+    char *arg = a->argv[a->i];
     size_t n = strlen(name);
     if (strncmp(arg, name, n) != 0 || (arg[n] != '\0' && arg[n] != '='))
         return 0;
@@ -241,7 +259,7 @@ static int cli_is_opt(cli_args *a, const char *name) {
 }
 
 /* The option's argument, or NULL (missing). Advances past it. */
-static const char *cli_opt_value(cli_args *a) {
+static char *cli_opt_value(cli_args *a) {
     if (a->inline_value)
         return a->inline_value;
     if (a->i + 1 >= a->argc)
@@ -280,15 +298,16 @@ static int cli_parse_global(cli_args *a, cli_options *o, int *handled) {
     return 0;
 }
 
-static int cli_add_project(cli_options *o, const char *id) {
-    size_t i;
-    if (o->project_count == APCONN_MAX_PROJECT_IDS)
-        return cli_input_error("too many --project (APCONN_MAX_PROJECT_IDS)", id);
-    if (id[0] == '\0' || strlen(id) >= APCONN_ID_SIZE)
-        return cli_input_error("--project must be a non-empty id shorter than APCONN_ID_SIZE", id);
-    for (i = 0; i < o->project_count; i++)
-        if (strcmp(o->projects[i], id) == 0)
-            return cli_input_error("duplicate --project (the server refuses duplicates)", id);
+/* Any number of --project, without a fixed array: the values are gathered in
+   place at argv[0..project_count). That is safe because the k-th value comes
+   from argv[k + 2] or later (argv[0] is the program, then at least the
+   command and one slot per earlier --project), so only slots already parsed
+   are overwritten; the strings themselves are never moved. Duplicates are
+   refused by the library before anything is sent (see cli_report_change). */
+static int cli_add_project(cli_args *a, cli_options *o, char *id) {
+    if (id[0] == '\0')
+        return cli_input_error("--project must be a non-empty id", NULL);
+    o->projects = a->argv;
     o->projects[o->project_count++] = id;
     return 0;
 }
@@ -321,7 +340,8 @@ static int cli_accepts(const char *where, const char *command) {
 /* One command option at a->i. Returns 0 or an exit status. */
 static int cli_parse_command_opt(cli_args *a, cli_options *o) {
     size_t k;
-    const char *v, *cmd = o->command;
+    const char *cmd = o->command;
+    char *v;
     unsigned long n;
     for (k = 0; k < sizeof cli_string_opts / sizeof cli_string_opts[0]; k++) {
         const cli_string_opt *s = &cli_string_opts[k];
@@ -335,7 +355,7 @@ static int cli_parse_command_opt(cli_args *a, cli_options *o) {
     if (cli_accepts(" create update ", cmd) && cli_is_opt(a, "--project")) {
         if ((v = cli_opt_value(a)) == NULL)
             return cli_usage_error("option needs a value", "--project");
-        return cli_add_project(o, v);
+        return cli_add_project(a, o, v);
     }
     if (strcmp(cmd, "create") == 0 && cli_is_opt(a, "--preselect") && !a->inline_value) {
         o->preselect = APCONN_TRUE;
@@ -419,12 +439,6 @@ static int cli_parse(int argc, char **argv, cli_options *o) {
 }
 
 /* ---- input checks (all before any network I/O) ------------------------------------ */
-static int cli_check_fits(const char *what, const char *s, size_t size) {
-    if (s && strlen(s) >= size)
-        return cli_input_error(what, s);
-    return 0;
-}
-
 /* A JSON object given by the user: strictly valid and an object. */
 static int cli_check_json_object(const char *what, const char *s) {
     size_t off = 0, i = 0;
@@ -443,16 +457,7 @@ static int cli_check_json_object(const char *what, const char *s) {
     return 0;
 }
 
-/* metadata comes back as compact JSON text in a fixed field: it must fit. */
-static int cli_check_metadata(const char *m) {
-    int rc = cli_check_json_object("--metadata", m);
-    if (rc == 0 && m && strlen(m) >= APCONN_METADATA_SIZE)
-        return cli_input_error("--metadata is longer than APCONN_METADATA_SIZE", NULL);
-    return rc;
-}
-
 static int cli_check_create(const cli_options *o) {
-    int rc;
     if (!o->type || !o->name || !o->piece)
         return cli_usage_error("create needs --type, --name and --piece", NULL);
     if (apconn_type_from_name(o->type) == APCONN_TYPE_UNKNOWN)
@@ -460,14 +465,7 @@ static int cli_check_create(const cli_options *o) {
                                "PLATFORM_OAUTH2 OIDC NO_AUTH", o->type);
     if (o->value_arg && o->value_file)
         return cli_usage_error("give --value or --value-file, not both", NULL);
-    if ((rc = cli_check_fits("--name is longer than APCONN_NAME_SIZE", o->name, APCONN_NAME_SIZE)) ||
-        (rc = cli_check_fits("--piece is longer than APCONN_PIECE_NAME_SIZE", o->piece, APCONN_PIECE_NAME_SIZE)) ||
-        (rc = cli_check_fits("--external-id is longer than APCONN_EXTERNAL_ID_SIZE", o->external_id,
-                             APCONN_EXTERNAL_ID_SIZE)) ||
-        (rc = cli_check_fits("--piece-version is longer than APCONN_PIECE_VERSION_SIZE", o->piece_version,
-                             APCONN_PIECE_VERSION_SIZE)))
-        return rc;
-    return cli_check_metadata(o->metadata);
+    return cli_check_json_object("--metadata", o->metadata);
 }
 
 static int cli_check_update(const cli_options *o) {
@@ -475,9 +473,7 @@ static int cli_check_update(const cli_options *o) {
         return cli_input_error("ID must be 21 letters and digits", o->id);
     if (!o->name || o->name[0] == '\0')
         return cli_usage_error("update needs a non-empty --name", NULL);
-    if (cli_check_fits("--name is longer than APCONN_NAME_SIZE", o->name, APCONN_NAME_SIZE))
-        return EXIT_USAGE;
-    return cli_check_metadata(o->metadata);
+    return cli_check_json_object("--metadata", o->metadata);
 }
 
 static int cli_check_options(const cli_options *o) {
@@ -588,8 +584,9 @@ static int cli_check_ca(const cli_options *o) {
 /* ---- output: a connection as one line of JSON, presence respected ------------------ */
 /* The one rule for optional fields, so that the output says what the server said:
    absent writes nothing, null writes the key and null; set writes the key and
-   returns 1 for the caller to write the value. */
-static int cli_opt_key(apconn_json_writer *w, const char *key, apconn_presence p) {
+   returns 1 for the caller to write the value. Every value is a view into the
+   work buffer: it is printed before the next apconn call. */
+static int cli_opt_key(apconn_json_writer *w, const char *key, apconn_has p) {
     if (p == APCONN_ABSENT)
         return 0;
     apconn_json_key(w, key);
@@ -600,26 +597,19 @@ static int cli_opt_key(apconn_json_writer *w, const char *key, apconn_presence p
     return 1;
 }
 
-static void cli_opt_string(apconn_json_writer *w, const char *key, apconn_presence p, const char *v) {
+static void cli_opt_string(apconn_json_writer *w, const char *key, apconn_has p, const char *v) {
     if (cli_opt_key(w, key, p))
         apconn_json_string(w, v);
 }
 
-static void cli_opt_name(apconn_json_writer *w, const char *key, const char *name) {
-    if (name == NULL)
-        return;
-    apconn_json_key(w, key);
-    apconn_json_string(w, name);
-}
-
-static void cli_string_array(apconn_json_writer *w, const char *key, apconn_presence p, const char (*items)[APCONN_ID_SIZE],
-                             size_t count) {
-    size_t i;
+/* projectIds / flowIds: any length, walked in place. */
+static void cli_ids(apconn_json_writer *w, const char *key, apconn_has p, const apconn_ids *ids) {
+    const char *id;
     if (!cli_opt_key(w, key, p))
         return;
     apconn_json_array_begin(w);
-    for (i = 0; i < count; i++)
-        apconn_json_string(w, items[i]);
+    for (id = ids->first; id; id = apconn_ids_next(ids, id))
+        apconn_json_string(w, id);
     apconn_json_array_end(w);
 }
 
@@ -631,36 +621,34 @@ static const char *cli_role_name(apconn_platform_role r) {
     return r == APCONN_ROLE_ADMIN ? "ADMIN" : r == APCONN_ROLE_MEMBER ? "MEMBER" : r == APCONN_ROLE_OPERATOR ? "OPERATOR" : NULL;
 }
 
+static void cli_opt_bool(apconn_json_writer *w, const char *key, apconn_has p, int v) {
+    if (cli_opt_key(w, key, p))
+        apconn_json_bool(w, v);
+}
+
+/* An enum the reader knows is printed by name; one it does not is left out. */
+static void cli_opt_enum(apconn_json_writer *w, const char *key, apconn_has p, const char *name) {
+    cli_opt_string(w, key, name == NULL && p == APCONN_SET ? (apconn_has)APCONN_ABSENT : p, name);
+}
+
 static void cli_write_owner(apconn_json_writer *w, const apconn_owner *o) {
     apconn_json_object_begin(w);
-    apconn_json_key(w, "id");
-    apconn_json_string(w, o->id);
-    apconn_json_key(w, "email");
-    apconn_json_string(w, o->email);
-    apconn_json_key(w, "firstName");
-    apconn_json_string(w, o->first_name);
-    apconn_json_key(w, "lastName");
-    apconn_json_string(w, o->last_name);
-    cli_opt_name(w, "status", cli_user_status_name(o->status));
-    cli_opt_name(w, "platformRole", cli_role_name(o->platform_role));
-    apconn_json_key(w, "created");
-    apconn_json_string(w, o->created);
-    apconn_json_key(w, "updated");
-    apconn_json_string(w, o->updated);
+    if (o->id) {
+        apconn_json_key(w, "id");
+        apconn_json_string(w, o->id);
+    }
+    cli_opt_string(w, "email", o->has_email, o->email);
+    cli_opt_string(w, "firstName", o->has_first_name, o->first_name);
+    cli_opt_string(w, "lastName", o->has_last_name, o->last_name);
+    cli_opt_enum(w, "status", o->has_status, cli_user_status_name(o->status));
+    cli_opt_enum(w, "platformRole", o->has_platform_role, cli_role_name(o->platform_role));
+    cli_opt_string(w, "created", o->has_created, o->created);
+    cli_opt_string(w, "updated", o->has_updated, o->updated);
     cli_opt_string(w, "externalId", o->has_external_id, o->external_id);
     cli_opt_string(w, "platformId", o->has_platform_id, o->platform_id);
     cli_opt_string(w, "lastActiveDate", o->has_last_active_date, o->last_active_date);
     cli_opt_string(w, "imageUrl", o->has_image_url, o->image_url);
     apconn_json_object_end(w);
-}
-
-static void cli_opt_bool(apconn_json_writer *w, const char *key, apconn_presence p, int v) {
-    if (cli_opt_key(w, key, p))
-        apconn_json_bool(w, v);
-}
-
-static void cli_opt_enum(apconn_json_writer *w, const char *key, apconn_presence p, const char *name) {
-    cli_opt_string(w, key, name == NULL && p == APCONN_SET ? APCONN_ABSENT : p, name);
 }
 
 static void cli_write_connection_fields(apconn_json_writer *w, const apconn_connection *c) {
@@ -672,16 +660,16 @@ static void cli_write_connection_fields(apconn_json_writer *w, const apconn_conn
     cli_opt_string(w, "displayName", c->has_display_name, c->display_name);
     cli_opt_enum(w, "type", c->has_type, apconn_type_name(c->type));
     cli_opt_string(w, "pieceName", c->has_piece_name, c->piece_name);
-    cli_string_array(w, "projectIds", c->has_project_ids, c->project_ids, c->project_id_count);
+    cli_ids(w, "projectIds", c->has_project_ids, &c->project_ids);
     cli_opt_string(w, "platformId", c->has_platform_id, c->platform_id);
     cli_opt_enum(w, "scope", c->has_scope, apconn_scope_name(c->scope));
     cli_opt_enum(w, "status", c->has_status, apconn_connection_status_name(c->status));
     cli_opt_string(w, "ownerId", c->has_owner_id, c->owner_id);
     if (cli_opt_key(w, "owner", c->has_owner))
         cli_write_owner(w, &c->owner);
-    if (cli_opt_key(w, "metadata", c->has_metadata))
+    if (cli_opt_key(w, "metadata", c->has_metadata)) /* the server's own JSON text */
         apconn_json_raw(w, c->metadata, strlen(c->metadata));
-    cli_string_array(w, "flowIds", c->has_flow_ids, c->flow_ids, c->flow_id_count);
+    cli_ids(w, "flowIds", c->has_flow_ids, &c->flow_ids);
     cli_opt_string(w, "pieceVersion", c->has_piece_version, c->piece_version);
     cli_opt_bool(w, "preSelectForNewProjects", c->has_pre_select_for_new_projects, c->pre_select_for_new_projects);
     cli_opt_bool(w, "usingSecretManager", c->has_using_secret_manager, c->using_secret_manager);
@@ -728,6 +716,13 @@ static int cli_report_in(const cli_session *s, apconn_status st, const apconn_er
     int code = cli_exit_for(st);
     apconn_error_format(err, line, sizeof line);
     fprintf(stderr, "apconn: %s\n", line);
+    /* One connection did not fit: say what it needs against what this build has. */
+    if (st == APCONN_ERR_ITEM_TOO_LARGE && err->needed > 0)
+        fprintf(stderr, "apconn: that connection needs a work buffer of %lu bytes; this build has %lu\n",
+                (unsigned long)err->needed, (unsigned long)sizeof cli_work);
+    else if (st == APCONN_ERR_JSON_TOKENS && err->needed > 0)
+        fprintf(stderr, "apconn: that connection needs %lu JSON tokens; this build has %lu\n",
+                (unsigned long)err->needed, (unsigned long)APCONN_TOKEN_COUNT);
     if (s && code == EXIT_NETWORK && s->tls_ready && apconn_mbedtls_reason(&s->tls, line, sizeof line) > 0)
         fprintf(stderr, "apconn: TLS: %s\n", line);
     else if (s && code == EXIT_NETWORK && apconn_posix_reason(&s->tcp)[0] != '\0')
@@ -792,6 +787,16 @@ static void cli_close(cli_session *s) {
 }
 
 /* ---- commands ---------------------------------------------------------------------- */
+/* create / update: a response that does not fit came after the server applied the change. */
+static int cli_report_change(const cli_session *s, apconn_status st, const apconn_error *err) {
+    int code = cli_report_in(s, st, err);
+    if (st == APCONN_ERR_ARGUMENT && strcmp(err->field, "projectIds") == 0)
+        fprintf(stderr, "apconn: a --project is given twice (the server refuses duplicates); nothing was sent\n");
+    if (st == APCONN_ERR_ITEM_TOO_LARGE || st == APCONN_ERR_JSON_TOKENS)
+        fprintf(stderr, "apconn: the server did apply the change; only its answer did not fit\n");
+    return code;
+}
+
 static int cli_create(cli_session *s, const cli_options *o) {
     apconn_upsert_request req;
     apconn_connection conn;
@@ -802,7 +807,7 @@ static int cli_create(cli_session *s, const cli_options *o) {
     req.piece_name = o->piece;
     req.type = apconn_type_from_name(o->type);
     req.value.value_json = (o->value_arg || o->value_file) ? cli_value : NULL;
-    req.project_ids = o->projects;
+    req.project_ids = (const char *const *)o->projects;
     req.project_id_count = o->project_count;
     req.external_id = o->external_id;
     req.metadata_json = o->metadata;
@@ -811,7 +816,7 @@ static int cli_create(cli_session *s, const cli_options *o) {
     st = apconn_connection_upsert(&s->client, &req, &conn, &err);
     apconn_wipe(cli_value, sizeof cli_value);
     if (st != APCONN_OK)
-        return cli_report_in(s, st, &err);
+        return cli_report_change(s, st, &err);
     return cli_print_connection(&conn);
 }
 
@@ -823,13 +828,13 @@ static int cli_update(cli_session *s, const cli_options *o) {
     memset(&req, 0, sizeof req);
     req.display_name = o->name;
     req.set_project_ids = o->project_count > 0;
-    req.project_ids = o->projects;
+    req.project_ids = (const char *const *)o->projects;
     req.project_id_count = o->project_count;
     req.metadata_json = o->metadata;
     req.pre_select_for_new_projects = o->preselect;
     st = apconn_connection_update(&s->client, o->id, &req, &conn, &err);
     if (st != APCONN_OK)
-        return cli_report_in(s, st, &err);
+        return cli_report_change(s, st, &err);
     return cli_print_connection(&conn);
 }
 
@@ -841,39 +846,52 @@ static int cli_delete(cli_session *s, const cli_options *o) {
     return 0;
 }
 
-/* Prints every item of one page; copies page.next into `cursor` ("" at the end). */
-static int cli_print_page(const cli_session *s, apconn_page *page, char *cursor, size_t cursor_size) {
+/* apconn_page_next's per-item statuses: that item was reported and skipped, and
+   the next call goes on with the following one. Every other error ends the page. */
+static int cli_item_skipped(apconn_status st) {
+    return st == APCONN_ERR_ITEM_TOO_LARGE || st == APCONN_ERR_JSON_TOKENS || st == APCONN_ERR_JSON_TYPE ||
+           st == APCONN_ERR_JSON_MISSING || st == APCONN_ERR_JSON_ENUM || st == APCONN_ERR_JSON_NUL ||
+           st == APCONN_ERR_JSON_DUPLICATE;
+}
+
+/* Prints every item of one page as it arrives. An item that cannot be read is
+   reported on stderr and sets *item_rc; the others are still printed.
+   Returns 0, or the exit status of an error that ended the page. */
+static int cli_print_page(const cli_session *s, apconn_page *page, int *item_rc) {
     apconn_connection conn;
     apconn_error err;
     apconn_status st;
+    size_t seen = page->count;
     int rc;
-    while ((st = apconn_page_next(page, &conn, &err)) == APCONN_OK)
-        if ((rc = cli_print_connection(&conn)) != 0)
-            return rc;
-    if (st != APCONN_END)
-        return cli_report_in(s, st, &err);
-    fflush(stdout);
-    cursor[0] = '\0';
-    if (page->has_next == APCONN_SET && strlen(page->next) < cursor_size)
-        memcpy(cursor, page->next, strlen(page->next) + 1);
+    while ((st = apconn_page_next(page, &conn, &err)) != APCONN_END) {
+        if (st == APCONN_OK) {
+            if ((rc = cli_print_connection(&conn)) != 0)
+                return rc;
+            fflush(stdout); /* each line as it arrives: a pipe reader need not wait for the page */
+        } else if (cli_item_skipped(st) && page->count > seen) { /* it moved on: no endless loop */
+            *item_rc = cli_report_in(s, st, &err);
+        } else {
+            return cli_report_in(s, st, &err);
+        }
+        seen = page->count;
+    }
     return 0;
 }
 
+/* --all passes page.next straight to the next list call: it stays valid until
+   that call has sent it. */
 static int cli_list(cli_session *s, const cli_options *o) {
-    static char cursor[APCONN_CURSOR_SIZE];
     apconn_list_request req;
     apconn_page page;
     apconn_error err;
     apconn_status st;
-    int rc;
+    const char *cursor = o->cursor;
+    int rc, item_rc = 0;
     memset(&req, 0, sizeof req);
     req.limit = o->limit;
     req.piece_name = o->piece;
     req.display_name = o->name;
     req.statuses = o->statuses;
-    if (cli_check_fits("--cursor is longer than APCONN_CURSOR_SIZE", o->cursor, sizeof cursor))
-        return EXIT_USAGE;
-    strcpy(cursor, o->cursor ? o->cursor : "");
     do {
         req.cursor = cursor;
         s->client.timeout_ms = cli_time_left(s);
@@ -883,14 +901,13 @@ static int cli_list(cli_session *s, const cli_options *o) {
             return cli_report_in(s, APCONN_ERR_TIMEOUT, &err);
         }
         st = apconn_connection_list(&s->client, &req, &page, &err);
-        if (st == APCONN_ERR_HTTP_BODY_TOO_LARGE || st == APCONN_ERR_JSON_TOKENS)
-            fprintf(stderr, "apconn: the page does not fit this build's buffers; try a smaller --limit\n");
         if (st != APCONN_OK)
             return cli_report_in(s, st, &err);
-        if ((rc = cli_print_page(s, &page, cursor, sizeof cursor)) != 0)
+        if ((rc = cli_print_page(s, &page, &item_rc)) != 0)
             return rc;
-    } while (o->all && cursor[0] != '\0');
-    return 0;
+        cursor = page.has_next == APCONN_SET && page.next[0] != '\0' ? page.next : NULL;
+    } while (o->all && cursor != NULL);
+    return item_rc;
 }
 
 static int cli_run(const cli_options *o) {
@@ -919,6 +936,8 @@ int main(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         fputs(cli_usage_text, stdout);
         fputs(cli_help_text, stdout);
+        printf("Buffers: one connection of up to %lu bytes of JSON and %lu tokens (with create: request\n"
+               "and response together).\n", (unsigned long)sizeof cli_work, (unsigned long)APCONN_TOKEN_COUNT);
         return EXIT_OK;
     }
     o.url = env_url && env_url[0] ? env_url : APCONN_CLI_DEFAULT_URL;

@@ -18,6 +18,9 @@
 static unsigned char work[APCONN_WORK_BUFFER_SIZE]; /* holds the request, then the response */
 static apconn_token tokens[APCONN_TOKEN_COUNT];     /* jsmn tokens for the response */
 
+/* conn's strings are views into `work`; a field the server left out is NULL. */
+static const char *text(const char *view) { return view ? view : "?"; }
+
 int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : "https://cloud.activepieces.com/api";
     const char *ca = argc > 2 ? argv[2] : "/etc/ssl/certs/ca-certificates.crt";
@@ -51,6 +54,8 @@ int main(int argc, char **argv) {
         req.project_id_count = 1;
         req.external_id = "acme_slack"; /* a retried upsert updates instead of duplicating */
         st = apconn_connection_upsert(&client, &req, &conn, &err);
+        if (st == APCONN_OK) /* before the next call or close, which reuse / wipe `work` */
+            printf("created %s (%s), updated %s\n", conn.id, text(conn.display_name), text(conn.updated));
         apconn_client_close(&client); /* closes the connection, wipes the work buffer */
     }
     apconn_mbedtls_free(&tls);
@@ -61,6 +66,5 @@ int main(int argc, char **argv) {
         fprintf(stderr, "create_one: %s\n", line);
         return 1;
     }
-    printf("created %s (%s), updated %s\n", conn.id, conn.display_name, conn.updated);
     return 0;
 }

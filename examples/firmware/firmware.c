@@ -26,8 +26,9 @@
 #include <stdio.h> /* printf goes to the semihosting console */
 #include <unistd.h>
 
-#define FW_WORK_BUFFER_SIZE 4096  /* bytes: one request, then one response */
-#define FW_TOKEN_COUNT 160        /* jsmn tokens: a page of a few connections */
+#define FW_WORK_BUFFER_SIZE 4096  /* bytes: one request, then one connection of the response at a time */
+#define FW_TOKEN_COUNT 160        /* jsmn tokens: one connection (~40 + one per project/flow id) */
+#define FW_ID_SIZE 32             /* bytes: the id kept across calls (ids are 21 characters) */
 #define FW_CONFIG_TEXT_SIZE 160   /* bytes: base URL / API key from provisioning */
 #define FW_STACK_PAINT_BYTE 0xA5
 #define FW_TX_PATH "apconn-tx.fifo"
@@ -157,9 +158,12 @@ static void fw_report(const char *what, apconn_status st, apconn_status expected
     }
 }
 
+/* The reader's strings are views into fw_work, NULL when the server sent none. */
+static const char *fw_text(const char *view) { return view ? view : "?"; }
+
 static void fw_run(apconn_client *c) {
     static const char *const projects[] = {"Kp3Wn8ZrQa1Lm5Tx7Vb2C"};
-    static char id[APCONN_ID_SIZE];
+    static char id[FW_ID_SIZE]; /* a copy: fw_conn's views end with the next call */
     apconn_upsert_request up;
     apconn_update_request upd;
     apconn_list_request q;
@@ -177,24 +181,35 @@ static void fw_run(apconn_client *c) {
     up.external_id = "gw7_slack";
     st = apconn_connection_upsert(c, &up, &fw_conn, &err);
     fw_report("upsert", st, APCONN_OK, &err);
-    memcpy(id, fw_conn.id, sizeof id);
-    printf("  id=%s name=\"%s\" status=%s\n", fw_conn.id, fw_conn.display_name,
-           apconn_connection_status_name(fw_conn.status) ? apconn_connection_status_name(fw_conn.status) : "?");
+    if (st == APCONN_OK && strlen(fw_conn.id) < sizeof id) memcpy(id, fw_conn.id, strlen(fw_conn.id) + 1);
+    if (st == APCONN_OK)
+        printf("  id=%s name=\"%s\" status=%s\n", fw_conn.id, fw_text(fw_conn.display_name),
+               fw_text(apconn_connection_status_name(fw_conn.status)));
 
     memset(&q, 0, sizeof q);
     q.statuses = APCONN_CONN_STATUS_ACTIVE;
     q.piece_name = "@activepieces/piece-slack";
     st = apconn_connection_list(c, &q, &page, &err);
     fw_report("list", st, APCONN_OK, &err);
-    while (st == APCONN_OK && (st = apconn_page_next(&page, &fw_conn, &err)) == APCONN_OK)
-        printf("  item id=%s name=\"%s\"\n", fw_conn.id, fw_conn.display_name);
+    /* One item at a time through the 4 KB buffer: a connection too large for it
+       is reported and skipped, and the next call goes on with the following one. */
+    while (st == APCONN_OK) {
+        st = apconn_page_next(&page, &fw_conn, &err);
+        if (st == APCONN_OK) {
+            printf("  item id=%s name=\"%s\"\n", fw_conn.id, fw_text(fw_conn.display_name));
+        } else if (st == APCONN_ERR_ITEM_TOO_LARGE || st == APCONN_ERR_JSON_TOKENS) {
+            printf("  item %s skipped: needs %u %s\n", err.field, (unsigned)err.needed,
+                   st == APCONN_ERR_JSON_TOKENS ? "tokens" : "bytes");
+            st = APCONN_OK;
+        }
+    }
     if (st != APCONN_END) fw_report("list items", st, APCONN_END, &err);
 
     memset(&upd, 0, sizeof upd);
     upd.display_name = "Gateway 7 Slack (renamed)";
     st = apconn_connection_update(c, id, &upd, &fw_conn, &err);
     fw_report("update", st, APCONN_OK, &err);
-    printf("  name=\"%s\"\n", fw_conn.display_name);
+    if (st == APCONN_OK) printf("  name=\"%s\"\n", fw_text(fw_conn.display_name));
 
     fw_report("delete", apconn_connection_delete(c, id, &err), APCONN_OK, &err);
     fw_report("delete again", apconn_connection_delete(c, id, &err), APCONN_ERR_NOT_FOUND, &err);

@@ -10,6 +10,7 @@ the API key nor any connection value ever appeared in them."""
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -21,6 +22,8 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SERVER = os.path.join(ROOT, "tests", "server", "ap_server.py")
+sys.path.insert(0, os.path.dirname(SERVER))
+import ap_server  # noqa: E402  (project_id(): the ids --projects makes known)
 CERTS_SCRIPT = os.path.join(ROOT, "tests", "tools", "make_test_certs.sh")  # shared with the TLS tests
 
 KEY = "sk-" + "K3y" * 20 + "Z"  # 64 chars: sk- + 61 alphanumerics
@@ -69,7 +72,7 @@ class Server:
             return [json.loads(line) for line in f]
 
 
-def run(args, url=None, key=KEY, stdin=None, env_extra=None, ca="ca"):
+def cli_argv(args, url=None, key=KEY, env_extra=None, ca="ca"):
     env = {k: v for k, v in os.environ.items() if not k.startswith("APCONN_")}
     if key is not None:
         env["APCONN_API_KEY"] = key
@@ -79,7 +82,12 @@ def run(args, url=None, key=KEY, stdin=None, env_extra=None, ca="ca"):
         argv += ["--url", url]
     if ca:
         argv += ["--ca", os.path.join(TMP, ca + ".pem")]
-    p = subprocess.run(argv + list(args), input=stdin, capture_output=True, text=True, env=env, timeout=60)
+    return argv + list(args), env
+
+
+def run(args, url=None, key=KEY, stdin=None, env_extra=None, ca="ca"):
+    argv, env = cli_argv(args, url, key, env_extra, ca)
+    p = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, timeout=60)
     TRANSCRIPT.append((CURRENT[0], p.stdout, p.stderr))
     return p.returncode, p.stdout, p.stderr
 
@@ -309,6 +317,153 @@ def test_verbose_logs_method_path_and_status_only():
         expect("POST" in err and "/v1/global-connections" in err and "201" in err, err)
 
 
+# ---- platforms of any size: streamed lists, any number of projects --------------------
+def listed(s):
+    """Every item the server sent in its list responses, in order."""
+    return [item for r in s.requests() if r["method"] == "GET" for item in r["response"]["data"]]
+
+
+def project_args(ids):
+    """--project ID and --project=ID alternately: both forms are gathered in place."""
+    out = []
+    for i, pid in enumerate(ids):
+        out += ["--project", pid] if i % 2 else ["--project=" + pid]
+    return out
+
+
+def test_create_takes_a_9th_and_a_100th_project():
+    with Server(extra=["--projects", "100"]) as s:
+        for n in (9, 100):
+            ids = [ap_server.project_id(i) for i in range(n)]
+            rc, out, err = run(create_args(ext="many_%d" % n) + project_args(ids), s.url)
+            expect_rc(rc, 0, err)
+            expect(json.loads(out)["projectIds"] == [P1] + ids, "%d projects: %s" % (n, out[:200]))
+            expect(json.loads(s.requests()[-1]["body"])["projectIds"] == [P1] + ids, "sent in order")
+
+
+def test_update_replaces_projects_with_100():
+    with Server(extra=["--projects", "100"]) as s:
+        conn = json.loads(run(create_args(), s.url)[1])
+        ids = [ap_server.project_id(i) for i in range(99, -1, -1)]
+        rc, out, err = run(["update", conn["id"], "--name", "Shared"] + project_args(ids), s.url)
+        expect_rc(rc, 0, err)
+        expect(json.loads(out)["projectIds"] == ids, out[:200])
+
+
+def test_a_connection_shared_with_10000_projects_round_trips():
+    ids = [ap_server.project_id(i) for i in range(10000)]
+    with Server(extra=["--projects", "10000"]) as s:
+        rc, out, err = run(["create", "--type", "NO_AUTH", "--name", "Everyone", "--piece", SLACK,
+                            "--external-id", "everyone"] + project_args(ids), s.url)
+        expect_rc(rc, 0, err)
+        created = json.loads(out)
+        expect(json.loads(s.requests()[0]["body"])["projectIds"] == ids, "10,000 ids sent in order")
+        expect(created["projectIds"] == ids, "create printed %d ids" % len(created["projectIds"]))
+        expect(created == s.requests()[0]["response"], "create printed what the server sent")
+        rc, out, err = run(["list"], s.url)
+        expect_rc(rc, 0, err)
+        item = json.loads(out)
+        expect(item["id"] == created["id"] and item["projectIds"] == ids, "list: %d ids" % len(item["projectIds"]))
+        expect(item == listed(s)[0], "list printed what the server sent")
+
+
+def test_list_all_prints_every_connection_of_a_busy_platform():
+    with Server(extra=["--seed-busy", "1000"]) as s:
+        rc, out, err = run(["list", "--all", "--limit", "100"], s.url)
+        expect_rc(rc, 0, err)
+        printed = [json.loads(line) for line in out.splitlines()]
+        served = listed(s)
+        expect(len(printed) == 1000 and len(s.requests()) == 10, "%d items, %d pages" % (len(printed), len(s.requests())))
+        expect(len({c["id"] for c in printed}) == 1000, "every connection once")
+        bad = [i for i, (a, b) in enumerate(zip(printed, served)) if a != b]
+        expect(not bad, "items differ from what was served: %r" % bad[:5])
+        busy = printed[0]
+        expect(len(busy["projectIds"]) == 50 and len(busy["flowIds"]) == 20, "busy shape")
+        expect(len(json.dumps(busy["metadata"])) > 255 and len(busy["displayName"].encode()) > 127, "large fields")
+        expect(len({(r["conn"], r["client_port"]) for r in s.requests()}) == 1, "one keep-alive connection")
+
+
+def test_a_page_larger_than_the_cli_buffer_is_streamed():
+    # 100 items of ~40 KB: one 4 MB page, four times the CLI's 1 MiB work buffer.
+    big = [a for i in range(100) for a in ("--big-metadata", "%d=40000" % i)]
+    with Server(extra=["--seed-busy", "100"] + big) as s:
+        rc, out, err = run(["list", "--limit", "100"], s.url)
+        expect_rc(rc, 0, err)
+        expect(len(s.requests()[0]["response"]["data"]) == 100, "one page")
+        expect([json.loads(line) for line in out.splitlines()] == listed(s), "every item as served")
+
+
+def test_list_prints_each_connection_as_it_arrives():
+    # The server sends half the body, then waits: the first lines are out before the rest arrives.
+    # Eight small items (~3 KB before the stall) stay below stdio's pipe buffer: only a flush per
+    # line gets the first one out early.
+    with Server(seed=8, extra=["--fault", "stall-ms=2000"]) as s:
+        argv, env = cli_argv(["--timeout-ms", "20000", "list", "--limit", "8"], s.url)  # the reads below block
+        t0 = time.monotonic()
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        first = p.stdout.readline()
+        t_first = time.monotonic() - t0
+        rest = p.stdout.read()  # not communicate(): it reads the fd and would miss what readline buffered
+        err = p.stderr.read()   # a few lines at most: cannot fill the pipe while stdout is read
+        p.wait(60)
+        t_all = time.monotonic() - t0
+        TRANSCRIPT.append((CURRENT[0], first + rest, err))
+        expect_rc(p.returncode, 0, err)
+        lines = (first + rest).splitlines()
+        expect(len(lines) == 8 and json.loads(first) == listed(s)[0], "all 8: %d lines, first %r" % (len(lines), first[:200]))
+        expect(t_all >= 2.0 and t_first < t_all - 1.5, "first line after %.2f s of %.2f s" % (t_first, t_all))
+
+
+def jsmn_tokens(v):
+    """jsmn's token count of a value: one per value and one per object key."""
+    if isinstance(v, dict):
+        return 1 + sum(1 + jsmn_tokens(x) for x in v.values())
+    if isinstance(v, list):
+        return 1 + sum(jsmn_tokens(x) for x in v)
+    return 1
+
+
+def needed_from(err, unit):
+    """The number in 'needs ... N <unit>' of the CLI's message."""
+    m = re.search(r"needs (?:a work buffer of )?(\d+) %s" % unit, err)
+    expect(m, "names the size needed: %s" % err)
+    return int(m.group(1))
+
+
+def test_a_connection_larger_than_the_cli_buffer_exits_5_naming_the_size_and_the_rest_is_printed():
+    with Server(extra=["--seed-busy", "5", "--big-metadata", "2=1200000"]) as s:
+        rc, out, err = run(["list", "--all", "--limit", "2"], s.url)
+        expect_rc(rc, 5, err)
+        served = listed(s)
+        printed = [json.loads(line) for line in out.splitlines()]
+        expect(len(served) == 5 and printed == served[:2] + served[3:], "the other four: %d" % len(printed))
+        expect("data[0]" in err and "work buffer" in err, err)
+        size = len(ap_server.compact(served[2]))
+        need = needed_from(err, "bytes")
+        expect(size <= need < size + 65536, "needs %d bytes for a %d-byte item" % (need, size))
+        expect(len(s.requests()) == 3, "went on to the last page")
+
+
+def test_a_connection_with_more_ids_than_the_cli_tokens_exits_5_naming_the_tokens():
+    with Server(extra=["--seed-busy", "3", "--many-flow-ids", "1=20000"]) as s:
+        rc, out, err = run(["list"], s.url)
+        expect_rc(rc, 5, err)
+        served = listed(s)
+        expect([json.loads(line) for line in out.splitlines()] == [served[0], served[2]], out[:300])
+        expect("data[1]" in err, err)
+        need = needed_from(err, "JSON tokens")
+        expect(need == jsmn_tokens(served[1]), "needs %d tokens, the item has %d" % (need, jsmn_tokens(served[1])))
+
+
+def test_a_malformed_connection_is_reported_and_the_others_printed():
+    with Server(seed=5, extra=["--fault", "bad-item=2"]) as s:
+        rc, out, err = run(["list", "--all", "--limit", "3"], s.url)
+        expect_rc(rc, 5, err)
+        served = listed(s)
+        expect([json.loads(line) for line in out.splitlines()] == served[:1] + served[2:4] + served[5:], out)
+        expect(err.count("wrong type") == 2 and "data[1].projectIds" in err, err)
+
+
 # ---- exit 2: usage and invalid input, nothing sent ------------------------------------
 USAGE_CASES = [
     ("no_command", []),
@@ -331,6 +486,9 @@ USAGE_CASES = [
     ("metadata_not_an_object", ["create", "--type", "NO_AUTH", "--name", "x", "--piece", SLACK, "--metadata", "3"]),
     ("duplicate_project", ["create", "--type", "NO_AUTH", "--name", "x", "--piece", SLACK, "--project", P1,
                            "--project", P1]),
+    ("duplicate_project_far_apart", ["update", "A" * 21, "--name", "x", "--project", P1, "--project", P2,
+                                     "--project=" + P3, "--project=" + P1]),
+    ("empty_project", ["create", "--type", "NO_AUTH", "--name", "x", "--piece", SLACK, "--project", ""]),
     ("update_without_name", ["update", "A" * 21]),
     ("update_preselect_not_boolean", ["update", "A" * 21, "--name", "x", "--preselect", "yes"]),
     ("update_bad_id", ["update", "short", "--name", "x"]),
@@ -523,10 +681,14 @@ def test_malformed_json_response_exits_5():
         expect_rc(rc, 5, err)
 
 
-def test_oversized_response_exits_5():
+def test_oversized_response_exits_5_naming_the_size():
     with Server(extra=["--fault", "oversized"]) as s:
-        rc, _, err = run(create_args(), s.url)
+        rc, out, err = run(create_args(), s.url)
         expect_rc(rc, 5, err)
+        size = len(ap_server.compact(dict(s.requests()[0]["response"], padding="x" * ap_server.OVERSIZED_PADDING)))
+        need = needed_from(err, "bytes")
+        expect(size <= need < size + 65536, "needs %d bytes for a %d-byte body" % (need, size))
+        expect("did apply the change" in err and out == "", err)
 
 
 def test_non_json_success_response_exits_5():
@@ -556,11 +718,13 @@ def test_close_delimited_body_ended_by_close_notify_is_read():
 
 
 def test_close_delimited_body_cut_without_close_notify_is_not_believed():
-    # The whole JSON arrived, but only close_notify proves it was all (RFC 8446 6.1).
+    # The whole JSON arrived, but only close_notify proves it was all (RFC 8446 6.1). list
+    # streams, so the item that arrived is printed; the exit status says the list is not whole.
     with Server(seed=1, extra=["--fault", "cut-unframed"]) as s:
         rc, out, err = run(["--retries", "0", "list"], s.url)
         expect_rc(rc, 5, err)
-        expect(out == "", out)
+        expect("ended before its body was complete" in err, err)
+        expect([json.loads(line) for line in out.splitlines()] == listed(s), out)
 
 
 # ---- examples/create_one.c, so that the first program a reader sees cannot rot ----------

@@ -57,6 +57,10 @@ class HostileServer:
         return self
 
     def __exit__(self, *exc):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() in serve(); close() alone does not
+        except OSError:
+            pass
         self.sock.close()
         self.thread.join(5)
 
@@ -98,7 +102,7 @@ def escape_sequences_in_a_server_message_never_reach_the_terminal():
 
 
 def interim_response_flood_is_a_head_error_not_a_hang():
-    flood = b"HTTP/1.1 100 Continue\r\n\r\n" * 12000  # more than the CLI's 256 KiB work buffer
+    flood = b"HTTP/1.1 100 Continue\r\n\r\n" * 60000  # 1.5 MB: more than the CLI's 1 MiB work buffer
     with HostileServer(lambda req: flood) as s:
         rc, out, err = run_cli("http://127.0.0.1:%d/api" % s.port, "list")
     assert rc != 0

@@ -22,6 +22,11 @@ server compares seconds, section 5); tests need determinism.
 
 Test hooks: --log FILE (one JSON line per request, headers NOT redacted, with
 the TCP connection number and client port), --fault MODE (see FAULTS).
+Platform shapes: --seed N (small rows), --projects N (N more known projects,
+project_id(i)), --seed-busy N (rows shaped like a busy platform: an owner with
+every field, 50 projectIds, 20 flowIds, ~300 bytes of metadata and a display
+name over 127 bytes, both with escapes and astral characters), and
+--big-metadata I=BYTES / --many-flow-ids I=N to make seeded row I larger.
 """
 
 import argparse
@@ -64,13 +69,18 @@ OWNER = {"id": "U5er0000000000000000a", "email": "admin@acme.io", "firstName": "
          "platformId": PLATFORM_ID, "created": "2024-06-01T00:00:00.000Z",
          "updated": "2024-06-01T00:00:00.000Z"}
 TOO_SMALL = "Too small: expected string to have >=1 characters"
+OVERSIZED_PADDING = 4 << 20  # bytes the "oversized" fault adds: more than the CLI's 1 MiB buffer
+BUSY_PROJECTS = 50  # projectIds of a --seed-busy row
+BUSY_FLOWS = 20     # flowIds of a --seed-busy row
 FAULTS = {
     "chunked": "send every response body with Transfer-Encoding: chunked",
     "close-after=N": "close the TCP connection silently after N responses on it",
     "delay-ms=N": "wait N ms before every response",
+    "stall-ms=N": "send the first half of every success body, wait N ms, then the rest",
     "unavailable-first=N": "the first N requests get 503 with Retry-After: 0",
     "malformed": "success responses carry truncated JSON",
-    "oversized": "success responses carry a ~1 MB body",
+    "bad-item=N": "the N-th item (1-based) of every list page has a number as its projectIds",
+    "oversized": "success responses carry a ~4 MB body (an unknown member with a long string)",
     "html-502": "every request gets nginx's HTML 502 page",
     "text-plain": "success responses say Content-Type: text/plain",
     "truncate": "Content-Length promises more bytes than are sent, then close",
@@ -133,6 +143,42 @@ def js_type(v):
 
 def new_id():
     return "".join(secrets.choice(ALNUM) for _ in range(21))
+
+
+def project_id(i):
+    """The i-th generated project id (--projects, --seed-busy): 21 letters and digits."""
+    return "Pj%019d" % i
+
+
+def flow_id(i):
+    return "F1ow%017d" % i
+
+
+def busy_display_name(i):
+    """Over 127 bytes of UTF-8, with every kind of JSON escape and astral characters."""
+    name = ('Busy #%04d "Acme" ops\\eu\ttab\nline \u0001 Zürich 東京 \U0001F600\U0001D11E '
+            'shared by a busy platform' % i)
+    return name + " ." * max(0, (140 - len(name.encode("utf-8"))) // 2)
+
+
+def busy_metadata(i):
+    """Over 300 bytes of compact JSON, with nested values, escapes and astral characters, in
+    few tokens: a busy row takes under 160 tokens and 3 KB, so apconn's defaults read it."""
+    return {"team": "platform-%d" % (i % 7), "cost_center": "CC-%05d" % i,
+            "notes": 'rotated by "ops"\\vault on 2024-06-01;\tescalate\nvia pager \U0001F4DF to the '
+                     'on-call owner (ada@acme.io, then grace@acme.io) in eu-west-1/zone-b',
+            "tags": ["prod", "tier-%d" % (i % 3), "\u00e9t\u00e9"],
+            "limits": {"rpm": 600 + i, "burst": 1.5e3, "enabled": i % 2 == 0, "fallback": None}, "rev": i}
+
+
+def busy_owner(i, ms):
+    """An owner with every field set (spec 6: a UserWithMetaInformation)."""
+    return {"id": "U5erBusy%013d" % i, "email": "owner.%d+ops@acme.io" % i, "firstName": "Ådä \"Q\"",
+            "lastName": "Lovelace-%d" % i, "status": ("ACTIVE", "INACTIVE")[i % 2],
+            "platformRole": ("ADMIN", "MEMBER", "OPERATOR")[i % 3], "externalId": "ext-owner-%d" % i,
+            "platformId": PLATFORM_ID, "lastActiveDate": iso_ms(ms), "imageUrl":
+            "https://cdn.acme.io/u/%d.png?size=128&v=2" % i, "created": iso_ms(ms - 86400000),
+            "updated": iso_ms(ms)}
 
 
 def iso_ms(epoch_ms):
@@ -486,6 +532,38 @@ class App:
     def find(self, ident):
         return next((r for r in self.rows if r["id"] == ident), None)
 
+    def add_projects(self, count):
+        """count more known projects: project_id(0) .. project_id(count - 1)."""
+        self.projects.update(project_id(i) for i in range(count))
+
+    def seed_busy(self, count):
+        """Rows shaped like a busy platform, created one second apart after any earlier row.
+        Row i is shared with the BUSY_PROJECTS projects from project_id(i) on (made known
+        here), used by BUSY_FLOWS flows, and has an owner of its own."""
+        self.add_projects(count + BUSY_PROJECTS)
+        base = max(self.last_ms, 1735787045000 - 1000) + 1000
+        for i in range(count):
+            ms = base + i * 1000
+            self.last_ms = max(self.last_ms, ms)
+            self.rows.append({"id": new_id(), "_ms": ms, "created": iso_ms(ms), "updated": iso_ms(ms + 7),
+                              "externalId": "busy_%d" % i, "displayName": busy_display_name(i),
+                              "type": CONN_TYPES[i % len(CONN_TYPES)], "pieceName": "@activepieces/piece-github",
+                              "projectIds": [project_id(i + j) for j in range(BUSY_PROJECTS)],
+                              "ownerId": "U5erBusy%013d" % i, "status": STATUSES[i % 3],
+                              "metadata": busy_metadata(i), "pieceVersion": "0.4.%d" % (i % 10),
+                              "preSelectForNewProjects": i % 2 == 1,
+                              "flowIds": [flow_id(i * BUSY_FLOWS + j) for j in range(BUSY_FLOWS)],
+                              "_owner": busy_owner(i, ms), "_value": {"type": "NO_AUTH"}})
+
+    def enlarge(self, index, metadata_bytes=0, flow_ids=0):
+        """Makes row `index` (0 = oldest) larger: metadata with a string of metadata_bytes
+        bytes, and/or flow_ids flowIds. Raises IndexError when there is no such row."""
+        row = self.rows[index]
+        if metadata_bytes:
+            row["metadata"] = {"blob": "x" * metadata_bytes}
+        if flow_ids:
+            row["flowIds"] = [flow_id(1000000000 + j) for j in range(flow_ids)]
+
     def seed(self, count):
         """Rows for list tests, one second apart, statuses cycling ACTIVE/MISSING/ERROR."""
         base = 1735787045000
@@ -507,10 +585,10 @@ def public_connection(row, listed):
            "pieceName": row["pieceName"], "projectIds": row["projectIds"], "platformId": PLATFORM_ID,
            "scope": "PLATFORM", "status": row["status"], "ownerId": row["ownerId"]}
     if listed:
-        out["owner"] = OWNER
+        out["owner"] = row.get("_owner", OWNER)
     out["metadata"] = row["metadata"]
     if listed:
-        out["flowIds"] = []
+        out["flowIds"] = row.get("flowIds", [])
     out.update({"pieceVersion": row["pieceVersion"], "preSelectForNewProjects": row["preSelectForNewProjects"],
                 "usingSecretManager": False})
     return out
@@ -638,10 +716,15 @@ class Handler(BaseHTTPRequestHandler):
         body = compact(resp.body)
         ctype = "application/json; charset=utf-8"
 
+        bad = self.server.fault_arg("bad-item")
+        if resp.status < 300 and bad and isinstance(resp.body, dict) and len(resp.body.get("data") or ()) >= bad:
+            data = list(resp.body["data"])
+            data[bad - 1] = dict(data[bad - 1], projectIds=5)
+            body = compact(dict(resp.body, data=data))
         if resp.status < 300 and self.server.has_fault("malformed"):
             body = body[: max(1, len(body) // 2)]
         if resp.status < 300 and self.server.has_fault("oversized"):
-            body = compact(dict(resp.body, padding="x" * 1000000))
+            body = compact(dict(resp.body, padding="x" * OVERSIZED_PADDING))
         if resp.status < 300 and self.server.has_fault("text-plain"):
             ctype = "text/plain; charset=utf-8"
         return ctype, body
@@ -672,6 +755,12 @@ class Handler(BaseHTTPRequestHandler):
         if chunked:
             body = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 16]), body[i:i + 16])
                             for i in range(0, len(body), 16)) + b"0\r\n\r\n"
+        stall = self.server.fault_arg("stall-ms") if resp.status < 300 else None
+        if stall:
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            time.sleep(stall / 1000.0)
+            body = body[len(body) // 2:]
         self.wfile.write(body)
         self.wfile.flush()
         if cut:
@@ -765,13 +854,21 @@ def hold_silently(sock):
 
 def parse_fault(text):
     name, _, arg = text.partition("=")
-    if name in ("close-after", "delay-ms", "unavailable-first"):
+    if name in ("bad-item", "close-after", "delay-ms", "stall-ms", "unavailable-first"):
         if not arg.isdigit() or int(arg) < 1:
             raise argparse.ArgumentTypeError("%s needs =N with N >= 1" % name)
         return name, int(arg)
     if name not in FAULTS:
         raise argparse.ArgumentTypeError("unknown fault %r (known: %s)" % (text, ", ".join(FAULTS)))
     return name, None
+
+
+def index_arg(text):
+    """I=N with I >= 0 and N >= 1."""
+    index, _, value = text.partition("=")
+    if not index.isdigit() or not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError("needs I=N (I >= 0, N >= 1)")
+    return int(index), int(value)
 
 
 def main(argv=None):
@@ -787,6 +884,13 @@ def main(argv=None):
     ap.add_argument("--project", action="append", help="known project id (repeatable)")
     ap.add_argument("--piece", action="append", help="known piece name (repeatable; adds to defaults)")
     ap.add_argument("--seed", type=int, default=0, help="pre-create N connections")
+    ap.add_argument("--projects", type=int, default=0, help="N more known projects: project_id(0..N-1)")
+    ap.add_argument("--seed-busy", type=int, default=0,
+                    help="then pre-create N connections shaped like a busy platform (see seed_busy)")
+    ap.add_argument("--big-metadata", action="append", default=[], type=index_arg,
+                    help="I=BYTES: seeded row I gets metadata holding a string of BYTES bytes")
+    ap.add_argument("--many-flow-ids", action="append", default=[], type=index_arg,
+                    help="I=N: seeded row I gets N flowIds")
     ap.add_argument("--log", help="append one JSON line per request")
     ap.add_argument("--fault", action="append", default=[], type=parse_fault)
     ap.add_argument("--verbose", action="store_true")
@@ -798,6 +902,15 @@ def main(argv=None):
     app = App(args.api_key, args.project or DEFAULT_PROJECTS, pieces, args.prefix,
               plan_enabled="plan-disabled" not in faults)
     app.seed(args.seed)
+    app.seed_busy(args.seed_busy)
+    app.add_projects(args.projects)
+    try:
+        for index, size in args.big_metadata:
+            app.enlarge(index, metadata_bytes=size)
+        for index, count in args.many_flow_ids:
+            app.enlarge(index, flow_ids=count)
+    except IndexError:
+        ap.error("--big-metadata / --many-flow-ids: no seeded row with that index")
     ctx = None
     if args.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -355,6 +355,72 @@ class List(ServerTest):
         self.assertEqual((item["owner"]["email"], item["flowIds"]), ("admin@acme.io", []))
 
 
+class BusyPlatform(ServerTest):
+    def setUp(self):
+        super().setUp()
+        self.app.seed(2)
+        self.app.seed_busy(30)
+
+    def page(self, query):
+        status, page = self.call("GET", "/v1/global-connections" + query)
+        self.assertEqual(status, 200, page)
+        return page
+
+    def test_busy_rows_follow_the_small_ones_in_created_order(self):
+        rows = self.page("?limit=-1")["data"]
+        self.assertEqual(len(rows), 32)
+        self.assertEqual([r["displayName"] for r in rows[:2]], ["Seed 0", "Seed 1"])
+        self.assertEqual(sorted(r["created"] for r in rows), [r["created"] for r in rows])
+        self.assertEqual(len({r["created"] for r in rows}), 32)
+
+    def test_a_busy_row_has_every_field_and_is_large(self):
+        item = self.page("?limit=3")["data"][2]
+        self.assertEqual(len(item["projectIds"]), ap_server.BUSY_PROJECTS)
+        self.assertEqual(len(item["flowIds"]), ap_server.BUSY_FLOWS)
+        for ident in item["projectIds"] + item["flowIds"] + [item["owner"]["id"]]:
+            self.assertRegex(ident, ap_server.ID_PATTERN)
+        self.assertEqual(len(set(item["flowIds"])), ap_server.BUSY_FLOWS)
+        self.assertGreater(len(ap_server.compact(item["metadata"])), 300)
+        name = item["displayName"]
+        self.assertGreater(len(name.encode("utf-8")), 127)
+        for ch in ('"', "\\", "\t", "\n", "\u0001", "\U0001F600"):
+            self.assertIn(ch, name)
+        self.assertTrue(all(v is not None for v in item["owner"].values()), item["owner"])
+        self.assertEqual(len(item["owner"]), 12)
+
+    def test_a_busy_row_fits_apconn_defaults(self):
+        # 4 KB work buffer and 160 tokens (APCONN_WORK_BUFFER_SIZE / APCONN_TOKEN_COUNT) read one
+        def tokens(v):  # jsmn: one token per value and per object key
+            if isinstance(v, dict):
+                return 1 + sum(1 + tokens(x) for x in v.values())
+            return 1 + sum(tokens(x) for x in v) if isinstance(v, list) else 1
+        rows = self.page("?limit=-1")["data"][2:]
+        self.assertLessEqual(max(tokens(r) for r in rows), 155)
+        self.assertLessEqual(max(len(ap_server.compact(r)) for r in rows), 3072)
+        self.assertGreater(min(len(ap_server.compact(r)) for r in rows), 2048)
+
+    def test_busy_rows_are_shared_with_known_projects(self):
+        item = self.page("?limit=3")["data"][2]
+        obj = self.create(projectIds=item["projectIds"], externalId="shared")
+        self.assertEqual(obj["projectIds"], item["projectIds"])
+
+    def test_ten_thousand_generated_projects_can_share_one_connection(self):
+        self.app.add_projects(10000)
+        ids = [ap_server.project_id(i) for i in range(10000)]
+        obj = self.create(projectIds=ids)
+        self.assertEqual(obj["projectIds"], ids)
+        self.assertEqual(self.call("POST", "/api/v1/global-connections",
+                                   upsert_body(projectIds=[ap_server.project_id(10000)]))[0], 404)
+
+    def test_enlarge_grows_metadata_and_flow_ids_of_one_row(self):
+        self.app.enlarge(3, metadata_bytes=5000, flow_ids=3000)
+        rows = self.page("?limit=5")["data"]
+        self.assertEqual(len(rows[3]["metadata"]["blob"]), 5000)
+        self.assertEqual(len(set(rows[3]["flowIds"])), 3000)
+        self.assertEqual(len(rows[4]["flowIds"]), ap_server.BUSY_FLOWS)
+        self.assertRaises(IndexError, self.app.enlarge, 32, metadata_bytes=1)
+
+
 class Log(ServerTest):
     def test_log_records_headers_unredacted_and_one_connection_for_keep_alive(self):
         self.call("GET", "/v1/global-connections")
@@ -392,6 +458,42 @@ class CloseAfterFault(ServerTest):
         sock.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 200 OK\r\n"))
         self.assertIn(b"Connection: keep-alive", data)  # silent close: the header still says keep-alive
+
+
+class StallFault(ServerTest):
+    faults = (("stall-ms", 400),)
+
+    def test_stall_sends_half_the_body_then_waits(self):
+        import socket
+        self.app.seed(5)
+        sock = socket.create_connection(("127.0.0.1", self.server.server_address[1]), timeout=10)
+        sock.sendall(b"GET /v1/global-connections HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                     KEY.encode() + b"\r\n\r\n")
+        data, t0 = b"", time.monotonic()
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = int([h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length:")][0][15:])
+        while len(body) < length // 2:
+            body += sock.recv(65536)
+        first = time.monotonic() - t0
+        while len(body) < length:
+            body += sock.recv(65536)
+        sock.close()
+        self.assertLess(first, 0.3)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.4)
+        self.assertEqual(len(json.loads(body)["data"]), 5)
+
+
+class BadItemFault(ServerTest):
+    faults = (("bad-item", 2),)
+
+    def test_bad_item_breaks_the_nth_item_of_a_page_only(self):
+        self.app.seed(3)
+        status, page = self.call("GET", "/v1/global-connections")
+        self.assertEqual([r["projectIds"] for r in page["data"]], [[P1], 5, [P1]])
+        self.assertEqual(self.log_lines()[0]["response"]["data"][1]["projectIds"], [P1])  # the log: as it was
+        self.assertEqual(self.create()["projectIds"], [P1])  # not a page: untouched
 
 
 class MalformedFault(ServerTest):
@@ -434,6 +536,24 @@ class CommandLine(unittest.TestCase):
                 time.sleep(0.05)
             with open(path) as f:
                 self.assertEqual(self.get(int(f.read())), 200)
+
+    def test_platform_shape_options(self):
+        proc = self.start("--seed", "1", "--seed-busy", "3", "--projects", "60", "--big-metadata", "2=4000",
+                          "--many-flow-ids", "3=70")
+        port = int(proc.stdout.readline())
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/api/v1/global-connections", headers={"Authorization": "Bearer " + KEY})
+        rows = json.loads(conn.getresponse().read())["data"]
+        conn.close()
+        self.assertEqual(len(rows), 4)
+        self.assertEqual((rows[0]["flowIds"], len(rows[1]["flowIds"])), ([], ap_server.BUSY_FLOWS))
+        self.assertEqual((len(rows[2]["metadata"]["blob"]), len(rows[3]["flowIds"])), (4000, 70))
+
+    def test_enlarging_a_row_that_does_not_exist_is_refused(self):
+        for args in (["--seed", "2", "--big-metadata", "2=10"], ["--many-flow-ids", "1=0"],
+                     ["--big-metadata", "x=1"]):
+            proc = subprocess.run([sys.executable, ap_server.__file__, "--port", "0"] + args, capture_output=True)
+            self.assertEqual(proc.returncode, 2, args)
 
     def test_unknown_fault_is_refused(self):
         proc = subprocess.run([sys.executable, ap_server.__file__, "--fault", "nope"], capture_output=True)
