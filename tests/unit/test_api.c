@@ -21,7 +21,7 @@
 
 static apconn_connection conn;
 static apconn_error err;
-static char response[4096];
+static char response[8192];
 
 /* A response with a correct Content-Length for `body`. */
 static const char *json_response(const char *status, const char *body) {
@@ -508,15 +508,16 @@ static void list_sends_every_filter_encoded(void) {
                    "/v1/global-connections?cursor=bmV4dF9%2B%2F%3D~&limit=25&pieceName=%40activepieces%2Fpiece-slack"
                    "&displayName=a%2Bb%20c%25_%C3%BC%26x%3Dy&status=ACTIVE&status=MISSING&status=ERROR",
                    NULL);
-    CHECK_EQ(page.count, 2);
-    CHECK_STR(page.next, "bmV4dF9ZM0psWVhSbFpEb3hOek0xTnpnM01EUTFNREF3");
-    CHECK_EQ(page.has_previous, APCONN_NULL);
+    CHECK_EQ(page.count, 0); /* the list call reads the head only */
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
     CHECK_STR(conn.id, ID);
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
     CHECK_STR(conn.id, "ZyXwVuTsRqPoNmLkJiHgF");
     CHECK_STR(conn.display_name, "Second");
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
+    CHECK_EQ(page.count, 2);
+    CHECK_STR(page.next, "bmV4dF9ZM0psWVhSbFpEb3hOek0xTnpnM01EUTFNREF3");
+    CHECK_EQ(page.has_previous, APCONN_NULL);
     check_no_secret(NULL);
 }
 static void list_single_status_and_control_bytes_are_encoded(void) {
@@ -540,37 +541,80 @@ static void list_unknown_status_bits_are_refused(void) {
     CHECK_STR(err.field, "statuses");
     CHECK_EQ(st.sent_len, 0);
 }
+/* page.next goes straight into the next request (no copy), and the
+   connection is reused once the page was read to its end. */
 static void list_reuses_the_connection_for_the_next_page(void) {
     apconn_list_request q;
     apconn_page page;
-    static char first[4096];
+    static char first[8192], sent[8192];
     memset(&q, 0, sizeof q);
     strcpy(first, json_response("200 OK", PAGE_JSON));
     serve(first); /* the second response comes after the second request */
     st_data(&st, json_response("200 OK", "{\"data\":[],\"next\":null,\"previous\":\"cHJldg==\"}"));
     CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
     q.cursor = page.next;
     CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
     CHECK_EQ(page.has_next, APCONN_NULL);
     CHECK_STR(page.previous, "cHJldg==");
     CHECK_EQ(st.connects, 1);
+    st_sent_on(&st, 0, sent, sizeof sent);
+    CHECK(strstr(sent, "GET /api/v1/global-connections?cursor=bmV4dF9ZM0psWVhSbFpEb3hOek0xTnpnM01EUTFNREF3 HTTP/1.1\r\n") != NULL);
+    check_no_secret(NULL);
 }
 
-static void list_page_with_more_tokens_than_the_client_holds_is_reported(void) {
-    static char body[WORK_SIZE - 256], resp[WORK_SIZE];
+/* The token array bounds one item, not the page: a page with more tokens
+   than the client holds is read whole. */
+static void list_page_with_more_tokens_than_the_client_holds_is_read(void) {
+    static char body[WORK_SIZE], resp[8192], want[16];
     apconn_list_request q;
     apconn_page page;
+    apconn_status s;
     size_t n = 0;
-    int i;
+    int i, items = 0;
     n += (size_t)sprintf(body + n, "{\"data\":[");
     for (i = 0; i < TOKENS; i++) n += (size_t)sprintf(body + n, "%s{\"id\":\"x%d\"}", i ? "," : "", i);
     sprintf(body + n, "],\"next\":null,\"previous\":null}");
     strcpy(resp, json_response("200 OK", body));
     memset(&q, 0, sizeof q);
     serve(resp);
-    CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_ERR_JSON_TOKENS);
-    CHECK_EQ(page.count, 0);
+    CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
+    while ((s = apconn_page_next(&page, &conn, &err)) == APCONN_OK) {
+        sprintf(want, "x%d", items++);
+        CHECK_STR(conn.id, want);
+    }
+    CHECK_EQ(s, APCONN_END);
+    CHECK_EQ(items, TOKENS);
+    CHECK_EQ(page.count, TOKENS);
+}
+
+/* One item with more tokens than the client holds is reported with the
+   count it needs and skipped; the items around it are read. */
+static void list_item_with_more_tokens_than_the_client_holds_is_reported(void) {
+    static char body[WORK_SIZE], resp[8192];
+    apconn_list_request q;
+    apconn_page page;
+    size_t n = 0;
+    int i;
+    n += (size_t)sprintf(body + n, "{\"data\":[{\"id\":\"a\"},{\"id\":\"big\",\"projectIds\":[");
+    for (i = 0; i < TOKENS + 44; i++) n += (size_t)sprintf(body + n, "%s\"p%d\"", i ? "," : "", i);
+    sprintf(body + n, "]},{\"id\":\"c\"}],\"next\":null,\"previous\":null}");
+    strcpy(resp, json_response("200 OK", body));
+    memset(&q, 0, sizeof q);
+    serve(resp);
+    CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, "a");
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_JSON_TOKENS);
+    CHECK_STR(err.field, "data[1]");
+    CHECK_EQ(err.needed, 1 + 2 + 2 + TOKENS + 44); /* object, id, projectIds and its ids */
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, "c");
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
+    CHECK_EQ(page.count, 3);
 }
 
 /* ----- delete -------------------------------------------------------------------------------------------- */
@@ -634,8 +678,9 @@ static void log_has_no_secret_for_the_four_calls(void) {
     r.value.secret_text = "xoxb-TOPSECRET";
     serve(json_response("201 Created", CONN_JSON));
     CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_OK);
+    /* the body's size when it came with the head, else it is streamed */
     snprintf(response, sizeof response, "POST /v1/global-connections -> 201 (%u bytes)\n", (unsigned)strlen(CONN_JSON));
-    CHECK_STR(log_lines, response);
+    CHECK(strcmp(log_lines, response) == 0 || strcmp(log_lines, "POST /v1/global-connections -> 201 (body streamed)\n") == 0);
     check_no_secret("xoxb-TOPSECRET");
 }
 
@@ -679,7 +724,8 @@ int main(void) {
     RUN3(list_single_status_and_control_bytes_are_encoded);
     RUN3(list_unknown_status_bits_are_refused);
     RUN3(list_reuses_the_connection_for_the_next_page);
-    RUN3(list_page_with_more_tokens_than_the_client_holds_is_reported);
+    RUN3(list_page_with_more_tokens_than_the_client_holds_is_read);
+    RUN3(list_item_with_more_tokens_than_the_client_holds_is_reported);
     RUN3(delete_204_is_ok);
     RUN3(delete_200_is_tolerated);
     RUN3(delete_404_is_not_found);
