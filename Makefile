@@ -89,6 +89,8 @@ size: deps-cross
 # Sections below append to TEST_COMMANDS and TEST_PREREQS.
 TEST_PREREQS  := deps-test $(UNIT_BINS)
 TEST_COMMANDS := $(UNIT_BINS) "BUILD=$(BUILD) tests/tools/compile_check.sh" "BUILD=$(BUILD) tests/tools/install_check.sh"
+# The set-up tools themselves (apt layouts, skip counting).
+TEST_COMMANDS += "BUILD=$(BUILD) tests/tools/test_setup.sh"
 
 # Each area keeps its rules in tests/mk/<area>.mk (platform, cli, bench, ...),
 # appending to TEST_PREREQS / TEST_COMMANDS; none edits another's file.

@@ -8,13 +8,15 @@
 # Usage: tests/tools/fetch_mbedtls3.sh [BUILD [SUITE]]   (build, trixie)
 #        tests/tools/fetch_mbedtls3.sh --apt-sources [SUITE...]     (as root)
 #        tests/tools/fetch_mbedtls3.sh --missing BUILD [SUITE...]
+#        tests/tools/fetch_mbedtls3.sh --show-entry SUITE
 # Result: $BUILD/mbedtls3-src/mbedtls -> the unpacked mbedtls-3.x source tree.
 # SUITE=bookworm fetches Debian 12's 2.28 sources into $BUILD/mbedtls2-src
 # instead (the cross build of the MCU config needs them: the system package
 # has headers and host libraries only).
 # --apt-sources only adds the apt entries below (default: trixie bookworm) and
 # refreshes their indexes; --missing prints the suites whose sources are
-# neither in BUILD nor known to apt (what --apt-sources must add, as root).
+# neither in BUILD nor known to apt (what --apt-sources must add, as root);
+# --show-entry prints the file --apt-sources would write (path, then content).
 #
 # How: Debian 12 has no 3.x. As root, the script writes ONE new apt source file
 # per suite, named after this project and script, in /etc/apt/sources.list.d/:
@@ -33,7 +35,10 @@
 # entry does: not root and no index, it prints exactly what to run and fails.
 set -eu
 me=$0
+# apt's own source parts directory (/etc/apt/sources.list.d unless APT_CONFIG says otherwise).
 apt_dir=/etc/apt/sources.list.d
+eval "$(apt-config shell apt_dir Dir::Etc::sourceparts/d 2>/dev/null)" || true
+apt_dir=${apt_dir%/}
 lock="-o DPkg::Lock::Timeout=600"
 
 suite_info() { # suite -> sets major, version_re
@@ -82,33 +87,36 @@ list_signed_by() {
     sed -n "$2p" "$1" | sed -n 's/^[^#]*\[\([^]]*\)\].*/\1/p' | tr ' \t' '\n\n' | sed -n 's/^signed-by=//p'
 }
 
-# Writes the deb-src entry for suite $1 in the machine's layout; prints its path.
-add_entry() {
-    suite=$1
+# The deb-src entry for suite $1 in the machine's layout: its path on the
+# first line, then the file's content.
+show_entry() {
     entry=$(main_entry)
-    [ -n "$entry" ] || { echo "fetch_mbedtls3.sh: apt has no Debian main archive entry (apt-get indextargets); add a deb-src line for '$suite' main by hand" >&2; exit 1; }
+    [ -n "$entry" ] || { echo "fetch_mbedtls3.sh: apt has no Debian main archive entry (apt-get indextargets); add a deb-src line for '$1' main by hand" >&2; return 1; }
     uri=${entry%%"	"*}; where=${entry#*"	"}
     file=${where%:*}; n=${where##*:}
     case "$file" in
         *.sources)
-            out="$apt_dir/apconn-mbedtls-src-$suite.sources"
             signed=$(deb822_signed_by "$file" "$n")
-            {
-                echo "# Added by apconn tests/tools/fetch_mbedtls3.sh: mbedTLS sources only, from $where."
-                echo "Types: deb-src"
-                echo "URIs: $uri"
-                echo "Suites: $suite"
-                echo "Components: main"
-                [ -z "$signed" ] || echo "$signed"
-            } >"$out.tmp" ;;
+            echo "$apt_dir/apconn-mbedtls-src-$1.sources"
+            echo "# Added by apconn tests/tools/fetch_mbedtls3.sh: mbedTLS sources only, from $where."
+            echo "Types: deb-src"
+            echo "URIs: $uri"
+            echo "Suites: $1"
+            echo "Components: main"
+            [ -z "$signed" ] || echo "$signed" ;;
         *)
-            out="$apt_dir/apconn-mbedtls-src-$suite.list"
             signed=$(list_signed_by "$file" "$n")
-            {
-                echo "# Added by apconn tests/tools/fetch_mbedtls3.sh: mbedTLS sources only, from $where."
-                echo "deb-src ${signed:+[signed-by=$signed] }$uri $suite main"
-            } >"$out.tmp" ;;
+            echo "$apt_dir/apconn-mbedtls-src-$1.list"
+            echo "# Added by apconn tests/tools/fetch_mbedtls3.sh: mbedTLS sources only, from $where."
+            echo "deb-src ${signed:+[signed-by=$signed] }$uri $1 main" ;;
     esac
+}
+
+# Writes the deb-src entry for suite $1; prints its path.
+add_entry() {
+    text=$(show_entry "$1") || exit 1
+    out=$(echo "$text" | head -n 1)
+    echo "$text" | tail -n +2 >"$out.tmp"
     mv "$out.tmp" "$out"
     echo "fetch_mbedtls3.sh: wrote $out" >&2
     echo "$out"
@@ -134,6 +142,10 @@ case "${1:-}" in
         [ "$(id -u)" -eq 0 ] || { echo "fetch_mbedtls3.sh: --apt-sources writes to $apt_dir: run it as root" >&2; exit 1; }
         apt_sources "$@"
         exit 0 ;;
+    --show-entry)
+        suite_info "${2:-trixie}"
+        show_entry "${2:-trixie}"
+        exit ;;
     --missing)
         b=${2:-build}; shift; [ $# -eq 0 ] || shift
         [ $# -gt 0 ] || set -- trixie bookworm
@@ -166,7 +178,10 @@ fi
 command -v dpkg-source >/dev/null || { echo "fetch_mbedtls3.sh: dpkg-dev is needed (apt-get install dpkg-dev)" >&2; exit 1; }
 mkdir -p "$dest"
 work=$(mktemp -d "$dest/fetch.XXXXXX")
-( cd "$work" && apt-get source -qq "mbedtls/$suite" >&2 )
+# As root, apt would drop to its _apt user, which cannot write into a private
+# work tree: say so up front instead of letting apt warn about it.
+sandbox=""; [ "$(id -u)" -ne 0 ] || sandbox="-o APT::Sandbox::User=root"
+( cd "$work" && apt-get source -qq $sandbox "mbedtls/$suite" >&2 )
 dir=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name "mbedtls-$major.*" | head -n 1)
 [ -n "$dir" ] || { echo "fetch_mbedtls3.sh: apt-get source did not unpack an mbedtls-$major.x tree" >&2; exit 1; }
 name=$(basename "$dir")
