@@ -20,13 +20,14 @@ ARM_CFLAGS := -mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections
 
 DEPS := tests/tools/deps.sh
 
-.PHONY: all help test unit compile-check cross size bench cli demo install uninstall clean deps-core deps-cross deps-tls
+.PHONY: all help test unit compile-check cross size bench cli demo install uninstall clean deps-core deps-cross deps-tls \
+        deps-test deps-demo
 
 all: $(BUILD)/apconn.o
 
 help:
 	@echo "make demo          build the CLI, start a local TLS test server, run create/list/update/delete"
-	@echo "make test          every test (installs Debian packages as root); ends with 'N passed, N failed'"
+	@echo "make test          every test (installs Debian packages as root); ends with 'N passed, N failed, N skipped'"
 	@echo "  make unit          unit suites on the host     make qemu-unit   the same on QEMU Cortex-M3"
 	@echo "  make compile-check gcc/clang/g++/arm matrix    make platform-test  POSIX + TLS (2.28, 3.6)"
 	@echo "  make cli-test      CLI against the test server make server-test    the test server itself"
@@ -37,6 +38,12 @@ help:
 	@echo "make cli           build/apconn       make examples   create_one     make firmware   Cortex-M4 image"
 	@echo "make install       headers + pkg-config files under PREFIX=$(PREFIX) (make uninstall)"
 
+# One deps.sh call per command, so that without root it prints one complete
+# install line (`make test` needs the test group, `make demo` the demo group).
+deps-test:
+	@BUILD=$(BUILD) sh $(DEPS) test
+deps-demo:
+	@sh $(DEPS) demo
 deps-core:
 	@sh $(DEPS) core
 deps-cross:
@@ -80,8 +87,10 @@ size: deps-cross
 
 # ---- everything `make test` runs, as commands for run_tests.sh ---------------
 # Sections below append to TEST_COMMANDS and TEST_PREREQS.
-TEST_PREREQS  := deps-core deps-cross deps-tls $(UNIT_BINS)
+TEST_PREREQS  := deps-test $(UNIT_BINS)
 TEST_COMMANDS := $(UNIT_BINS) "BUILD=$(BUILD) tests/tools/compile_check.sh" "BUILD=$(BUILD) tests/tools/install_check.sh"
+# The set-up tools themselves (apt layouts, skip counting).
+TEST_COMMANDS += "BUILD=$(BUILD) tests/tools/test_setup.sh"
 
 # Each area keeps its rules in tests/mk/<area>.mk (platform, cli, bench, ...),
 # appending to TEST_PREREQS / TEST_COMMANDS; none edits another's file.

@@ -1,12 +1,14 @@
 /* tests/harness.h - a minimal test harness: one behaviour per test, named after it.
-   Each suite ends with "<suite>: N passed, N failed"; tests/tools/run_tests.sh
-   sums the suites into the final "N passed, N failed" line. */
+   Each suite ends with "<suite>: N passed, N failed, N skipped"; tests/tools/run_tests.sh
+   sums the suites into the final "N passed, N failed, N skipped" line.
+   A test that cannot run here calls SKIP("reason") and returns: it prints
+   "  SKIP <test>: <reason>" and counts as skipped, never as passed. */
 #ifndef APCONN_TEST_HARNESS_H
 #define APCONN_TEST_HARNESS_H
 #include <stdio.h>
 #include <string.h>
 
-static int harness_passed, harness_failed, harness_current_failed;
+static int harness_passed, harness_failed, harness_skipped, harness_current_failed, harness_current_skipped;
 static const char *harness_current;
 
 #define CHECK(cond)                                                                          \
@@ -49,12 +51,21 @@ static const char *harness_current;
         }                                                                                    \
     } while (0)
 
+/* Marks the running test skipped (the caller returns); a failed check still fails it. */
+#define SKIP(reason)                                                                         \
+    do {                                                                                     \
+        printf("  SKIP %s: %s\n", harness_current, (reason));                                \
+        harness_current_skipped = 1;                                                         \
+    } while (0)
+
 #define RUN(test)                                                                            \
     do {                                                                                     \
         harness_current = #test;                                                             \
         harness_current_failed = 0;                                                          \
+        harness_current_skipped = 0;                                                         \
         test();                                                                              \
         if (harness_current_failed) harness_failed++;                                        \
+        else if (harness_current_skipped) harness_skipped++;                                 \
         else harness_passed++;                                                               \
     } while (0)
 
@@ -63,7 +74,8 @@ static const char *harness_current;
 #define HARNESS_SUITE_PREFIX ""
 #endif
 static int harness_summary(const char *suite) {
-    printf("%s%s: %d passed, %d failed\n", HARNESS_SUITE_PREFIX, suite, harness_passed, harness_failed);
+    printf("%s%s: %d passed, %d failed, %d skipped\n", HARNESS_SUITE_PREFIX, suite, harness_passed,
+           harness_failed, harness_skipped);
     return harness_failed ? 1 : 0;
 }
 #endif

@@ -30,8 +30,7 @@ $(BUILD)/apconn-mbedtls3: examples/apconn_cli.c $(CLI_HDRS) $(CLI_MBEDTLS3_STAMP
 	$(CC) $(ALL_CFLAGS) -isystem $(CLI_MBEDTLS3_SRC)/include examples/apconn_cli.c -o $@ $(LDFLAGS) \
 		$(CLI_MBEDTLS3_LIBS)
 
-demo: deps-core
-	@sh $(DEPS) demo
+demo: deps-demo
 	@$(MAKE) -s --no-print-directory $(CLI_BIN)
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/tools/demo.sh
 

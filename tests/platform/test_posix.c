@@ -131,7 +131,7 @@ static void connect_to_full_backlog_times_out(void) {
     int abort_on_overflow = f ? fgetc(f) == '1' : 0;
     if (f) fclose(f);
     if (abort_on_overflow) {
-        printf("  SKIP connect_to_full_backlog_times_out: tcp_abort_on_overflow is set\n");
+        SKIP("net.ipv4.tcp_abort_on_overflow is 1: a full backlog answers with a reset");
         close(lfd);
         return;
     }
@@ -364,7 +364,7 @@ static void ipv6_loopback_works(void) {
     int lfd = listener(AF_INET6, 1, &port), sfd;
     unsigned char buf[8];
     if (lfd < 0) {
-        printf("  SKIP ipv6_loopback_works: no IPv6 loopback on this machine\n");
+        SKIP("no IPv6 loopback on this machine (cannot bind ::1)");
         return;
     }
     apconn_posix_transport(&tcp, &t);

@@ -1,17 +1,27 @@
 #!/bin/sh
 # Makes sure the Debian packages a make target needs are installed.
 # As root it installs the missing ones (apt-get update first); otherwise it
-# prints the exact apt-get line and fails, so nothing half-works.
-# Usage: tests/tools/deps.sh GROUP...   (groups: core cross tls coverage demo)
+# prints ONE line for root that installs all of them, and fails, so nothing
+# half-works and no second round asks for more.
+# Usage: tests/tools/deps.sh GROUP...
+#   groups: core cross tls coverage demo, and test (= core cross tls + the
+#   apt deb-src entries of the mbedTLS source packages, see fetch_mbedtls3.sh)
+# BUILD (default build) is where fetch_mbedtls3.sh unpacks those sources.
 set -e
-pkgs=""
+here=$(cd "$(dirname "$0")" && pwd)
+BUILD=${BUILD:-build}
+pkgs=""; sources=""
+groups=""
 for group in "$@"; do
+    case "$group" in test) groups="$groups core cross tls"; sources=yes ;; *) groups="$groups $group" ;; esac
+done
+for group in $groups; do
     case "$group" in
-        core)  pkgs="$pkgs gcc g++ clang make libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
+        core)  pkgs="$pkgs gcc g++ clang make libc6-dev libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
-        tls)   pkgs="$pkgs libmbedtls-dev openssl python3 dpkg-dev" ;;
+        tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
-        demo)  pkgs="$pkgs gcc make libjsmn-dev libmbedtls-dev openssl python3" ;;
+        demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
@@ -22,16 +32,28 @@ for p in $pkgs; do
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
+# Suites whose mbedTLS sources are neither unpacked in BUILD nor known to apt.
+src_missing=""
+[ -z "$sources" ] || src_missing=$(sh "$here/fetch_mbedtls3.sh" --missing "$BUILD" | tr '\n' ' ')
+src_missing=${src_missing% }
+[ -z "$missing" ] && [ -z "$src_missing" ] && exit 0
+
 if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian packages. Install them with:" >&2
-    echo "    sudo apt-get update && sudo apt-get install -y$missing" >&2
+    cmd=""
+    [ -z "$missing" ] || cmd="apt-get update && apt-get install -y --no-install-recommends$missing"
+    [ -z "$src_missing" ] || cmd="${cmd:+$cmd && }sh $here/fetch_mbedtls3.sh --apt-sources $src_missing"
+    echo "deps.sh: missing Debian packages${src_missing:+ and mbedTLS source entries ($src_missing)}. As root, run:" >&2
+    echo "    $cmd" >&2
+    [ -z "$src_missing" ] || echo "  (the source entries go to /etc/apt/sources.list.d/apconn-mbedtls-src-*; nothing else is changed)" >&2
     exit 1
 fi
-echo "deps.sh: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 # Wait for the dpkg lock instead of failing: `make -j2` runs several groups at
 # once, and another apt run may hold the lock for a while.
 lock="-o DPkg::Lock::Timeout=600"
-apt-get $lock update -qq >&2
-apt-get $lock install -y -qq --no-install-recommends $missing >&2
+if [ -n "$missing" ]; then
+    echo "deps.sh: installing$missing" >&2
+    apt-get $lock update -qq >&2
+    apt-get $lock install -y -qq --no-install-recommends $missing >&2
+fi
+[ -z "$src_missing" ] || sh "$here/fetch_mbedtls3.sh" --apt-sources $src_missing

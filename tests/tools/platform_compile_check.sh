@@ -4,7 +4,7 @@
 # -Werror, against mbedTLS 2.28 (system) and 3.6 ($MBEDTLS3_SRC), the MCU
 # config with arm-none-eabi-gcc, and checks the objects: every export is
 # apconn_-prefixed and the layers call no heap function themselves.
-# Prints "platform_compile_check: N passed, N failed".
+# Prints "platform_compile_check: N passed, N failed, 0 skipped" (nothing here skips).
 BUILD=${BUILD:-build}
 M3=${MBEDTLS3_SRC:-$BUILD/mbedtls3-src/mbedtls}
 out="$BUILD/platform/compile"; mkdir -p "$out/arm-inc"
@@ -77,17 +77,18 @@ stack_report() {
 check arm_m4_tls_layer_stack_at_most_2400 stack_report
 sed -n '1,8p' "$out/stack.txt" 2>/dev/null | sed 's/^/    /'
 
-# Functions stay short: GNU complexity score at most 8 (when `complexity` is
-# installed; it does not see through the API macro, so that is removed first).
+# Functions stay short: GNU complexity score at most 8 (`complexity` comes with
+# tests/tools/deps.sh core; it does not see through the API macro, so that is
+# removed first). Not installed is a failure, not a skip.
 small_functions() {
+    command -v complexity >/dev/null || { echo "GNU complexity is not installed (sh tests/tools/deps.sh core)"; return 1; }
     for h in platform/apconn_posix.h platform/apconn_mbedtls.h; do
         sed -E 's/APCONN_(POSIX|MBEDTLS)_API //' "$h" >"$out/cx.c"
         over=$(complexity --thresh=9 "$out/cx.c" 2>/dev/null | grep -v 'No procedures' || true)
         [ -z "$over" ] || { echo "$h: $over"; return 1; }
     done
 }
-if command -v complexity >/dev/null; then check gnu_complexity_at_most_8 small_functions
-else echo "  SKIP gnu_complexity_at_most_8: GNU complexity is not installed"; fi
+check gnu_complexity_at_most_8 small_functions
 
 prefixed() { # every defined global symbol starts with apconn_
     syms=$(nm -g --defined-only "$1") || return 1
@@ -102,5 +103,5 @@ check exports_prefixed_2x prefixed "$out/gcc2.o"
 check exports_prefixed_3x prefixed "$out/gcc3.o"
 check no_heap_calls_host no_heap "$out/gcc2.o"
 check no_heap_calls_arm no_heap "$out/arm_tls.o"
-echo "platform_compile_check: $pass passed, $fail failed"
+echo "platform_compile_check: $pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]
