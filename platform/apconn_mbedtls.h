@@ -857,10 +857,13 @@ static void apconn_mbedtls__offer_session(apconn_mbedtls *tls) {
 /* ----- connect ----------------------------------------------------------- */
 
 /* mbedTLS refused to parse a certificate the server sent: rc is an X.509
-   parse error (high-level part), possibly plus an ASN.1 one. */
-static int apconn_mbedtls__x509_parse_error(int rc) {
+   parse error (high-level part, possibly plus an ASN.1 one), or the public
+   key's (e.g. a curve this build does not have). */
+static int apconn_mbedtls__cert_parse_error(int rc) {
     int high = rc < 0 ? -(int)((unsigned)-rc & 0xFF80u) : 0;
-    return high == MBEDTLS_ERR_X509_INVALID_FORMAT || high == MBEDTLS_ERR_X509_INVALID_VERSION ||
+    return high == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE || high == MBEDTLS_ERR_PK_UNKNOWN_PK_ALG ||
+           high == MBEDTLS_ERR_PK_KEY_INVALID_FORMAT || high == MBEDTLS_ERR_PK_INVALID_PUBKEY ||
+           high == MBEDTLS_ERR_PK_INVALID_ALG || high == MBEDTLS_ERR_X509_INVALID_FORMAT || high == MBEDTLS_ERR_X509_INVALID_VERSION ||
            high == MBEDTLS_ERR_X509_INVALID_SERIAL || high == MBEDTLS_ERR_X509_INVALID_ALG ||
            high == MBEDTLS_ERR_X509_INVALID_NAME || high == MBEDTLS_ERR_X509_INVALID_DATE ||
            high == MBEDTLS_ERR_X509_INVALID_SIGNATURE || high == MBEDTLS_ERR_X509_INVALID_EXTENSIONS ||
@@ -876,7 +879,7 @@ static int apconn_mbedtls__handshake_failure(apconn_mbedtls *tls, int rc) {
         tls->verify_flags = flags;
         return apconn_mbedtls__fail(tls, APCONN_ERR_CERT, rc, NULL);
     }
-    if (apconn_mbedtls__x509_parse_error(rc))
+    if (apconn_mbedtls__cert_parse_error(rc))
         return apconn_mbedtls__fail(tls, APCONN_ERR_CERT, rc, "a certificate of the server does not parse (malformed, or an unsupported critical extension such as nameConstraints)");
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF)
         return apconn_mbedtls__fail(tls, APCONN_ERR_TLS, rc, "the server closed the connection during the TLS handshake");
