@@ -933,6 +933,10 @@ int main(int argc, char **argv) {
     static cli_options o;
     const char *env_url = getenv("APCONN_URL");
     int rc;
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) { /* which mbedTLS: TLS 1.3 needs 3.x */
+        printf("apconn %s (mbedTLS %s)\n", APCONN_VERSION_STRING, apconn_mbedtls_library_version());
+        return EXIT_OK;
+    }
     if (cli_wants_help(argc, argv)) {
         fputs(cli_usage_text, stdout);
         fputs(cli_help_text, stdout);

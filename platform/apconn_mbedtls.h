@@ -66,10 +66,14 @@
                       Every certificate must parse: a partly unreadable CA input
                       is an error, never a silently smaller trust store.
      server_name      name to verify and send as SNI; NULL = the connect host.
-                      mbedTLS does not match IP addresses in certificates: to
-                      connect to an address, name the certificate's host here.
+                      An IPv4 or IPv6 address works too (see "Host names").
      insecure_skip_verify_DANGEROUS  1 = accept ANY certificate for ANY name.
                       Test servers only. The verify flags are still reported.
+     allow_common_name_fallback_DANGEROUS  1 = a certificate WITHOUT a
+                      subjectAltName extension may match a DNS host name by
+                      its subject Common Name (the pre-RFC 9525 rule). Only for
+                      an old internal CA you cannot reissue from. Never for an
+                      IP address.
      max_fragment_length  0 (off) or 512, 1024, 2048, 4096: asks the server for
                       smaller records (RFC 6066 section 4; TLS 1.2). Many servers
                       ignore it. Needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH.
@@ -89,6 +93,35 @@
    `make test` builds mbedTLS 2.28 with it for Cortex-M4 and runs this layer
    under QEMU (tests/platform/test_tls_mcu.c).
 
+   Host names (RFC 9525, RFC 6125 section 6, RFC 5280; the same with 2.28 and
+   3.6, whose own rules differ, so this layer checks the leaf itself in its
+   verify callback, on top of mbedTLS's check):
+     - a DNS name matches only a dNSName subjectAltName (exact, ASCII case
+       ignored, or a "*." wildcard for exactly the leftmost label);
+     - an IPv4 literal (strict dotted quad) or IPv6 literal matches only an
+       iPAddress subjectAltName of the same 4 or 16 bytes: never a dNSName
+       that spells it, never the Common Name, never an IPv4-mapped IPv6 form;
+       no SNI is sent for it (RFC 6066 section 3);
+     - a certificate without a subjectAltName extension is refused ("has no
+       subjectAltName"), whatever its Common Name says, unless
+       allow_common_name_fallback_DANGEROUS;
+     - a name that a resolver would read as an IPv4 address but is not a
+       strict dotted quad (127.1, 0x7f.0.0.1, 010.0.0.1, a last label of
+       digits) is refused before connecting (APCONN_ERR_ARGUMENT).
+   Name constraints (RFC 5280 section 4.2.1.10) are NOT implemented: a
+   certificate in the chain (trust anchors included) with a nameConstraints
+   extension is refused whatever it permits. A critical one makes mbedTLS
+   refuse the certificate as it parses it (APCONN_ERR_CERT for the server's
+   chain; APCONN_ERR_TLS from apconn_mbedtls_transport() for a CA given in
+   ca / ca_file); a non-critical one, which mbedTLS would silently ignore, is
+   refused by this layer (MBEDTLS_X509_BADCERT_OTHER).
+   Certificate profile (both versions): signatures with SHA-256, SHA-384 or
+   SHA-512 (no SHA-1, no SHA-224), RSA keys of 2048 bits or more, EC keys on
+   P-256, P-384, P-521 or the Brainpool curves of 256 bits or more.
+   The reason of a refusal: apconn_mbedtls_reason(), e.g. "the certificate has
+   no subjectAltName extension ...; The certificate Common Name (CN) does not
+   match with the expected CN".
+
    Versions: mbedTLS 2.28 and 3.6 (MBEDTLS_VERSION_NUMBER picks the API). With
    3.x, psa_crypto_init() is called for you (it is idempotent).
    Macros: APCONN_MBEDTLS_NO_FS (no ca_file), APCONN_MBEDTLS_CLOSE_NOTIFY_MS
@@ -101,8 +134,9 @@
    One connection per apconn_mbedtls, used by one thread at a time. No debug
    hook on purpose: mbedTLS's debug output at high levels dumps the plaintext,
    i.e. the API key and connection secrets.
-   Size: this layer is about 3.8 KB of Cortex-M4 -Os text (`make size-tls`
-   shows the whole linked test image with mbedTLS).
+   Size: this layer is about 5.8 KB of Cortex-M4 -Os text with the MCU config
+   (`make size-tls`: the layer alone, then the whole linked test image with
+   mbedTLS); 1.9 KB of it is the host-name, IP and nameConstraints checks.
 
    License: MIT, see the end of apconn.h.
 */
@@ -133,6 +167,7 @@ typedef struct apconn_mbedtls_config {
     const char *ca_file;                /* PEM or DER file; NULL = none */
     const char *server_name;            /* verified name + SNI; NULL = the connect host */
     int insecure_skip_verify_DANGEROUS; /* 1 = no certificate or name check (tests only) */
+    int allow_common_name_fallback_DANGEROUS; /* 1 = no-SAN certificate may match a DNS name by CN */
     unsigned max_fragment_length;       /* 0, 512, 1024, 2048 or 4096 bytes */
     int tls12_only;                     /* 1 = do not offer TLS 1.3 */
     int no_session_resumption;          /* 1 = full handshake every time */
@@ -159,6 +194,11 @@ typedef struct apconn_mbedtls {
     unsigned char ready; /* mbedTLS contexts set up (between _transport() and _free()) */
     unsigned char inner_open; /* the inner connection is open: close it when done */
     unsigned char have_session, offered_session, resumed, cert_seen, connected, no_resumption;
+    unsigned char allow_cn;  /* allow_common_name_fallback_DANGEROUS */
+    unsigned char ip_len;    /* 4 or 16: the name being verified is this IP address; 0: a DNS name */
+    unsigned char ip[16];
+    const char *peer_name;   /* the DNS name being verified (during connect only) */
+    const char *cert_note;   /* this layer's reason for refusing the certificate, or NULL */
     uint32_t verify_flags; /* MBEDTLS_X509_BADCERT_* of the last handshake */
     int tls_error;         /* last mbedTLS error code, 0 if none */
     int io_status;         /* inner transport status that ended the last operation */
@@ -192,6 +232,9 @@ APCONN_MBEDTLS_API int apconn_mbedtls_last_error(const apconn_mbedtls *tls);
 APCONN_MBEDTLS_API size_t apconn_mbedtls_reason(const apconn_mbedtls *tls, char *buf, size_t size);
 /* "TLSv1.2", "TLSv1.3" while connected; "unknown" otherwise. */
 APCONN_MBEDTLS_API const char *apconn_mbedtls_version(const apconn_mbedtls *tls);
+/* The version of the mbedTLS library linked, e.g. "3.6.6" (the run-time one
+   with MBEDTLS_VERSION_C, else the headers'). */
+APCONN_MBEDTLS_API const char *apconn_mbedtls_library_version(void);
 /* Drops the saved session: the next handshake is a full one. */
 APCONN_MBEDTLS_API void apconn_mbedtls_forget_session(apconn_mbedtls *tls);
 
@@ -218,6 +261,8 @@ APCONN_MBEDTLS_API void apconn_mbedtls_sleep_ms(void *ctx, uint32_t ms);
 #include <string.h>
 
 #include <mbedtls/net_sockets.h> /* MBEDTLS_ERR_NET_* codes only; no net_sockets.c needed */
+#include <mbedtls/asn1.h>
+#include <mbedtls/oid.h> /* MBEDTLS_OID_NAME_CONSTRAINTS */
 #if defined(MBEDTLS_BASE64_C)
 #include <mbedtls/base64.h>
 #endif
@@ -308,17 +353,236 @@ static int apconn_mbedtls__bio_recv(void *ctx, unsigned char *buf, size_t len) {
     return MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
-/* Called by mbedTLS for each certificate of the chain it verifies: a
-   handshake that never calls it exchanged no certificate, i.e. resumed. The
-   verdict is mbedTLS's own (flags are left as they are). */
-static int apconn_mbedtls__on_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
-    apconn_mbedtls *tls = (apconn_mbedtls *)ctx;
-    (void)crt;
-    (void)depth;
-    (void)flags;
-    tls->cert_seen = 1;
+/* ----- reference identity: DNS name or IP address ------------------------ */
+
+static int apconn_mbedtls__fail(apconn_mbedtls *tls, int status, int mbedtls_rc, const char *note);
+
+static int apconn_mbedtls__is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int apconn_mbedtls__hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Strict dotted quad: 4 decimal octets <= 255, no leading zeros, then NUL. */
+static int apconn_mbedtls__parse_ipv4(const char *s, unsigned char out[4]) {
+    int part;
+    for (part = 0; part < 4; part++) {
+        unsigned v = 0, digits = 0;
+        const char *octet = s;
+        while (apconn_mbedtls__is_digit(*s) && digits < 4u) {
+            v = v * 10u + (unsigned)(*s++ - '0');
+            digits++;
+        }
+        if (digits == 0u || digits > 3u || v > 255u || (digits > 1u && *octet == '0')) return 0;
+        out[part] = (unsigned char)v;
+        if (part < 3 && *s++ != '.') return 0;
+    }
+    return *s == '\0';
+}
+
+/* RFC 4291 section 2.2 text forms: 8 groups of 1-4 hex digits, one "::" for
+   one or more zero groups, an optional dotted quad as the last 32 bits. No
+   zone index. */
+static int apconn_mbedtls__parse_ipv6(const char *s, unsigned char out[16]) {
+    unsigned char buf[16];
+    int n = 0, gap = -1, i;
+    if (s[0] == ':') {
+        if (s[1] != ':') return 0;
+        s += 2;
+        gap = 0;
+    }
+    while (*s != '\0') {
+        const char *group = s;
+        unsigned v = 0, digits = 0;
+        while (apconn_mbedtls__hex_value(*s) >= 0 && digits < 5u) {
+            v = v * 16u + (unsigned)apconn_mbedtls__hex_value(*s++);
+            digits++;
+        }
+        if (*s == '.') { /* the dotted quad: last, whole */
+            if (n > 12 || !apconn_mbedtls__parse_ipv4(group, buf + n)) return 0;
+            n += 4;
+            break;
+        }
+        if (digits == 0u || digits > 4u || n > 14) return 0;
+        buf[n++] = (unsigned char)(v >> 8);
+        buf[n++] = (unsigned char)(v & 0xFFu);
+        if (*s == '\0') break;
+        if (*s++ != ':') return 0;
+        if (*s == ':') {
+            if (gap >= 0) return 0;
+            gap = n;
+            s++;
+        } else if (*s == '\0') {
+            return 0; /* a single trailing ':' */
+        }
+    }
+    if (gap < 0) {
+        if (n != 16) return 0;
+        memcpy(out, buf, 16);
+        return 1;
+    }
+    if (n > 14) return 0; /* "::" stands for at least one group */
+    memset(out, 0, 16);
+    memcpy(out, buf, (size_t)gap);
+    for (i = 0; i < n - gap; i++) out[16 - (n - gap) + i] = buf[gap + i];
+    return 1;
+}
+
+/* Would a resolver read this name as an IPv4 address? Its last label (a
+   trailing '.' ignored) is decimal digits or 0x-hex (WHATWG URL "ends in a
+   number"; inet_aton takes 127.1, 0x7f.1, 2130706433, 0177.0.0.1). */
+static int apconn_mbedtls__ends_in_number(const char *name) {
+    size_t n = strlen(name), start;
+    if (n > 0u && name[n - 1u] == '.') n--;
+    start = n;
+    while (start > 0u && name[start - 1u] != '.') start--;
+    if (start == n) return 0;
+    if (n - start >= 2u && name[start] == '0' && (name[start + 1u] == 'x' || name[start + 1u] == 'X')) {
+        for (start += 2u; start < n; start++)
+            if (apconn_mbedtls__hex_value(name[start]) < 0) return 0;
+        return 1;
+    }
+    for (; start < n; start++)
+        if (!apconn_mbedtls__is_digit(name[start])) return 0;
+    return 1;
+}
+
+/* Sets what the certificate must match: an IP address (ip_len 4 or 16) or a
+   DNS name. A name with ':' must be an IPv6 address; one that ends in a
+   number must be a strict dotted quad. */
+static int apconn_mbedtls__reference_identity(apconn_mbedtls *tls, const char *name) {
+    tls->ip_len = 0;
+    tls->peer_name = name;
+    if (strchr(name, ':') != NULL) {
+        if (!apconn_mbedtls__parse_ipv6(name, tls->ip))
+            return apconn_mbedtls__fail(tls, APCONN_ERR_ARGUMENT, 0, "the host has a ':' but is not an IPv6 address");
+        tls->ip_len = 16;
+    } else if (apconn_mbedtls__ends_in_number(name)) {
+        if (!apconn_mbedtls__parse_ipv4(name, tls->ip))
+            return apconn_mbedtls__fail(tls, APCONN_ERR_ARGUMENT, 0, "the host reads as an IPv4 address but is not a dotted quad (write e.g. 127.0.0.1, not 127.1 or 0x7f.0.0.1)");
+        tls->ip_len = 4;
+    }
+    return APCONN_OK;
+}
+
+/* ----- certificate checks of this layer (verify callback) ----------------- */
+
+static unsigned char apconn_mbedtls__lower(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20u) : c;
+}
+
+static int apconn_mbedtls__same_text(const unsigned char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (apconn_mbedtls__lower(a[i]) != apconn_mbedtls__lower((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+/* dNSName vs host name: equal (ASCII case ignored), or "*.rest" where the
+   host is "label.rest" (one whole leftmost label, RFC 6125 section 6.4.3). */
+static int apconn_mbedtls__dns_match(const mbedtls_x509_buf *san, const char *name) {
+    size_t n = strlen(name);
+    const char *dot;
+    if (san->len == n && apconn_mbedtls__same_text(san->p, name, n)) return 1;
+    if (san->len < 3u || san->p[0] != '*' || san->p[1] != '.') return 0;
+    dot = strchr(name, '.');
+    if (dot == NULL || dot == name) return 0;
+    n = strlen(dot);
+    return san->len - 1u == n && apconn_mbedtls__same_text(san->p + 1, dot, n);
+}
+
+static int apconn_mbedtls__has_san(const mbedtls_x509_crt *crt) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_SUBJECT_ALT_NAME) != 0;
+#else
+    return (crt->ext_types & MBEDTLS_X509_EXT_SUBJECT_ALT_NAME) != 0;
+#endif
+}
+
+#define APCONN_MBEDTLS__SAN_DNS (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_X509_SAN_DNS_NAME) /* [2] IA5String */
+#define APCONN_MBEDTLS__SAN_IP (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_X509_SAN_IP_ADDRESS) /* [7] OCTET STRING */
+
+/* The leaf against the reference identity, from its parsed subjectAltName
+   entries (mbedTLS keeps every GeneralName, iPAddress included, in both
+   versions). Adds CN_MISMATCH (and says why) when nothing matches. */
+static void apconn_mbedtls__check_name(apconn_mbedtls *tls, const mbedtls_x509_crt *crt, uint32_t *flags) {
+    const mbedtls_x509_sequence *san;
+    if (!apconn_mbedtls__has_san(crt)) {
+        if (tls->allow_cn && tls->ip_len == 0u) return; /* mbedTLS matched the CN (or flagged it) */
+        tls->cert_note = "the certificate has no subjectAltName extension; its Common Name is never matched (RFC 9525)";
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+        return;
+    }
+    for (san = &crt->subject_alt_names; san != NULL && san->buf.p != NULL; san = san->next) {
+        if (tls->ip_len != 0u) {
+            if (san->buf.tag == APCONN_MBEDTLS__SAN_IP && san->buf.len == tls->ip_len &&
+                memcmp(san->buf.p, tls->ip, tls->ip_len) == 0)
+                return;
+        } else if (san->buf.tag == APCONN_MBEDTLS__SAN_DNS && apconn_mbedtls__dns_match(&san->buf, tls->peer_name)) {
+            return;
+        }
+    }
+    tls->cert_note = tls->ip_len != 0u
+                         ? "no iPAddress subjectAltName of the certificate is the host's address (a dNSName or Common Name spelling it does not count)"
+                         : "no dNSName subjectAltName of the certificate matches the host name";
+    *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+}
+
+/* Does the certificate carry a nameConstraints extension? Walks its
+   Extensions (SEQUENCE OF { OID, [critical], OCTET STRING }) with the ASN.1
+   helpers. mbedTLS refuses a critical one while parsing and ignores a
+   non-critical one; this layer implements neither, so any is a refusal. A
+   walk that fails counts as "yes" (mbedTLS parsed the same bytes before). */
+static int apconn_mbedtls__has_name_constraints(const mbedtls_x509_crt *crt) {
+    unsigned char *p = crt->v3_ext.p, *end;
+    size_t len;
+    if (p == NULL || crt->v3_ext.len == 0u) return 0;
+    end = p + crt->v3_ext.len;
+    if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) return 1;
+    end = p + len;
+    while (p < end) {
+        unsigned char *ext_end;
+        if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0) return 1;
+        ext_end = p + len;
+        if (mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OID) != 0) return 1;
+        if (len == sizeof MBEDTLS_OID_NAME_CONSTRAINTS - 1u &&
+            memcmp(p, MBEDTLS_OID_NAME_CONSTRAINTS, sizeof MBEDTLS_OID_NAME_CONSTRAINTS - 1u) == 0)
+            return 1;
+        p = ext_end;
+    }
     return 0;
 }
+
+/* Called by mbedTLS for each certificate of the chain it verifies (a
+   handshake that never calls it exchanged no certificate, i.e. resumed),
+   after its own checks, with their flags. This layer only ADDS flags: the
+   name rules above for the leaf (depth 0), nameConstraints for every
+   certificate. */
+static int apconn_mbedtls__on_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
+    apconn_mbedtls *tls = (apconn_mbedtls *)ctx;
+    tls->cert_seen = 1;
+    if (apconn_mbedtls__has_name_constraints(crt)) {
+        tls->cert_note = "a certificate of the chain has a nameConstraints extension, which this client does not implement (refused whatever it permits)";
+        *flags |= MBEDTLS_X509_BADCERT_OTHER;
+    }
+    if (depth == 0) apconn_mbedtls__check_name(tls, crt, flags);
+    return 0;
+}
+
+/* Signatures SHA-256 and up, RSA >= 2048 bits, EC curves >= 256 bits: 3.6's
+   default profile, also with 2.28 (whose default allows SHA-224 and every curve). */
+static const mbedtls_x509_crt_profile apconn_mbedtls__profile = {
+    MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA256) | MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA384) |
+        MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA512),
+    0xFFFFFFFu, /* any public key algorithm */
+    MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP256R1) | MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP384R1) |
+        MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP521R1) | MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_BP256R1) |
+        MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_BP384R1) | MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_BP512R1),
+    2048u, /* bits: smallest RSA key */
+};
 
 /* ----- setup ------------------------------------------------------------- */
 
@@ -468,6 +732,7 @@ static int apconn_mbedtls__configure(apconn_mbedtls *tls, const apconn_mbedtls_c
     mbedtls_ssl_conf_authmode(&tls->conf, cfg->insecure_skip_verify_DANGEROUS ? MBEDTLS_SSL_VERIFY_OPTIONAL
                                                                              : MBEDTLS_SSL_VERIFY_REQUIRED);
     if (tls->ca.version != 0) mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
+    mbedtls_ssl_conf_cert_profile(&tls->conf, &apconn_mbedtls__profile);
     mbedtls_ssl_conf_verify(&tls->conf, apconn_mbedtls__on_verify, tls);
     apconn_mbedtls__versions(tls, cfg);
     rc = apconn_mbedtls__max_fragment(tls, cfg->max_fragment_length);
@@ -512,6 +777,7 @@ APCONN_MBEDTLS_API int apconn_mbedtls_transport(apconn_mbedtls *tls, const apcon
     tls->inner = inner;
     tls->server_name = cfg->server_name;
     tls->no_resumption = cfg->no_session_resumption ? 1u : 0u;
+    tls->allow_cn = cfg->allow_common_name_fallback_DANGEROUS ? 1u : 0u;
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
     if (psa_crypto_init() != PSA_SUCCESS) /* 3.x: TLS 1.3 and parts of X.509 use PSA */
         return apconn_mbedtls__fail(tls, APCONN_ERR_TLS, 0, "psa_crypto_init failed");
@@ -591,6 +857,21 @@ static void apconn_mbedtls__offer_session(apconn_mbedtls *tls) {
 
 /* ----- connect ----------------------------------------------------------- */
 
+/* mbedTLS refused to parse a certificate the server sent: rc is an X.509
+   parse error (high-level part, possibly plus an ASN.1 one), or the public
+   key's (e.g. a curve this build does not have). */
+static int apconn_mbedtls__cert_parse_error(int rc) {
+    int high = rc < 0 ? -(int)((unsigned)-rc & 0xFF80u) : 0;
+    return high == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE || high == MBEDTLS_ERR_PK_UNKNOWN_PK_ALG ||
+           high == MBEDTLS_ERR_PK_KEY_INVALID_FORMAT || high == MBEDTLS_ERR_PK_INVALID_PUBKEY ||
+           high == MBEDTLS_ERR_PK_INVALID_ALG || high == MBEDTLS_ERR_X509_INVALID_FORMAT || high == MBEDTLS_ERR_X509_INVALID_VERSION ||
+           high == MBEDTLS_ERR_X509_INVALID_SERIAL || high == MBEDTLS_ERR_X509_INVALID_ALG ||
+           high == MBEDTLS_ERR_X509_INVALID_NAME || high == MBEDTLS_ERR_X509_INVALID_DATE ||
+           high == MBEDTLS_ERR_X509_INVALID_SIGNATURE || high == MBEDTLS_ERR_X509_INVALID_EXTENSIONS ||
+           high == MBEDTLS_ERR_X509_UNKNOWN_VERSION || high == MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG ||
+           high == MBEDTLS_ERR_X509_SIG_MISMATCH || high == MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE;
+}
+
 static int apconn_mbedtls__handshake_failure(apconn_mbedtls *tls, int rc) {
     uint32_t flags = mbedtls_ssl_get_verify_result(&tls->ssl);
     if (tls->io_status != 0) return apconn_mbedtls__fail(tls, tls->io_status, rc, "the connection failed during the TLS handshake");
@@ -599,6 +880,8 @@ static int apconn_mbedtls__handshake_failure(apconn_mbedtls *tls, int rc) {
         tls->verify_flags = flags;
         return apconn_mbedtls__fail(tls, APCONN_ERR_CERT, rc, NULL);
     }
+    if (apconn_mbedtls__cert_parse_error(rc))
+        return apconn_mbedtls__fail(tls, APCONN_ERR_CERT, rc, "a certificate of the server does not parse (malformed, or an unsupported critical extension such as nameConstraints)");
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF)
         return apconn_mbedtls__fail(tls, APCONN_ERR_TLS, rc, "the server closed the connection during the TLS handshake");
     return apconn_mbedtls__fail(tls, APCONN_ERR_TLS, rc, NULL);
@@ -628,6 +911,7 @@ static void apconn_mbedtls__clear_status(apconn_mbedtls *tls) {
     tls->note = NULL;
     tls->resumed = 0;
     tls->cert_seen = 0;
+    tls->cert_note = NULL;
 }
 
 APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms) {
@@ -639,13 +923,19 @@ APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint1
     apconn_mbedtls__clear_status(tls);
     apconn_mbedtls__begin(tls, tls->inner->now_ms(tls->inner->ctx), timeout_ms);
     name = tls->server_name != NULL ? tls->server_name : host;
+    rc = apconn_mbedtls__reference_identity(tls, name); /* before anything is opened */
+    if (rc != APCONN_OK) return rc;
     if (tls->inner->connect != NULL) {
         rc = tls->inner->connect(tls->inner->ctx, host, port, timeout_ms);
         if (rc != APCONN_OK) return rc; /* its own reason says why (apconn_posix_reason) */
     }
     tls->inner_open = 1; /* opened now, or by the caller when there is no connect */
     (void)mbedtls_ssl_session_reset(&tls->ssl);
-    rc = mbedtls_ssl_set_hostname(&tls->ssl, name); /* SNI and the name check, always */
+    /* A DNS name: SNI and mbedTLS's name check (this layer checks it again).
+       An IP address: NULL = no SNI (RFC 6066 section 3) and no name check by
+       mbedTLS (3.6 would accept a dNSName spelling the address); the verify
+       callback matches the iPAddress entries. The chain is verified either way. */
+    rc = mbedtls_ssl_set_hostname(&tls->ssl, tls->ip_len != 0u ? NULL : name);
     if (rc != 0) {
         apconn_mbedtls__drop(tls);
         return apconn_mbedtls__fail(tls, APCONN_ERR_ARGUMENT, rc, "server name refused by mbedTLS");
@@ -653,6 +943,7 @@ APCONN_MBEDTLS_API int apconn_mbedtls_connect(void *ctx, const char *host, uint1
     apconn_mbedtls__set_conn_name(tls, name, port);
     apconn_mbedtls__offer_session(tls);
     rc = apconn_mbedtls__handshake(tls);
+    tls->peer_name = NULL; /* borrowed for the handshake only */
     if (rc != APCONN_OK) {
         apconn_mbedtls_forget_session(tls);
         apconn_mbedtls__drop(tls);
@@ -756,6 +1047,16 @@ APCONN_MBEDTLS_API const char *apconn_mbedtls_version(const apconn_mbedtls *tls)
     return tls->connected ? mbedtls_ssl_get_version(&tls->ssl) : "unknown";
 }
 
+APCONN_MBEDTLS_API const char *apconn_mbedtls_library_version(void) {
+#if defined(MBEDTLS_VERSION_C)
+    static char text[16]; /* mbedtls_version_get_string() writes at most 9 bytes */
+    mbedtls_version_get_string(text);
+    return text;
+#else
+    return MBEDTLS_VERSION_STRING;
+#endif
+}
+
 /* Appends text at *len, keeping the NUL; cut at size - 1. */
 static void apconn_mbedtls__append(char *buf, size_t size, size_t *len, const char *text) {
     while (*text != '\0' && *len + 1u < size) buf[(*len)++] = *text++;
@@ -807,6 +1108,13 @@ APCONN_MBEDTLS_API size_t apconn_mbedtls_reason(const apconn_mbedtls *tls, char 
     buf[0] = '\0';
     if (tls == NULL) return 0;
     if (tls->verify_flags != 0u && tls->verify_flags != (uint32_t)-1 && tls->tls_error == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+        if (tls->cert_note != NULL) { /* this layer's reason first, then mbedTLS's flags */
+            size_t flags_len = 0;
+            apconn_mbedtls__append(buf, size, &len, tls->cert_note);
+            apconn_mbedtls__append(buf, size, &len, "; ");
+            apconn_mbedtls__verify_text(tls, buf + len, size - len, &flags_len);
+            return len + flags_len;
+        }
         apconn_mbedtls__verify_text(tls, buf, size, &len);
         return len;
     }

@@ -35,6 +35,12 @@
    - Heap: mbedTLS allocates during the handshake. For a static pool add
      MBEDTLS_PLATFORM_C, MBEDTLS_PLATFORM_MEMORY and MBEDTLS_MEMORY_BUFFER_ALLOC_C
      and call mbedtls_memory_buffer_alloc_init(pool, sizeof pool) at start-up.
+   - The certificate rules of apconn_mbedtls.h hold with this config (an IP
+     host only against iPAddress SANs and without SNI, no Common Name
+     fallback, nameConstraints refused, SHA-256+ / RSA-2048+ / P-256+):
+     tests/platform/test_tls_mcu.c checks them on QEMU. They use
+     MBEDTLS_ASN1_PARSE_C and MBEDTLS_OID_C: keep both. There is no SHA-1
+     and no curve below P-256 here, so such certificates do not even parse.
    mbedTLS 3.6 (TLS 1.3 by default, PSA crypto) needs a 3.x style config:
    start from its configs/ directory (e.g. config-suite-b.h) with the same
    choices; this file is checked against 2.28 only.

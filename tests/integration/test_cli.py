@@ -11,11 +11,14 @@ the API key nor any connection value ever appeared in them."""
 import json
 import os
 import re
+import select
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -36,6 +39,7 @@ BINARY = None
 CREATE_ONE = None  # optional third argument: build/examples/create_one
 TMP = None
 TRANSCRIPT = []  # (test name, stdout, stderr) of every CLI run
+SUITE = ["cli_integration"]  # suite name; ..._mbedtls2 = the CLI built against mbedTLS 2.28
 CURRENT = ["?"]
 
 
@@ -674,6 +678,149 @@ def test_self_signed_certificate_is_refused():
     cert_refused("selfsigned")
 
 
+def test_not_yet_valid_certificate_is_refused():
+    cert_refused("notyet")
+
+
+def test_missing_intermediate_is_refused():
+    cert_refused("chainmissing")
+
+
+def test_non_ca_intermediate_is_refused():
+    cert_refused("notca")
+
+
+def test_name_constrained_intermediate_is_refused():
+    cert_refused("nc")
+    cert_refused("ncsoft")
+
+
+def test_chain_with_its_intermediate_is_accepted():
+    with Server(cert="chain") as s:
+        rc, _, err = run(["list"], s.url)
+        expect_rc(rc, 0, err)
+
+
+def test_certificate_without_san_is_refused_and_says_so():
+    with Server(cert="nosan") as s:  # CN=localhost, no subjectAltName
+        rc, out, err = run(["--retries", "0", "list"], s.url)
+        expect_rc(rc, 4, err)
+        expect("no subjectAltName" in err, err)
+        expect(out == "" and s.requests() == [], "nothing may reach the server: %r" % s.requests())
+
+
+# ---- IP-address hosts: iPAddress SANs only ---------------------------------------------
+def ip_url(s):
+    return "https://127.0.0.1:%d/api" % s.port
+
+
+def test_ip_address_url_matches_the_ip_san():
+    with Server(cert="ip") as s:  # IP:127.0.0.1, IP:::1
+        rc, _, err = run(["list"], ip_url(s))
+        expect_rc(rc, 0, err)
+        expect(len(s.requests()) == 1, s.requests())
+
+
+def test_ip_address_url_is_not_matched_by_a_dns_san_spelling_it():
+    with Server(cert="ipdns") as s:  # DNS:127.0.0.1
+        rc, out, err = run(["--retries", "0", "list"], ip_url(s))
+        expect_rc(rc, 4, err)
+        expect("iPAddress" in err, err)
+        expect(out == "" and s.requests() == [], "nothing may reach the server: %r" % s.requests())
+
+
+def test_dns_url_is_not_matched_by_an_ip_san():
+    with Server(cert="ip") as s:
+        rc, _, err = run(["--retries", "0", "list"], s.url)  # https://localhost:...
+        expect_rc(rc, 4, err)
+        expect(s.requests() == [], s.requests())
+
+
+# ---- TLS 1.3 and the linked mbedTLS ------------------------------------------------------
+def expected_mbedtls():
+    return "2.28." if SUITE[0].endswith("mbedtls2") else "3.6."
+
+
+def test_version_names_the_linked_mbedtls():
+    rc, out, err = run(["--version"], key=None, ca=None)
+    expect_rc(rc, 0, err)
+    m = re.match(r"^apconn \d+\.\d+\.\d+ \(mbedTLS (\d+\.\d+\.\d+)\)\n$", out)
+    expect(m is not None, "version line: %r" % out)
+    expect(m.group(1).startswith(expected_mbedtls()), "linked %s, expected %s" % (m.group(1), expected_mbedtls()))
+
+
+class Tls13OnlyProxy:
+    """A TLS 1.3-only front (Python's OpenSSL) for a plain-HTTP ap_server: what a
+    modern reverse proxy configured with TLS 1.3 only looks like to the CLI."""
+
+    def __init__(self, backend_port):
+        self.backend_port = backend_port
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+        self.ctx.load_cert_chain(os.path.join(TMP, "server.pem"), os.path.join(TMP, "server.key"))
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.versions = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn):
+        conn.settimeout(10)
+        try:
+            tls = self.ctx.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.versions.append("failed")
+            conn.close()
+            return
+        self.versions.append(tls.version())
+        plain = socket.create_connection(("127.0.0.1", self.backend_port), timeout=10)
+        try:
+            while True:
+                ready = [tls] if tls.pending() else select.select([tls, plain], [], [], 10)[0]
+                if not ready:
+                    return
+                for src in ready:
+                    data = src.recv(65536)
+                    if not data:
+                        return
+                    (plain if src is tls else tls).sendall(data)
+        except (ssl.SSLError, OSError):
+            pass
+        finally:
+            for sock in (tls, plain):
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+
+def test_tls13_only_server():
+    with Server(cert=None) as backend, Tls13OnlyProxy(backend.port) as proxy:
+        rc, out, err = run(["--retries", "0", "list"], "https://localhost:%d/api" % proxy.port)
+        if expected_mbedtls() == "2.28.":  # no TLS 1.3 in 2.28: refused, nothing sent
+            expect_rc(rc, 4, err)
+            expect(backend.requests() == [], backend.requests())
+        else:
+            expect_rc(rc, 0, err)
+            expect(proxy.versions == ["TLSv1.3"], proxy.versions)
+            expect(len(backend.requests()) == 1, backend.requests())
+
+
 # ---- exit 5: the response is not what the contract says --------------------------------
 def test_malformed_json_response_exits_5():
     with Server(seed=2, extra=["--fault", "malformed"]) as s:
@@ -758,6 +905,7 @@ def main():
         return 2
     BINARY = os.path.abspath(sys.argv[1])
     suite = sys.argv[2] if len(sys.argv) > 2 else "cli_integration"
+    SUITE[0] = suite
     CREATE_ONE = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     only = os.environ.get("CLI_TEST_ONLY", "")  # run only tests whose name contains this
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so every `with Server()` stops its server

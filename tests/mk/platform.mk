@@ -4,7 +4,8 @@
 # tests/tools/fetch_mbedtls3.sh and built into $(BUILD)/mbedtls3-src).
 #   make platform-test     both POSIX and TLS suites (2.28 and 3.6) + compile matrix
 #   make mbedtls3          only fetch + build mbedTLS 3.6
-#   make size-tls          linked size of the TLS layer + mbedTLS 2.28 for Cortex-M4 (MCU config)
+#   make size-tls          the TLS layer alone, and linked with mbedTLS 2.28 in the QEMU test image
+#                          (Cortex-M4 -Os, MCU config)
 PLATFORM_COMMON := apconn.h tests/harness.h platform/apconn_posix.h
 PLATFORM_TLS    := $(PLATFORM_COMMON) platform/apconn_mbedtls.h
 MBEDTLS2_LIBS   := -lmbedtls -lmbedx509 -lmbedcrypto
@@ -82,6 +83,13 @@ platform-test: deps-core deps-cross deps-tls $(PLATFORM_PREREQS)
 TEST_PREREQS  += $(PLATFORM_PREREQS)
 TEST_COMMANDS += $(PLATFORM_COMMANDS)
 
-size-tls: deps-cross $(BUILD)/platform/test_tls_mcu.elf
-	@arm-none-eabi-size $(BUILD)/platform/test_tls_mcu.elf
+# The TLS layer alone (one object, MCU config), then the whole test image.
+$(BUILD)/platform/tls_layer_m4.o: tests/platform/compile_platform.c $(PLATFORM_TLS) platform/mbedtls_config_mcu.h \
+		$(MBEDTLS2_ARM_STAMP) $(BUILD)/cross/jsmn/jsmn.h
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(WARN) $(MCU_TLS_CFLAGS) -DWITH_MBEDTLS -DMBEDTLS_CONFIG_FILE='"mbedtls_config_mcu.h"' -Iplatform \
+		-I$(MBEDTLS2_SRC)/include -I. -I$(BUILD)/cross/jsmn -c $< -o $@
+
+size-tls: deps-cross $(BUILD)/platform/tls_layer_m4.o $(BUILD)/platform/test_tls_mcu.elf
+	@arm-none-eabi-size $(BUILD)/platform/tls_layer_m4.o $(BUILD)/platform/test_tls_mcu.elf
 .PHONY: size-tls

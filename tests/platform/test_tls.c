@@ -222,14 +222,327 @@ static void expired_reason_is_readable(void) {
     apconn_mbedtls_free(&tls);
 }
 
-/* mbedTLS does not match IP addresses against certificates: an IP host
-   needs server_name, and without it the name check fails. */
+/* server.pem has DNS:localhost only: an IP host does not match it. */
 static void ip_address_host_without_server_name_is_refused(void) {
     default_config();
     CHECK_EQ(setup(), APCONN_OK);
     CHECK_EQ(connect_mode("127.0.0.1", "good"), APCONN_ERR_CERT);
     CHECK(apconn_mbedtls_verify_flags(&tls) & MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    apconn_mbedtls_reason(&tls, reason, sizeof reason);
+    CHECK(strstr(reason, "no iPAddress subjectAltName") != NULL);
     apconn_mbedtls_free(&tls);
+}
+
+/* ---- host names: IP literals, no CN fallback (issue 12) ---- */
+
+/* An inner transport that connects to 127.0.0.1 whatever host it is given:
+   the TLS layer verifies "::1" (its host argument) against the certificate
+   without the machine needing IPv6. */
+static int to_ipv4_loopback(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms) {
+    (void)host;
+    return apconn_posix_connect(ctx, "127.0.0.1", port, timeout_ms);
+}
+
+static int setup_redirected(void) {
+    static apconn_transport redirected;
+    apconn_posix_transport(&tcp, &redirected);
+    redirected.connect = to_ipv4_loopback;
+    return apconn_mbedtls_transport(&tls, &cfg, &redirected, &secure);
+}
+
+static void ipv4_host_matches_its_ip_san_and_sends_no_sni(void) {
+    int no_sni = log_count("SNI ip -");
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("127.0.0.1", "ip"), APCONN_OK);
+    CHECK_EQ(apconn_mbedtls_verify_flags(&tls), 0);
+    CHECK_EQ(http_get("/ip4"), 0);
+    CHECK(strstr(response, "path=/ip4") != NULL);
+    CHECK(log_wait_count("SNI ip -", no_sni + 1));
+    CHECK(!log_contains("SNI ip 127.0.0.1"));
+    apconn_mbedtls_free(&tls);
+}
+
+static void ipv6_host_matches_its_ip_san_and_sends_no_sni(void) {
+    int no_sni = log_count("SNI ip -");
+    default_config();
+    CHECK_EQ(setup_redirected(), APCONN_OK);
+    CHECK_EQ(connect_mode("::1", "ip"), APCONN_OK);
+    CHECK_EQ(http_get("/ip6"), 0);
+    CHECK(strstr(response, "path=/ip6") != NULL);
+    CHECK(log_wait_count("SNI ip -", no_sni + 1));
+    CHECK(!log_contains("SNI ip ::1"));
+    apconn_mbedtls_free(&tls);
+    /* the same address written another way is the same 16 bytes */
+    default_config();
+    CHECK_EQ(setup_redirected(), APCONN_OK);
+    CHECK_EQ(connect_mode("0:0:0:0:0:0:0:1", "ip"), APCONN_OK);
+    apconn_mbedtls_free(&tls);
+}
+
+static void dns_host_sends_sni(void) {
+    int before = log_count("SNI good localhost");
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "good"), APCONN_OK);
+    CHECK(log_wait_count("SNI good localhost", before + 1));
+    apconn_mbedtls_free(&tls);
+}
+
+static void session_is_resumed_for_an_ip_host(void) {
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("127.0.0.1", "ip"), APCONN_OK);
+    CHECK_EQ(http_get("/ip-first"), 0);
+    secure.close(secure.ctx);
+    CHECK_EQ(connect_mode("127.0.0.1", "ip"), APCONN_OK);
+    CHECK_EQ(apconn_mbedtls_resumed(&tls), 1);
+    CHECK_EQ(http_get("/ip-second"), 0);
+    CHECK(strstr(response, "reused=1") != NULL);
+    secure.close(secure.ctx);
+    /* the saved session is not offered under another name of the same server */
+    CHECK_EQ(connect_mode("localhost", "ip"), APCONN_ERR_CERT);
+    apconn_mbedtls_free(&tls);
+}
+
+static void check_reason(const char *text) {
+    apconn_mbedtls_reason(&tls, reason, sizeof reason);
+    if (strstr(reason, text) == NULL) printf("  reason: %s\n", reason);
+    CHECK(strstr(reason, text) != NULL);
+    CHECK(strchr(reason, '\n') == NULL);
+}
+
+static void ip_san_does_not_match_a_dns_host(void) {
+    check_refused("ip", "localhost", MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "ip"), APCONN_ERR_CERT);
+    check_reason("no dNSName subjectAltName");
+    apconn_mbedtls_free(&tls);
+}
+
+/* DNS:127.0.0.1 and DNS:::1 never match an IP host (mbedTLS 3.6 alone would
+   accept the first). */
+static void dns_san_spelling_an_ip_address_never_matches(void) {
+    check_refused("ipdns", "127.0.0.1", MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("127.0.0.1", "ipdns"), APCONN_ERR_CERT);
+    check_reason("no iPAddress subjectAltName");
+    apconn_mbedtls_free(&tls);
+    default_config();
+    CHECK_EQ(setup_redirected(), APCONN_OK);
+    CHECK_EQ(connect_mode("::1", "ipdns"), APCONN_ERR_CERT);
+    CHECK(apconn_mbedtls_verify_flags(&tls) & MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    apconn_mbedtls_free(&tls);
+}
+
+/* IP:127.0.0.2, IP:::ffff:127.0.0.1 (the mapped form: other bytes), IP:::2. */
+static void ip_san_must_be_the_same_bytes(void) {
+    check_refused("ipwrong", "127.0.0.1", MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    default_config();
+    CHECK_EQ(setup_redirected(), APCONN_OK);
+    CHECK_EQ(connect_mode("::1", "ipwrong"), APCONN_ERR_CERT);
+    CHECK_EQ(connect_mode("::ffff:127.0.0.2", "ipwrong"), APCONN_ERR_CERT); /* 127.0.0.2, mapped */
+    CHECK_EQ(connect_mode("127.0.0.2", "ipwrong"), APCONN_OK);                /* control: its own address */
+    apconn_mbedtls_free(&tls);
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "ipwrong"), APCONN_OK); /* control: its DNS name */
+    apconn_mbedtls_free(&tls);
+}
+
+static void certificate_without_san_is_refused(void) {
+    check_refused("nosan", "localhost", MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "nosan"), APCONN_ERR_CERT);
+    check_reason("no subjectAltName");
+    apconn_mbedtls_free(&tls);
+}
+
+/* The opt-out: the CN is matched, and only the CN of a DNS host. */
+static void common_name_fallback_opt_out(void) {
+    default_config();
+    cfg.allow_common_name_fallback_DANGEROUS = 1;
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "nosan"), APCONN_OK);
+    CHECK_EQ(http_get("/cn"), 0);
+    CHECK(strstr(response, "path=/cn") != NULL);
+    apconn_mbedtls_free(&tls);
+    default_config();
+    cfg.allow_common_name_fallback_DANGEROUS = 1;
+    cfg.server_name = "wrong.invalid"; /* the CN is still compared */
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "nosan"), APCONN_ERR_CERT);
+    CHECK(apconn_mbedtls_verify_flags(&tls) & MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    apconn_mbedtls_free(&tls);
+    default_config();
+    cfg.allow_common_name_fallback_DANGEROUS = 1;
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("127.0.0.1", "nosanip"), APCONN_ERR_CERT); /* CN=127.0.0.1: never for an IP */
+    check_reason("no subjectAltName");
+    apconn_mbedtls_free(&tls);
+    /* a certificate WITH a SAN is still held to it */
+    default_config();
+    cfg.allow_common_name_fallback_DANGEROUS = 1;
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("127.0.0.1", "ipdns"), APCONN_ERR_CERT);
+    apconn_mbedtls_free(&tls);
+}
+
+/* Names a resolver reads as IPv4 without being a dotted quad, and broken
+   IPv6 literals: refused before any connection is opened. */
+static void ambiguous_numeric_hosts_are_refused_before_connecting(void) {
+    static const char *const bad[] = {"127.1", "0x7f.0.0.1", "2130706433", "127.0.0.01", "0177.0.0.1",
+                                      "127.0.0.1.", "a.b.0x", "256.0.0.1", "1::2::3", ":1", "12345::", "::1%lo"};
+    size_t i;
+    int handshakes = log_count("HANDSHAKE good ");
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = connect_mode(bad[i], "good");
+        if (rc != APCONN_ERR_ARGUMENT) printf("  host %s: %d\n", bad[i], rc);
+        CHECK_EQ(rc, APCONN_ERR_ARGUMENT);
+        CHECK_EQ(tcp.fd, -1);
+        CHECK(apconn_mbedtls_reason(&tls, reason, sizeof reason) > 0);
+    }
+    CHECK_EQ(log_count("HANDSHAKE good "), handshakes);
+    apconn_mbedtls_free(&tls);
+}
+
+static void ip_literal_parsers(void) {
+    static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
+    static const unsigned char doc[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 8, 0x08, 0, 0x20, 0x0c, 0x41, 0x7a};
+    static const unsigned char all[16] = {0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0xab, 0xcd};
+    static const unsigned char zero[16] = {0};
+    static const unsigned char tail0[16] = {0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0};
+    static const char *const bad6[] = {"", ":", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::8",
+                                       "1::2::3", "1:", ":1", "12345::", "g::", "::1.2.3", "::1.2.3.4:5",
+                                       "::256.0.0.1", "1:2:3:4:5:6:7:1.2.3.4", "::01.2.3.4", "1::2:"};
+    unsigned char ip[16];
+    size_t i;
+    CHECK(apconn_mbedtls__parse_ipv6("::1", ip) && memcmp(ip, loop6, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("0:0:0:0:0:0:0:1", ip) && memcmp(ip, loop6, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("::", ip) && memcmp(ip, zero, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("::ffff:127.0.0.1", ip) && memcmp(ip, mapped, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("::FFFF:7f00:1", ip) && memcmp(ip, mapped, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("2001:DB8::8:800:200C:417A", ip) && memcmp(ip, doc, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("1:2:3:4:5:6:7:abcd", ip) && memcmp(ip, all, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("1:2:3:4:5:6:7::", ip) && memcmp(ip, tail0, 16) == 0);
+    CHECK(apconn_mbedtls__parse_ipv6("::2:3:4:5:6:7:abcd", ip) && ip[0] == 0 && ip[1] == 0 && ip[15] == 0xcd);
+    for (i = 0; i < sizeof bad6 / sizeof bad6[0]; i++) {
+        int ok = apconn_mbedtls__parse_ipv6(bad6[i], ip);
+        if (ok) printf("  parsed as IPv6: %s\n", bad6[i]);
+        CHECK(!ok);
+    }
+    CHECK(apconn_mbedtls__parse_ipv4("0.0.0.0", ip) && ip[0] == 0 && ip[3] == 0);
+    CHECK(apconn_mbedtls__parse_ipv4("255.255.255.255", ip) && ip[0] == 255 && ip[3] == 255);
+    CHECK(apconn_mbedtls__parse_ipv4("192.168.1.10", ip) && ip[0] == 192 && ip[1] == 168 && ip[2] == 1 && ip[3] == 10);
+    CHECK(!apconn_mbedtls__parse_ipv4("1.2.3", ip));
+    CHECK(!apconn_mbedtls__parse_ipv4("1.2.3.4.5", ip));
+    CHECK(!apconn_mbedtls__parse_ipv4("01.2.3.4", ip));
+    CHECK(!apconn_mbedtls__parse_ipv4("1.2.3.256", ip));
+    CHECK(!apconn_mbedtls__parse_ipv4("1.2.3.0004", ip));
+    CHECK(!apconn_mbedtls__parse_ipv4("1..3.4", ip));
+    CHECK(!apconn_mbedtls__parse_ipv4("1.2.3.4 ", ip));
+    CHECK(!apconn_mbedtls__ends_in_number("localhost"));
+    CHECK(!apconn_mbedtls__ends_in_number("1a.example.com"));
+    CHECK(!apconn_mbedtls__ends_in_number("a.b1"));
+    CHECK(!apconn_mbedtls__ends_in_number("a.0xg"));
+    CHECK(apconn_mbedtls__ends_in_number("a.1"));
+    CHECK(apconn_mbedtls__ends_in_number("a.1."));
+    CHECK(apconn_mbedtls__ends_in_number("a.0X1f"));
+}
+
+static void dns_wildcard_matches_one_leftmost_label(void) {
+    static unsigned char w[] = "*.Example.com";
+    static unsigned char plain_name[] = "host.example.COM";
+    mbedtls_x509_buf b;
+    b.tag = 0;
+    b.p = w;
+    b.len = sizeof w - 1;
+    CHECK(apconn_mbedtls__dns_match(&b, "a.example.com"));
+    CHECK(apconn_mbedtls__dns_match(&b, "A.EXAMPLE.COM"));
+    CHECK(!apconn_mbedtls__dns_match(&b, "example.com"));
+    CHECK(!apconn_mbedtls__dns_match(&b, "a.b.example.com"));
+    CHECK(!apconn_mbedtls__dns_match(&b, ".example.com"));
+    CHECK(!apconn_mbedtls__dns_match(&b, "a.example.co"));
+    b.p = plain_name;
+    b.len = sizeof plain_name - 1;
+    CHECK(apconn_mbedtls__dns_match(&b, "HOST.example.com"));
+    CHECK(!apconn_mbedtls__dns_match(&b, "host.example.com."));
+    CHECK(!apconn_mbedtls__dns_match(&b, "host.example.co"));
+    b.len = 4; /* "host": a prefix is no match */
+    CHECK(!apconn_mbedtls__dns_match(&b, "host.example.com"));
+    CHECK(apconn_mbedtls__dns_match(&b, "host"));
+}
+
+/* ---- what stays refused ---- */
+
+static void not_yet_valid_certificate_is_refused_before_any_data(void) {
+    check_refused("notyet", "localhost", MBEDTLS_X509_BADCERT_FUTURE);
+}
+static void weak_rsa_key_is_refused_before_any_data(void) {
+    check_refused("weakrsa", "localhost", MBEDTLS_X509_BADCERT_BAD_KEY);
+}
+static void sha1_signature_is_refused_before_any_data(void) {
+    check_refused("sha1", "localhost", MBEDTLS_X509_BADCERT_BAD_MD);
+}
+static void intermediate_on_a_weak_curve_is_refused_before_any_data(void) {
+    check_refused("weakcurve", "localhost", MBEDTLS_X509_BADCERT_BAD_KEY);
+}
+static void chain_with_its_intermediate_is_accepted(void) {
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "chain"), APCONN_OK);
+    CHECK_EQ(http_get("/chain"), 0);
+    CHECK(strstr(response, "path=/chain") != NULL);
+    apconn_mbedtls_free(&tls);
+}
+static void missing_intermediate_is_refused_before_any_data(void) {
+    check_refused("chainmissing", "localhost", MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+}
+static void non_ca_intermediate_is_refused_before_any_data(void) {
+    check_refused("notca", "localhost", MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+}
+
+/* Name constraints are not implemented: refused whatever they permit (here
+   localhost and 127.0.0.0/8, i.e. this very server). */
+static void critical_name_constraints_are_refused_before_any_data(void) {
+    int failures = log_count("HANDSHAKE_FAILED nc "), requests = log_count("REQUEST nc ");
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "nc"), APCONN_ERR_CERT);
+    check_reason("does not parse");
+    CHECK_EQ(secure.send(secure.ctx, (const unsigned char *)"GET / HTTP/1.1\r\n\r\n", 18, TIMEOUT_MS), APCONN_ERR_SEND);
+    CHECK(log_wait_count("HANDSHAKE_FAILED nc ", failures + 1));
+    CHECK_EQ(log_count("REQUEST nc "), requests);
+    apconn_mbedtls_free(&tls);
+}
+static void non_critical_name_constraints_are_refused_before_any_data(void) {
+    check_refused("ncsoft", "localhost", MBEDTLS_X509_BADCERT_OTHER);
+    default_config();
+    CHECK_EQ(setup(), APCONN_OK);
+    CHECK_EQ(connect_mode("localhost", "ncsoft"), APCONN_ERR_CERT);
+    check_reason("nameConstraints");
+    apconn_mbedtls_free(&tls);
+}
+static void name_constrained_trust_anchor_is_a_setup_error(void) {
+    static char nc_pem[4096];
+    size_t n = read_file(certs_dir, "ncroot.pem", nc_pem, sizeof nc_pem);
+    CHECK(n > 0);
+    default_config();
+    cfg.ca = (const unsigned char *)nc_pem;
+    cfg.ca_len = n + 1;
+    CHECK_EQ(setup(), APCONN_ERR_TLS);
+    CHECK(apconn_mbedtls_reason(&tls, reason, sizeof reason) > 0);
+}
+
+static void library_version_is_the_linked_one(void) {
+    const char *v = apconn_mbedtls_library_version();
+    CHECK_STR(v, MBEDTLS_VERSION_STRING); /* static link (3.6) or the same Debian package (2.28) */
 }
 
 static void server_name_is_what_gets_verified(void) {
@@ -575,6 +888,29 @@ int main(void) {
     RUN(self_signed_certificate_is_refused_before_any_data);
     RUN(expired_reason_is_readable);
     RUN(ip_address_host_without_server_name_is_refused);
+    RUN(ipv4_host_matches_its_ip_san_and_sends_no_sni);
+    RUN(ipv6_host_matches_its_ip_san_and_sends_no_sni);
+    RUN(dns_host_sends_sni);
+    RUN(session_is_resumed_for_an_ip_host);
+    RUN(ip_san_does_not_match_a_dns_host);
+    RUN(dns_san_spelling_an_ip_address_never_matches);
+    RUN(ip_san_must_be_the_same_bytes);
+    RUN(certificate_without_san_is_refused);
+    RUN(common_name_fallback_opt_out);
+    RUN(ambiguous_numeric_hosts_are_refused_before_connecting);
+    RUN(ip_literal_parsers);
+    RUN(dns_wildcard_matches_one_leftmost_label);
+    RUN(not_yet_valid_certificate_is_refused_before_any_data);
+    RUN(weak_rsa_key_is_refused_before_any_data);
+    RUN(sha1_signature_is_refused_before_any_data);
+    RUN(intermediate_on_a_weak_curve_is_refused_before_any_data);
+    RUN(chain_with_its_intermediate_is_accepted);
+    RUN(missing_intermediate_is_refused_before_any_data);
+    RUN(non_ca_intermediate_is_refused_before_any_data);
+    RUN(critical_name_constraints_are_refused_before_any_data);
+    RUN(non_critical_name_constraints_are_refused_before_any_data);
+    RUN(name_constrained_trust_anchor_is_a_setup_error);
+    RUN(library_version_is_the_linked_one);
     RUN(server_name_is_what_gets_verified);
     RUN(insecure_opt_out_connects_to_self_signed);
     RUN(session_is_resumed_on_reconnect);

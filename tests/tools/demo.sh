@@ -53,6 +53,9 @@ echo "\$ export APCONN_URL=$APCONN_URL"
 cd "$dir"
 cli="$cli_abs"
 
+say "Which build: the CLI links mbedTLS 3.6, so it speaks TLS 1.3 (and 1.2)"
+show --version
+
 say "Create (upsert) a connection; the secret comes from stdin, so it never shows in ps"
 printf '%s' '{"secret_text":"xoxb-demo-secret"}' > value.json
 stdin_file=value.json

@@ -4,8 +4,9 @@
 # prints ONE line for root that installs all of them, and fails, so nothing
 # half-works and no second round asks for more.
 # Usage: tests/tools/deps.sh GROUP...
-#   groups: core cross tls coverage demo, and test (= core cross tls + the
-#   apt deb-src entries of the mbedTLS source packages, see fetch_mbedtls3.sh)
+#   groups: core cross tls coverage, test (= core cross tls + the apt deb-src
+#   entries of both mbedTLS source packages, see fetch_mbedtls3.sh) and demo
+#   (what `make demo` needs: the CLI links mbedTLS 3.6, built from source)
 # BUILD (default build) is where fetch_mbedtls3.sh unpacks those sources.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,11 @@ BUILD=${BUILD:-build}
 pkgs=""; sources=""
 groups=""
 for group in "$@"; do
-    case "$group" in test) groups="$groups core cross tls"; sources=yes ;; *) groups="$groups $group" ;; esac
+    case "$group" in
+        test) groups="$groups core cross tls"; sources="$sources trixie bookworm" ;;
+        demo) groups="$groups demo"; sources="$sources trixie" ;;
+        *) groups="$groups $group" ;;
+    esac
 done
 for group in $groups; do
     case "$group" in
@@ -21,7 +26,7 @@ for group in $groups; do
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
-        demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3" ;;
+        demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
@@ -34,7 +39,12 @@ for p in $pkgs; do
 done
 # Suites whose mbedTLS sources are neither unpacked in BUILD nor known to apt.
 src_missing=""
-[ -z "$sources" ] || src_missing=$(sh "$here/fetch_mbedtls3.sh" --missing "$BUILD" | tr '\n' ' ')
+if [ -n "$sources" ]; then
+    for suite in $(sh "$here/fetch_mbedtls3.sh" --missing "$BUILD"); do
+        case " $sources " in *" $suite "*) src_missing="$src_missing $suite" ;; esac
+    done
+fi
+src_missing=${src_missing# }
 src_missing=${src_missing% }
 [ -z "$missing" ] && [ -z "$src_missing" ] && exit 0
 

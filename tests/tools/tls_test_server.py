@@ -10,11 +10,15 @@ Modes (certificates from tests/tools/make_test_certs.sh):
   good12      the same, TLS 1.2 at most
   abrupt      server.pem; answers, then closes the TCP connection WITHOUT
               close_notify
-  wronghost, expired, selfsigned, untrusted   the matching bad certificate
+  wronghost, expired, selfsigned, untrusted, notyet, weakrsa, sha1, chainmissing,
+  notca, weakcurve, nc, ncsoft   the matching bad certificate (chain)
+  ip, ipdns, ipwrong, nosan, nosanip   host name cases (IP SANs, no SAN)
+  chain       a good leaf sent with its intermediate CA
   stall       plain TCP: accepts and never says anything
   s_server    `openssl s_server -www` with server.pem (its status page says
               "Reused" for a resumed session): an independent TLS stack
 The --log file gets one line per event, flushed at once:
+  SNI <mode> <server name, or - when the client sent none>
   HANDSHAKE <mode> <version> reused=<0|1>
   HANDSHAKE_FAILED <mode> <reason>
   REQUEST <mode> <request line>
@@ -32,6 +36,7 @@ import threading
 import time
 
 LOCK = threading.Lock()
+WEAK = ("weakrsa", "sha1", "weakcurve")  # certificates OpenSSL's default security level refuses
 
 
 def log(path, line):
@@ -49,9 +54,15 @@ def listener():
     return s
 
 
-def context(certs, name, tls12_only=False):
+def context(certs, name, tls12_only=False, logfile=None, mode=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if name in WEAK:
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")  # OpenSSL would refuse to serve them at all
     ctx.load_cert_chain(os.path.join(certs, name + ".pem"), os.path.join(certs, name + ".key"))
+    if logfile:
+        def sni(_sock, server_name, _ctx):
+            log(logfile, "SNI %s %s" % (mode, server_name if server_name is not None else "-"))
+        ctx.sni_callback = sni
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     if tls12_only:
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
@@ -172,15 +183,16 @@ def main():
     args = ap.parse_args()
     open(args.log, "w").close()
 
+    def ctx(mode, name=None, **kw):
+        return context(args.certs, name or mode, logfile=args.log, mode=mode, **kw)
     modes = {
-        "good": (context(args.certs, "server"), True),
-        "good12": (context(args.certs, "server", tls12_only=True), True),
-        "abrupt": (context(args.certs, "server"), False),
-        "wronghost": (context(args.certs, "wronghost"), True),
-        "expired": (context(args.certs, "expired"), True),
-        "selfsigned": (context(args.certs, "selfsigned"), True),
-        "untrusted": (context(args.certs, "untrusted"), True),
+        "good": (ctx("good", "server"), True),
+        "good12": (ctx("good12", "server", tls12_only=True), True),
+        "abrupt": (ctx("abrupt", "server"), False),
     }
+    for mode in ("wronghost", "expired", "selfsigned", "untrusted", "ip", "ipdns", "ipwrong", "nosan", "nosanip",
+                 "notyet", "weakrsa", "sha1", "chain", "chainmissing", "notca", "weakcurve", "nc", "ncsoft"):
+        modes[mode] = (ctx(mode), True)
     ports = {}
     for mode, (ctx, orderly) in modes.items():
         sock = listener()
