@@ -35,7 +35,8 @@
    no_proxy (apconn_proxy_bypass): comma- or space-separated entries; "*"
    bypasses every host; an entry matches the host itself and its subdomains
    ("example.com" and ".example.com" both match api.example.com); a ":port"
-   on an entry is ignored; IP addresses match exactly (no CIDR ranges);
+   on an entry is ignored; an IP address host matches only an entry that
+   spells the same address (no suffixes, no CIDR ranges);
    case-insensitive. Like curl.
 
    The callbacks (apconn_transport contract, apconn.h):
@@ -268,6 +269,16 @@ APCONN_PROXY_API void apconn_proxy_free(apconn_proxy *proxy) {
 }
 
 /* ----- no_proxy ------------------------------------------------------------ */
+/* An address literal: IPv4 (digits and dots) or IPv6 (has ':'). */
+static int apconn_proxy__is_address(const char *host, size_t hn) {
+    size_t i, digits_dots = 0, colons = 0;
+    for (i = 0; i < hn; i++) {
+        if ((host[i] >= '0' && host[i] <= '9') || host[i] == '.') digits_dots++;
+        if (host[i] == ':') colons++;
+    }
+    return colons > 0 || digits_dots == hn;
+}
+
 static int apconn_proxy__entry_matches(const char *e, size_t n, const char *host, size_t hn) {
     size_t colon;
     if (n == 1 && e[0] == '*') return 1;
@@ -280,6 +291,7 @@ static int apconn_proxy__entry_matches(const char *e, size_t n, const char *host
         n = (size_t)(c - e) - 1u;
         e++;
     }
+    if (apconn_proxy__is_address(host, hn)) return apconn_proxy__ieq(e, n, host, hn); /* no suffixes of addresses */
     if (n > 0 && e[0] == '.') { e++; n--; }
     if (n == 0 || n > hn) return 0;
     colon = hn - n;
@@ -412,14 +424,20 @@ static int apconn_proxy__read_head(apconn_proxy *p, char *head, size_t cap, size
     }
 }
 
-/* Keeps the status line (printable ASCII only) and says whether it is 2xx. */
-static int apconn_proxy__check_status(apconn_proxy *p, const char *head) {
+/* Keeps the proxy's status line for reports, printable ASCII only. */
+static void apconn_proxy__keep_status(apconn_proxy *p, const char *head) {
     size_t n = strcspn(head, "\r\n"), i;
     if (n >= sizeof p->status_line) n = sizeof p->status_line - 1u;
     for (i = 0; i < n; i++) p->status_line[i] = (head[i] >= 0x20 && head[i] < 0x7f) ? head[i] : '?';
     p->status_line[n] = '\0';
-    if (n < 12 || memcmp(head, "HTTP/1.", 7) != 0 || head[8] != ' ' || head[9] < '1' || head[9] > '5' ||
-        head[10] < '0' || head[10] > '9' || head[11] < '0' || head[11] > '9') {
+}
+
+/* "HTTP/1.x NNN[ reason]": 2xx opens the tunnel (RFC 9110 section 9.3.6). */
+static int apconn_proxy__check_status(apconn_proxy *p, const char *head) {
+    size_t n = strcspn(head, "\r\n");
+    if (n < 12 || memcmp(head, "HTTP/1.", 7) != 0 || head[7] < '0' || head[7] > '9' || head[8] != ' ' ||
+        head[9] < '1' || head[9] > '5' || head[10] < '0' || head[10] > '9' || head[11] < '0' || head[11] > '9' ||
+        (n > 12 && head[12] != ' ')) {
         p->note = "the proxy's answer to CONNECT is not HTTP";
         return APCONN_ERR_CONNECT;
     }
@@ -467,8 +485,8 @@ APCONN_PROXY_API int apconn_proxy_connect(void *ctx, const char *host, uint16_t 
     rc = apconn_proxy__send_all(p, req, o.len, start, timeout_ms);
     apconn_wipe(req, sizeof req); /* held the credentials */
     if (rc == APCONN_OK) rc = apconn_proxy__read_head(p, head, sizeof head, &head_len, start, timeout_ms);
+    if (head_len > 0u) apconn_proxy__keep_status(p, head);
     if (rc == APCONN_OK) rc = apconn_proxy__check_status(p, head);
-    else if (head_len > 0u) (void)apconn_proxy__check_status(p, head);
     if (rc != APCONN_OK) {
         if (p->note == NULL) p->note = "the connection to the proxy failed";
         if (p->inner->close) p->inner->close(p->inner->ctx);

@@ -2,7 +2,7 @@
 # Makes sure the Debian packages a make target needs are installed.
 # As root it installs the missing ones (apt-get update first); otherwise it
 # prints the exact apt-get line and fails, so nothing half-works.
-# Usage: tests/tools/deps.sh GROUP...   (groups: core cross tls coverage demo)
+# Usage: tests/tools/deps.sh GROUP...   (groups: core cross tls coverage demo proxy manifests)
 set -e
 pkgs=""
 for group in "$@"; do
@@ -12,6 +12,8 @@ for group in "$@"; do
         tls)   pkgs="$pkgs libmbedtls-dev openssl python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
         demo)  pkgs="$pkgs gcc make libjsmn-dev libmbedtls-dev openssl python3" ;;
+        proxy) pkgs="$pkgs tinyproxy python3" ;;
+        manifests) pkgs="$pkgs cmake python3-yaml pkgconf" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
