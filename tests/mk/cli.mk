@@ -2,7 +2,7 @@
 # The CLI links Debian's mbedTLS 2.28 by default; build/apconn-mbedtls3 is the
 # same program against mbedTLS 3.6 (built into $(BUILD) by tests/mk/platform.mk),
 # and the integration suite runs against both.
-CLI_HDRS     := apconn.h platform/apconn_posix.h platform/apconn_mbedtls.h
+CLI_HDRS     := apconn.h platform/apconn_posix.h platform/apconn_mbedtls.h platform/apconn_proxy.h
 MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 CLI_BIN      := $(BUILD)/apconn
 EXAMPLE_BINS := $(BUILD)/examples/create_one
