@@ -364,6 +364,8 @@ def test_help_command_and_command_help_print_the_same_page():
 def test_help_warns_that_value_is_visible_and_recommends_value_file():
     rc, out, _ = run(["create", "--help"], key=None, ca=None)
     expect(rc == 0 and "visible to other local users" in out and "prefer --value-file" in out, out)
+    rc, out, _ = run(["--help"], key=None, ca=None)
+    expect(rc == 0 and "visible to other local users" in out and "--value-file" in out, out)
 
 
 def test_help_for_an_unknown_command_is_a_usage_error():

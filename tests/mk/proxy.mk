@@ -11,7 +11,7 @@ $(BUILD)/platform/test_proxy: tests/platform/test_proxy.c platform/apconn_proxy.
 	$(CC) $(ALL_CFLAGS) $< -o $@ $(LDFLAGS)
 
 PROXY_PREREQS  := deps-proxy $(BUILD)/platform/test_proxy $(CLI_BIN)
-PROXY_COMMANDS := $(BUILD)/platform/test_proxy \
+PROXY_COMMANDS := $(BUILD)/platform/test_proxy "BUILD=$(BUILD) sh tests/tools/proxy_compile_check.sh" \
                   "$(PYTHON) tests/integration/test_proxy.py $(CLI_BIN) proxy_integration"
 
 proxy-test: deps-core deps-tls $(PROXY_PREREQS)
