@@ -1061,10 +1061,10 @@ static const apconn_transport *cli_tap(cli_session *s, const apconn_transport *i
     s->tapped = inner;
     s->tap = *inner;
     s->tap.ctx = s;
-    s->tap.connect = cli_tap_connect;
+    s->tap.connect = inner->connect ? cli_tap_connect : NULL;
     s->tap.send = cli_tap_send;
     s->tap.recv = cli_tap_recv;
-    s->tap.close = cli_tap_close;
+    s->tap.close = inner->close ? cli_tap_close : NULL;
     s->tap.now_ms = cli_tap_now_ms;
     s->tap.sleep_ms = inner->sleep_ms ? cli_tap_sleep_ms : NULL;
     return &s->tap;
