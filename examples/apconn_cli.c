@@ -1084,6 +1084,8 @@ static int cli_report_in(const cli_session *s, apconn_status st, const apconn_er
                 apconn_posix_reason(&s->tcp)[0] ? ": " : "", apconn_posix_reason(&s->tcp));
     else if (s && code == EXIT_NETWORK && apconn_posix_reason(&s->tcp)[0] != '\0')
         fprintf(stderr, "apconn: socket: %s\n", apconn_posix_reason(&s->tcp));
+    if (err->http_status == 401) /* the key is what the server refused: say which setting that is */
+        fputs("apconn: the server does not accept the key in APCONN_API_KEY (a platform API key, sk-...)\n", stderr);
     return code;
 }
 

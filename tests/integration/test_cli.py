@@ -685,6 +685,7 @@ def test_unknown_api_key_exits_3_with_401():
         rc, _, err = run(["list"], s.url, key="sk-" + "w" * 61)
         expect_rc(rc, 3, err)
         expect("401" in err and "AUTHENTICATION" in err, err)
+        expect("does not accept the key in APCONN_API_KEY" in err and "w" * 20 not in err, err)
 
 
 def test_update_of_an_unknown_id_exits_3_with_500():

@@ -171,6 +171,10 @@ def test_the_readme_names_the_packages_and_where_jsmn_comes_from():
                   "PlatformIO", "jsmn 1.1.0's `jsmn.h`", "apconn::apconn", "apconn::mbedtls", "CONFIG_APCONN=y"):
         expect(words in text, "README mentions %s" % words)
     expect("inlined\" while" not in text and "jsmn is inlined" not in text, "jsmn is not bundled")
+    with open(os.path.join(ROOT, "apconn.h")) as f:
+        major_minor = ".".join(re.search(r'APCONN_VERSION_STRING "([^"]+)"', f.read()).group(1).split(".")[:2])
+    asked = re.findall(r"find_package\(apconn ([0-9.]+)", text)
+    expect(asked and all(v == major_minor for v in asked), "find_package versions %r, apconn.h is %s" % (asked, major_minor))
 
 
 def test_every_make_target_the_readme_names_exists():
