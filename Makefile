@@ -30,6 +30,7 @@ help:
 	@echo "  make unit          unit suites on the host     make qemu-unit   the same on QEMU Cortex-M3"
 	@echo "  make compile-check gcc/clang/g++/arm matrix    make platform-test  POSIX + TLS (2.28, 3.6)"
 	@echo "  make cli-test      CLI against the test server make server-test    the test server itself"
+	@echo "  make proxy-test    proxy layer + CLI via tinyproxy  make manifests-test  CMake/IDF/Zephyr/PIO/Arduino + README"
 	@echo "make size          core .text for Cortex-M0/M4 -Os and worst-case stack; make size-tls: TLS image"
 	@echo "make bench         JSON vs cJSON, and a whole list call delivered four ways"
 	@echo "make fuzz          libFuzzer + ASan/UBSan on the readers and the HTTP exchange (FUZZ_SECONDS=60)"
