@@ -267,6 +267,10 @@ function(idf_component_register)
     file(APPEND "${OUT}" "${k}=${A_${k}}\\n")
   endforeach()
 endfunction()
+function(target_compile_definitions target scope)
+  file(APPEND "${OUT}" "TARGET_DEFINITIONS=${target} ${scope} ${ARGN}\n")
+endfunction()
+set(COMPONENT_LIB __idf_apconn)
 set(ESP_PLATFORM 1)
 set(CMAKE_CURRENT_SOURCE_DIR "${COMPONENT_DIR}")
 include("${COMPONENT_DIR}/CMakeLists.txt")
@@ -335,11 +339,16 @@ def test_esp_idf_component_registers_and_compiles_as_declared():
     incs = [os.path.join(ROOT, d) for d in rec["INCLUDE_DIRS"][0].split(";")]
     for d in incs:
         expect(os.path.isdir(d), d)
+    expect("TARGET_DEFINITIONS" not in rec, rec)
+    linked = run_stubbed(IDF_STUB, [("COMPONENT_DIR", ROOT), ("CONFIG_JSMN_PARENT_LINKS", "y")])
+    expect(linked.get("TARGET_DEFINITIONS") == ["__idf_apconn INTERFACE JSMN_PARENT_LINKS"],
+           "espressif/jsmn's parent links reach apconn's users: %r" % linked)
     # espressif/jsmn puts jsmn.h in its include/ (managed_components/espressif__jsmn/include)
     jsmn = jsmn_as(os.path.join(TMP, "managed_components", "espressif__jsmn", "include"))
     for mbed in mbedtls_include_dirs():
         flags = ["-I" + d for d in incs] + ["-I" + jsmn] + (["-isystem", mbed] if mbed else [])
         compile_c("idf_main", CONSUMER_C.replace("<apconn/apconn.h>", "<apconn.h>"), flags)
+        compile_c("idf_main_links", CONSUMER_C.replace("<apconn/apconn.h>", "<apconn.h>"), flags + ["-DJSMN_PARENT_LINKS"])
 
 
 # ---- Zephyr -------------------------------------------------------------------------------
