@@ -13,7 +13,6 @@ TLS test server. Prints "readme: N passed, N failed"."""
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -207,7 +206,6 @@ def main():
             except Exception:  # noqa: BLE001 - every failure is reported, none stops the suite
                 failed += 1
                 print("  FAIL %s: %s" % (name, traceback.format_exc().strip()[-2000:]))
-    shutil.rmtree(os.path.join(BUILD, "readme-unused"), ignore_errors=True)
     print("readme: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 
