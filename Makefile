@@ -31,12 +31,14 @@ help:
 	@echo "  make unit          unit suites on the host     make qemu-unit   the same on QEMU Cortex-M3"
 	@echo "  make compile-check gcc/clang/g++/arm matrix    make platform-test  POSIX + TLS (2.28, 3.6)"
 	@echo "  make cli-test      CLI against the test server make server-test    the test server itself"
+	@echo "  make proxy-test    proxy layer + CLI via tinyproxy  make manifests-test  CMake/IDF/Zephyr/PIO/Arduino + README"
 	@echo "make size          core .text for Cortex-M0/M4 -Os and worst-case stack; make size-tls: TLS image"
 	@echo "make bench         JSON vs cJSON, and a whole list call delivered four ways"
 	@echo "make fuzz          libFuzzer + ASan/UBSan on the readers and the HTTP exchange (FUZZ_SECONDS=60)"
 	@echo "make coverage      line/branch coverage of apconn.h (gcovr)"
 	@echo "make cli           build/apconn       make examples   create_one     make firmware   Cortex-M4 image"
-	@echo "make install       headers + pkg-config files under PREFIX=$(PREFIX) (make uninstall)"
+	@echo "make install       headers, pkg-config + CMake package, bin/apconn, man page, bash completion"
+	@echo "                   under PREFIX=$(PREFIX) (DESTDIR stages it; make uninstall)"
 
 # One deps.sh call per command, so that without root it prints one complete
 # install line (`make test` needs the test group, `make demo` the demo group).
@@ -101,16 +103,34 @@ test: $(TEST_PREREQS)
 
 VERSION = $(shell sed -n 's/^\#define APCONN_VERSION_STRING "\(.*\)"/\1/p' apconn.h)
 
-install: apconn.h
-	install -d $(DESTDIR)$(PREFIX)/include/apconn/platform $(DESTDIR)$(PREFIX)/lib/pkgconfig
+# Headers, pkg-config and CMake package files, the CLI, its man page and bash
+# completion. DESTDIR stages the tree; PREFIX is where it will live.
+BINDIR  = $(PREFIX)/bin
+LIBDIR  = $(PREFIX)/lib
+MANDIR  = $(PREFIX)/share/man/man1
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+INSTALLED_FILES = include/apconn lib/pkgconfig/apconn.pc lib/pkgconfig/apconn-mbedtls.pc lib/cmake/apconn \
+                  bin/apconn share/man/man1/apconn.1 share/bash-completion/completions/apconn
+
+install: apconn.h $(CLI_BIN)
+	install -d $(DESTDIR)$(PREFIX)/include/apconn/platform $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(LIBDIR)/cmake/apconn $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 644 apconn.h $(DESTDIR)$(PREFIX)/include/apconn/apconn.h
 	install -m 644 platform/*.h $(DESTDIR)$(PREFIX)/include/apconn/platform/
 	for pc in apconn apconn-mbedtls; do \
-	    sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tests/tools/$$pc.pc.in \
-	        > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+	    sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' platform/pkgconfig/$$pc.pc.in \
+	        > $(DESTDIR)$(LIBDIR)/pkgconfig/$$pc.pc; done
+	sed -e 's|@APCONN_CONFIG_TO_PREFIX@|../../..|' platform/cmake/apconnConfig.cmake.in \
+	    > $(DESTDIR)$(LIBDIR)/cmake/apconn/apconnConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|' platform/cmake/apconnConfigVersion.cmake.in \
+	    > $(DESTDIR)$(LIBDIR)/cmake/apconn/apconnConfigVersion.cmake
+	install -m 755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/apconn
+	sed -e 's|@VERSION@|$(VERSION)|' examples/apconn.1 > $(DESTDIR)$(MANDIR)/apconn.1
+	chmod 644 $(DESTDIR)$(MANDIR)/apconn.1
+	install -m 644 examples/apconn-completion.bash $(DESTDIR)$(BASHCOMPDIR)/apconn
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/include/apconn $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/apconn-mbedtls.pc
+	cd $(DESTDIR)$(PREFIX) && rm -rf $(INSTALLED_FILES)
 
 clean:
 	rm -rf $(BUILD)

@@ -3,9 +3,11 @@
    apconn [--url URL] [--ca FILE] [--timeout-ms N] [--retries N] [--verbose] COMMAND ...
      create --type TYPE --name NAME --piece PIECE [--value JSON | --value-file FILE|-]
             [--project ID]... [--external-id ID] [--piece-version V] [--metadata JSON] [--preselect]
-     list   [--piece NAME] [--name TEXT] [--status S]... [--limit N] [--cursor C] [--all]
+     list   [--piece NAME] [--name TEXT] [--status S]... [--limit N] [--cursor C] [--cursor-file FILE] [--all]
      update ID --name NAME [--project ID]... [--metadata JSON] [--preselect true|false]
      delete ID
+   apconn --version | --help | help [COMMAND] | COMMAND --help;  "--" ends the options.
+   Manual: examples/apconn.1 (man apconn after make install).
 
    The API key comes only from the environment (APCONN_API_KEY), never from
    argv, which every user of the machine can read (ps). For the same reason
@@ -13,10 +15,15 @@
    buffers, their original memory is overwritten, and the copies are wiped
    before exit.
 
+   HTTPS goes through an HTTP proxy (CONNECT, platform/apconn_proxy.h) when
+   https_proxy / HTTPS_PROXY is set and no_proxy / NO_PROXY does not match the
+   host, like curl. The CA bundle is --ca, else $APCONN_CA_BUNDLE, else
+   $SSL_CERT_FILE, else the system bundle.
+
    Exit status (one table: cli_exit_for()):
      0 success; 2 bad usage or invalid input (nothing was sent);
      3 the server answered with an HTTP error (incl. 404 on delete);
-     4 network, TLS, certificate or timeout failure;
+     4 network, TLS, certificate, proxy or timeout failure;
      5 malformed, oversized or unexpected response.
 
    Memory: fixed, whatever the platform's size. `list` streams: apconn reads
@@ -42,6 +49,8 @@
 #include "apconn.h"
 #define APCONN_MBEDTLS_IMPLEMENTATION
 #include "platform/apconn_mbedtls.h"
+#define APCONN_PROXY_IMPLEMENTATION
+#include "platform/apconn_proxy.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -63,10 +72,12 @@
 #define APCONN_CLI_MAX_RETRIES 10ul          /* largest --retries */
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_HTTP = 3, EXIT_NETWORK = 4, EXIT_RESPONSE = 5 };
+#define CLI_DONE 100 /* internal: help or version printed; the process exits 0 */
 
 /* ---- options ------------------------------------------------------------------ */
 typedef struct cli_options {
-    const char *url, *ca;
+    const char *url, *ca, *ca_from; /* ca_from: where --ca's value came from, for messages */
+    const char *cursor_file;
     uint32_t timeout_ms;
     unsigned retries;
     int verbose;
@@ -92,53 +103,161 @@ static const char cli_usage_text[] =
     "usage: apconn [--url URL] [--ca FILE] [--timeout-ms N] [--retries N] [--verbose] COMMAND ...\n"
     "  create --type TYPE --name NAME --piece PIECE [--value JSON | --value-file FILE|-]\n"
     "         [--project ID]... [--external-id ID] [--piece-version V] [--metadata JSON] [--preselect]\n"
-    "  list   [--piece NAME] [--name TEXT] [--status S]... [--limit N] [--cursor C] [--all]\n"
+    "  list   [--piece NAME] [--name TEXT] [--status S]... [--limit N] [--cursor C] [--cursor-file FILE] [--all]\n"
     "  update ID --name NAME [--project ID]... [--metadata JSON] [--preselect true|false]\n"
-    "  delete ID\n";
+    "  delete ID\n"
+    "  apconn --version | apconn help [COMMAND] | apconn COMMAND --help\n";
 
 static const char cli_help_text[] =
     "\n"
     "Manages Activepieces global connections (spec: scope PLATFORM app connections).\n"
     "\n"
     "Environment:\n"
-    "  APCONN_API_KEY   the platform API key (sk-...); required; never give it in argv\n"
-    "  APCONN_URL       default for --url\n"
+    "  APCONN_API_KEY    the platform API key (sk-...); required; never give it in argv\n"
+    "  APCONN_URL        default for --url\n"
+    "  APCONN_CA_BUNDLE  default for --ca; SSL_CERT_FILE is used when it is not set\n"
+    "  https_proxy       HTTP proxy for https (CONNECT tunnel, TLS stays end to end), as\n"
+    "                    http://[user:password@]host[:port]; also HTTPS_PROXY\n"
+    "  no_proxy          hosts that bypass the proxy: a,b.example,.example.com or *; also NO_PROXY\n"
     "\n"
     "Global options:\n"
     "  --url URL         base URL (default $APCONN_URL, else " APCONN_CLI_DEFAULT_URL ");\n"
     "                    http:// only to a loopback host\n"
-    "  --ca FILE         PEM CA bundle for https (default " APCONN_CLI_DEFAULT_CA ")\n"
+    "  --ca FILE         PEM CA bundle for https (default $APCONN_CA_BUNDLE, $SSL_CERT_FILE,\n"
+    "                    else " APCONN_CLI_DEFAULT_CA ")\n"
     "  --timeout-ms N    deadline of the whole command, retries and pages included (default 30000)\n"
     "  --retries N       extra attempts after a network failure (default 2, max 10)\n"
-    "  --verbose         log method, path and status on stderr (never the key or values)\n"
+    "  --verbose         on stderr: each request line (method, whole path and query), the status,\n"
+    "                    the proxy used; never the key, the values or proxy credentials\n"
+    "  --version         print the version of apconn and of the TLS library, and exit\n"
+    "  --                end of options: what follows is an argument even if it starts with -\n"
     "\n"
-    "Commands:\n"
-    "  create   upsert a connection; TYPE is one of SECRET_TEXT BASIC_AUTH CUSTOM_AUTH OAUTH2\n"
-    "           CLOUD_OAUTH2 PLATFORM_OAUTH2 OIDC NO_AUTH. --value is the value object WITHOUT\n"
-    "           its \"type\" (e.g. '{\"secret_text\":\"xoxb-1\"}'); --value-file - reads it from stdin.\n"
-    "           Give --external-id to make a retried create idempotent.\n"
-    "  list     print connections, one JSON object per line; --all follows the cursors to the end;\n"
-    "           S is ACTIVE, MISSING or ERROR (repeat for several); --limit is 1..100 per page\n"
-    "           (default: the server's 10); --name is a case-insensitive substring\n"
-    "  update   change name, projects (replaces the list), metadata, preselect\n"
-    "  delete   delete by id (exit 3 with HTTP 404 when it does not exist)\n"
+    "Commands (apconn help COMMAND for each):\n"
+    "  create   upsert a connection; give the credentials with --value-file FILE or - (stdin):\n"
+    "           --value JSON is visible to other local users (ps) while apconn starts\n"
+    "  list     print connections, one JSON object per line (NDJSON)\n"
+    "  update   change name, projects, metadata, preselect\n"
+    "  delete   delete by id\n"
     "\n"
     "Output: create and update print the connection as one line of JSON; errors go to stderr.\n"
     "list reads one connection at a time: any number of them run in the same memory. A connection\n"
     "larger than this build's buffers (below) is reported with the size it needs and skipped; list\n"
     "goes on with the next ones and exits 5 at the end.\n"
     "Exit status: 0 ok, 2 usage or invalid input (nothing sent), 3 HTTP error from the server,\n"
-    "4 network/TLS/certificate/timeout, 5 malformed, oversized or unexpected response.\n";
+    "4 network/TLS/certificate/proxy/timeout, 5 malformed, oversized or unexpected response.\n";
 
+typedef struct cli_command_help {
+    const char *name, *usage, *text;
+} cli_command_help;
+
+static const cli_command_help cli_command_helps[] = {
+    {"create",
+     "usage: apconn create --type TYPE --name NAME --piece PIECE [--value JSON | --value-file FILE|-]\n"
+     "                     [--project ID]... [--external-id ID] [--piece-version V] [--metadata JSON]\n"
+     "                     [--preselect]\n",
+     "\n"
+     "Creates a global connection, or updates the one with the same --external-id (upsert).\n"
+     "Prints the connection as one line of JSON.\n"
+     "\n"
+     "  --type TYPE        SECRET_TEXT BASIC_AUTH CUSTOM_AUTH OAUTH2 CLOUD_OAUTH2 PLATFORM_OAUTH2 OIDC NO_AUTH\n"
+     "  --name NAME        display name\n"
+     "  --piece PIECE      piece name, e.g. @activepieces/piece-slack\n"
+     "  --value JSON       the value object WITHOUT its \"type\", e.g. '{\"secret_text\":\"xoxb-1\"}'.\n"
+     "                     WARNING: a command line is visible to other local users (ps, /proc)\n"
+     "                     while apconn starts; prefer --value-file.\n"
+     "  --value-file FILE  read the value object from FILE; - reads it from stdin (recommended)\n"
+     "  --project ID       a project the connection belongs to (repeat for several)\n"
+     "  --external-id ID   your id for it: makes a retried create idempotent\n"
+     "  --piece-version V  piece version\n"
+     "  --metadata JSON    a JSON object stored with it\n"
+     "  --preselect        preselect it for new projects\n"
+     "\n"
+     "Value members by type (all JSON strings, except props: a JSON object):\n"
+     "  SECRET_TEXT secret_text; BASIC_AUTH username, password; CUSTOM_AUTH and OIDC props;\n"
+     "  OAUTH2 client_id, client_secret, code, redirect_url; CLOUD_OAUTH2 client_id, code;\n"
+     "  PLATFORM_OAUTH2 client_id, code, redirect_url; NO_AUTH none.\n"},
+    {"list",
+     "usage: apconn list [--piece NAME] [--name TEXT] [--status S]... [--limit N] [--cursor C]\n"
+     "                   [--cursor-file FILE] [--all]\n",
+     "\n"
+     "Prints connections, one JSON object per line (NDJSON), one page by default.\n"
+     "\n"
+     "  --piece NAME       only this piece\n"
+     "  --name TEXT        display names containing TEXT (case-insensitive)\n"
+     "  --status S         ACTIVE, MISSING or ERROR (repeat for several)\n"
+     "  --limit N          1..100 per page (default: the server's 10)\n"
+     "  --all              follow the cursors to the last page (the deadline covers every page)\n"
+     "  --cursor C         start at the page with cursor C\n"
+     "  --cursor-file FILE write the next page's cursor to FILE (one line; empty at the last page)\n"
+     "\n"
+     "Without --all, when there is a next page its cursor is also printed on stderr as one line\n"
+     "  next-cursor: C\n"
+     "so stdout stays pure NDJSON. Paging in a script:\n"
+     "  apconn list --limit 50 --cursor-file c > page1.ndjson\n"
+     "  apconn list --limit 50 --cursor \"$(cat c)\" --cursor-file c > page2.ndjson\n"},
+    {"update",
+     "usage: apconn update ID --name NAME [--project ID]... [--metadata JSON] [--preselect true|false]\n",
+     "\n"
+     "Changes a connection. ID is the connection's 21-character id. --project replaces the whole\n"
+     "list of projects. Prints the connection as one line of JSON.\n"},
+    {"delete",
+     "usage: apconn delete ID\n",
+     "\n"
+     "Deletes a connection by its 21-character id. Prints nothing. A connection that does not\n"
+     "exist is exit 3 with HTTP 404.\n"},
+};
+
+static const cli_command_help *cli_find_command(const char *name) {
+    size_t i;
+    for (i = 0; name && i < sizeof cli_command_helps / sizeof cli_command_helps[0]; i++)
+        if (strcmp(cli_command_helps[i].name, name) == 0)
+            return &cli_command_helps[i];
+    return NULL;
+}
+
+/* The command whose options are being read, for the hint of a usage error. */
+static const char *cli_hint_command;
+
+/* A usage error is one line, then where to look: like gh and curl. */
 static int cli_usage_error(const char *what, const char *arg) {
-    fprintf(stderr, "apconn: %s%s%s\n%s", what, arg ? ": " : "", arg ? arg : "", cli_usage_text);
+    fprintf(stderr, "apconn: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+    if (cli_hint_command)
+        fprintf(stderr, "try 'apconn %s --help'\n", cli_hint_command);
+    else
+        fputs("try 'apconn --help'\n", stderr);
     return EXIT_USAGE;
 }
 
 /* Names an unknown option without what follows '=': it could be a secret. */
 static int cli_unknown_option(const char *what, const char *arg) {
-    fprintf(stderr, "apconn: %s: %.*s\n%s", what, (int)strcspn(arg, "="), arg, cli_usage_text);
-    return EXIT_USAGE;
+    char name[64];
+    size_t n = strcspn(arg, "=");
+    if (n >= sizeof name)
+        n = sizeof name - 1;
+    memcpy(name, arg, n);
+    name[n] = '\0';
+    return cli_usage_error(what, name);
+}
+
+static int cli_print_help(const char *command) {
+    const cli_command_help *h = cli_find_command(command);
+    if (command && !h)
+        return cli_usage_error("no help for an unknown command", command);
+    if (h) {
+        fputs(h->usage, stdout);
+        fputs(h->text, stdout);
+    } else {
+        fputs(cli_usage_text, stdout);
+        fputs(cli_help_text, stdout);
+    }
+    return EXIT_OK;
+}
+
+/* "apconn 0.2.0" and the TLS library the binary is linked with. */
+static int cli_print_version(void) {
+    /* which mbedTLS, read from the library linked at run time: TLS 1.3 needs 3.x */
+    printf("apconn %s (mbedTLS %s)\n", APCONN_VERSION_STRING, apconn_mbedtls_library_version());
+    return EXIT_OK;
 }
 
 static int cli_input_error(const char *what, const char *arg) {
@@ -284,6 +403,7 @@ static int cli_parse_global(cli_args *a, cli_options *o, int *handled) {
         if ((v = cli_opt_value(a)) == NULL)
             return cli_usage_error("--ca needs a value", NULL);
         o->ca = v;
+        o->ca_from = "--ca";
     } else if (cli_is_opt(a, "--timeout-ms")) {
         if ((v = cli_opt_value(a)) == NULL || !cli_parse_ulong(v, 1, 0xFFFFFFFFul, &n))
             return cli_usage_error("--timeout-ms needs a number of milliseconds (1..4294967295)", v);
@@ -329,6 +449,7 @@ static const cli_string_opt cli_string_opts[] = {
     {"--piece-version", offsetof(cli_options, piece_version), " create "},
     {"--metadata", offsetof(cli_options, metadata), " create update "},
     {"--cursor", offsetof(cli_options, cursor), " list "},
+    {"--cursor-file", offsetof(cli_options, cursor_file), " list "},
 };
 
 static int cli_accepts(const char *where, const char *command) {
@@ -387,20 +508,30 @@ static int cli_parse_command_opt(cli_args *a, cli_options *o) {
     return cli_unknown_option("unknown option for this command", a->argv[a->i]);
 }
 
+static int cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
+
+/* The command's options and arguments; "--" makes every later one an argument.
+   Help wins when it is reached: "apconn create --type X --help" prints help. */
 static int cli_parse_command_args(cli_args *a, cli_options *o) {
-    int rc;
+    int rc, options_done = 0;
     int needs_id = strcmp(o->command, "update") == 0 || strcmp(o->command, "delete") == 0;
     for (a->i++; a->i < a->argc; a->i++) {
         const char *arg = a->argv[a->i];
-        if (arg[0] == '-' && arg[1] != '\0') {
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = 1;
+        } else if (!options_done && cli_is_help(arg)) {
+            cli_print_help(o->command);
+            return CLI_DONE;
+        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
             if ((rc = cli_parse_command_opt(a, o)) != 0)
                 return rc;
         } else if (needs_id && o->id == NULL) {
             o->id = arg;
         } else {
             /* Not echoed: a stray argument may be a pasted secret. */
-            fprintf(stderr, "apconn: unexpected argument #%d after %s\n%s", a->i, o->command, cli_usage_text);
-            return EXIT_USAGE;
+            char what[64];
+            sprintf(what, "unexpected argument #%d after %s", a->i, o->command);
+            return cli_usage_error(what, NULL);
         }
     }
     if (needs_id && o->id == NULL)
@@ -408,31 +539,43 @@ static int cli_parse_command_args(cli_args *a, cli_options *o) {
     return 0;
 }
 
-static int cli_wants_help(int argc, char **argv) {
-    int i;
-    for (i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return 1;
-    return 0;
+/* "apconn help [COMMAND]" */
+static int cli_help_command(cli_args *a) {
+    if (a->i + 2 < a->argc)
+        return cli_usage_error("help takes one COMMAND", NULL);
+    return cli_print_help(a->i + 1 < a->argc ? a->argv[a->i + 1] : NULL) == EXIT_OK ? CLI_DONE : EXIT_USAGE;
 }
 
 static int cli_parse(int argc, char **argv, cli_options *o) {
     cli_args a;
-    int rc, handled;
+    int rc, handled, options_done = 0;
     a.argc = argc;
     a.argv = argv;
     a.inline_value = NULL;
     for (a.i = 1; a.i < argc; a.i++) {
-        if ((rc = cli_parse_global(&a, o, &handled)) != 0)
-            return rc;
-        if (handled)
-            continue;
-        if (argv[a.i][0] == '-')
-            return cli_unknown_option("unknown option", argv[a.i]);
-        o->command = argv[a.i];
-        if (strcmp(o->command, "create") != 0 && strcmp(o->command, "list") != 0 &&
-            strcmp(o->command, "update") != 0 && strcmp(o->command, "delete") != 0)
-            return cli_usage_error("unknown command", o->command);
+        const char *arg = argv[a.i];
+        if (!options_done) {
+            if (strcmp(arg, "--") == 0) {
+                options_done = 1;
+                continue;
+            }
+            if (cli_is_help(arg))
+                return cli_print_help(NULL) == EXIT_OK ? CLI_DONE : EXIT_USAGE;
+            if (strcmp(arg, "--version") == 0)
+                return cli_print_version() == EXIT_OK ? CLI_DONE : EXIT_USAGE;
+            if ((rc = cli_parse_global(&a, o, &handled)) != 0)
+                return rc;
+            if (handled)
+                continue;
+            if (arg[0] == '-')
+                return cli_unknown_option("unknown option", arg);
+        }
+        if (strcmp(arg, "help") == 0)
+            return cli_help_command(&a);
+        if (cli_find_command(arg) == NULL)
+            return cli_usage_error("unknown command", arg);
+        o->command = arg;
+        cli_hint_command = arg;
         return cli_parse_command_args(&a, o);
     }
     return cli_usage_error("missing COMMAND", NULL);
@@ -486,15 +629,137 @@ static int cli_check_options(const cli_options *o) {
     return 0;
 }
 
+/* ---- the value's members: each of the right JSON type --------------------------------- */
+static const char *cli_json_kind(char c) {
+    return c == '"' ? "a string" : c == '{' ? "an object" : c == '[' ? "an array" : c == 't' || c == 'f' ? "a boolean"
+           : c == 'n' ? "null" : "a number";
+}
+
+static const char *cli_json_ws(const char *p) { return p + strspn(p, " \t\r\n"); }
+
+/* Past the JSON string at p (at its opening quote). */
+static const char *cli_json_skip_string(const char *p) {
+    for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1])
+            p++;
+    return *p ? p + 1 : p;
+}
+
+/* Past the JSON value at p; the text was validated, so only nesting matters. */
+static const char *cli_json_skip(const char *p) {
+    int depth = 0;
+    if (*p != '{' && *p != '[')
+        return *p == '"' ? cli_json_skip_string(p) : p + strcspn(p, ",}] \t\r\n");
+    do {
+        if (*p == '"') {
+            p = cli_json_skip_string(p);
+            continue;
+        }
+        depth += (*p == '{' || *p == '[') - (*p == '}' || *p == ']');
+        p++;
+    } while (*p && depth > 0);
+    return p;
+}
+
+/* The value members apconn knows (spec 3.2): props is an object, every other a string. */
+static const char *const cli_value_members[] = {"secret_text", "username", "password", "client_id", "client_secret",
+                                                "code", "redirect_url", "scope", "code_challenge", "props",
+                                                "authorization_method", "grant_type"};
+
+static int cli_check_member(const char *key, size_t n, const char *value) {
+    size_t i;
+    for (i = 0; i < sizeof cli_value_members / sizeof cli_value_members[0]; i++) {
+        const char *want = strcmp(cli_value_members[i], "props") == 0 ? "an object" : "a string";
+        if (strlen(cli_value_members[i]) != n || memcmp(cli_value_members[i], key, n) != 0)
+            continue;
+        if (strcmp(cli_json_kind(*value), want) == 0)
+            return 0;
+        fprintf(stderr, "apconn: the value's member \"%s\" must be %s, not %s\n", cli_value_members[i],
+                want[3] == 'o' ? "a JSON object" : "a JSON string", cli_json_kind(*value));
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Walks the top-level members of a validated JSON object. */
+static int cli_check_value_members(const char *json) {
+    const char *p = cli_json_ws(json) + 1, *key;
+    int rc;
+    for (;;) {
+        p = cli_json_ws(p);
+        if (*p != '"')
+            return 0; /* '}' */
+        key = p + 1;
+        p = cli_json_skip_string(p);
+        if ((rc = cli_check_member(key, (size_t)(p - 1 - key), cli_json_ws(cli_json_ws(p) + 1))) != 0)
+            return rc;
+        p = cli_json_ws(cli_json_skip(cli_json_ws(cli_json_ws(p) + 1)));
+        if (*p == ',')
+            p++;
+    }
+}
+
 /* ---- secrets: key from the environment, value from argv/file/stdin ---------------- */
+/* What is wrong with a key that is not an RFC 6750 b64token
+   (1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="), or NULL.
+   Says where and what, never the key itself. */
+static int cli_is_token_char(char ch) {
+    unsigned char c = (unsigned char)ch;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("-._~+/", c) != NULL);
+}
+
+static const char *cli_key_problem(const char *k, size_t *at) {
+    size_t i = 0, n = strlen(k);
+    while (i < n && cli_is_token_char(k[i]))
+        i++;
+    *at = i + 1;
+    if (i == 0 && k[0] == '=')
+        return "starts with '=' (padding only at the end)";
+    while (i < n && k[i] == '=')
+        i++;
+    if (i == n)
+        return NULL;
+    if (cli_is_token_char(k[i]))
+        return "has '=' before its end (padding only at the end)";
+    *at = i + 1;
+    switch (k[i]) {
+    case ' ':
+        return i + 1 == n ? "ends with a space" : "contains a space";
+    case '\t':
+        return "contains a tab";
+    case '\r':
+        return i + 1 == n ? "ends with a carriage return" : "contains a carriage return";
+    case '\n':
+        return i + 1 == n ? "ends with a newline" : "contains a newline";
+    case '"':
+    case '\'':
+        return "contains a quote character (quoted twice?)";
+    default:
+        return (unsigned char)k[i] < 0x20 || k[i] == 0x7f ? "contains a control character"
+               : (unsigned char)k[i] >= 0x80             ? "contains a non-ASCII byte"
+                                                         : "contains a character a key cannot have";
+    }
+}
+
 static int cli_take_api_key(void) {
     char *env = getenv("APCONN_API_KEY");
-    size_t n;
-    if (env == NULL || env[0] == '\0')
+    const char *why;
+    size_t n, at = 0;
+    if (env == NULL)
         return cli_input_error("APCONN_API_KEY is not set (the key is never taken from argv)", NULL);
+    if (env[0] == '\0')
+        return cli_input_error("APCONN_API_KEY is empty", NULL);
     n = strlen(env);
     if (n >= sizeof cli_key)
-        return cli_input_error("APCONN_API_KEY is too long", NULL);
+        return cli_input_error("APCONN_API_KEY is too long (APCONN_CLI_KEY_SIZE)", NULL);
+    if ((why = cli_key_problem(env, &at)) != NULL) {
+        fprintf(stderr, "apconn: APCONN_API_KEY is not a valid key: it %s (character %lu of %lu); a key has only "
+                        "letters, digits and -._~+/ (then optional '='); nothing was sent\n", why, (unsigned long)at,
+                (unsigned long)n);
+        apconn_wipe(env, n);
+        return EXIT_USAGE;
+    }
     memcpy(cli_key, env, n + 1);
     apconn_wipe(env, n); /* /proc/<pid>/environ shows this memory */
     return 0;
@@ -541,7 +806,8 @@ static int cli_load_value(cli_options *o) {
     } else {
         return 0;
     }
-    return cli_check_json_object("the value", cli_value);
+    rc = cli_check_json_object("the value", cli_value);
+    return rc != 0 ? rc : cli_check_value_members(cli_value);
 }
 
 /* ---- URL policy: https everywhere, http only to loopback ---------------------------- */
@@ -567,6 +833,22 @@ static int cli_check_url(const char *url) {
     return 0;
 }
 
+/* --ca's default: $APCONN_CA_BUNDLE, then $SSL_CERT_FILE (OpenSSL's and
+   curl's variable), then the system bundle. --ca overrides all three. */
+static void cli_default_ca(cli_options *o) {
+    const char *v = getenv("APCONN_CA_BUNDLE");
+    o->ca_from = "APCONN_CA_BUNDLE";
+    if (v == NULL || v[0] == '\0') {
+        v = getenv("SSL_CERT_FILE");
+        o->ca_from = "SSL_CERT_FILE";
+    }
+    if (v == NULL || v[0] == '\0') {
+        v = APCONN_CLI_DEFAULT_CA;
+        o->ca_from = "the default";
+    }
+    o->ca = v;
+}
+
 /* The CA bundle must be readable before anything is sent (a typo is usage). */
 static int cli_check_ca(const cli_options *o) {
     FILE *f;
@@ -574,7 +856,7 @@ static int cli_check_ca(const cli_options *o) {
         return 0;
     f = fopen(o->ca, "rb");
     if (f == NULL) {
-        fprintf(stderr, "apconn: cannot read --ca %s: %s\n", o->ca, strerror(errno));
+        fprintf(stderr, "apconn: cannot read the CA bundle %s (from %s): %s\n", o->ca, o->ca_from, strerror(errno));
         return EXIT_USAGE;
     }
     fclose(f);
@@ -694,19 +976,76 @@ static int cli_print_connection(const apconn_connection *c) {
 }
 
 /* ---- the client ------------------------------------------------------------------ */
+/* The layers, bottom up: TCP (apconn_posix) -> CONNECT tunnel when a proxy is
+   used (apconn_proxy) -> TLS (apconn_mbedtls) -> the verbose tap -> apconn. */
 typedef struct cli_session {
     apconn_client client;
     apconn_posix tcp;
     apconn_transport plain;
+    apconn_proxy proxy;
+    apconn_transport tunnel;
     apconn_mbedtls tls;
     apconn_transport secure;
-    int tls_ready, client_ready;
+    apconn_transport tap; /* --verbose: logs each request line as sent */
+    const apconn_transport *tapped;
+    int tls_ready, client_ready, proxy_ready, at_request_start;
     uint32_t deadline_start, timeout_ms;
 } cli_session;
 
 static void cli_log(void *ctx, const char *line) {
     (void)ctx;
     fprintf(stderr, "apconn: %s\n", line);
+}
+
+/* --verbose: the request line exactly as sent ("> GET /api/v1/global-connections?limit=5
+   HTTP/1.1"): the whole path and query, as curl -v shows it. Only the first line of a
+   request is printed; the key (a header) and the values (the body) come after it. */
+static int cli_tap_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms) {
+    cli_session *s = (cli_session *)ctx;
+    s->at_request_start = 1;
+    return s->tapped->connect(s->tapped->ctx, host, port, timeout_ms);
+}
+static long cli_tap_send(void *ctx, const unsigned char *data, size_t len, uint32_t timeout_ms) {
+    cli_session *s = (cli_session *)ctx;
+    if (s->at_request_start) {
+        const unsigned char *eol = (const unsigned char *)memchr(data, '\r', len);
+        if (eol != NULL)
+            fprintf(stderr, "apconn: > %.*s\n", (int)(eol - data), (const char *)data);
+        s->at_request_start = 0;
+    }
+    return s->tapped->send(s->tapped->ctx, data, len, timeout_ms);
+}
+static long cli_tap_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
+    cli_session *s = (cli_session *)ctx;
+    long n = s->tapped->recv(s->tapped->ctx, buf, len, timeout_ms);
+    if (n > 0)
+        s->at_request_start = 1; /* the next send starts the next request */
+    return n;
+}
+static void cli_tap_close(void *ctx) {
+    cli_session *s = (cli_session *)ctx;
+    s->tapped->close(s->tapped->ctx);
+}
+static uint32_t cli_tap_now_ms(void *ctx) {
+    cli_session *s = (cli_session *)ctx;
+    return s->tapped->now_ms(s->tapped->ctx);
+}
+static void cli_tap_sleep_ms(void *ctx, uint32_t ms) {
+    cli_session *s = (cli_session *)ctx;
+    s->tapped->sleep_ms(s->tapped->ctx, ms);
+}
+
+static const apconn_transport *cli_tap(cli_session *s, const apconn_transport *inner) {
+    s->tapped = inner;
+    s->tap = *inner;
+    s->tap.ctx = s;
+    s->tap.connect = inner->connect ? cli_tap_connect : NULL;
+    s->tap.send = cli_tap_send;
+    s->tap.recv = cli_tap_recv;
+    s->tap.close = inner->close ? cli_tap_close : NULL;
+    s->tap.now_ms = cli_tap_now_ms;
+    s->tap.sleep_ms = inner->sleep_ms ? cli_tap_sleep_ms : NULL;
+    return &s->tap;
 }
 
 /* One line from apconn, plus the transport's own reason for a network failure
@@ -725,21 +1064,26 @@ static int cli_report_in(const cli_session *s, apconn_status st, const apconn_er
                 (unsigned long)err->needed, (unsigned long)APCONN_TOKEN_COUNT);
     if (s && code == EXIT_NETWORK && s->tls_ready && apconn_mbedtls_reason(&s->tls, line, sizeof line) > 0)
         fprintf(stderr, "apconn: TLS: %s\n", line);
+    else if (s && code == EXIT_NETWORK && s->proxy_ready && apconn_proxy_reason(&s->proxy, line, sizeof line) > 0)
+        fprintf(stderr, "apconn: proxy %s:%u: %s%s%s\n", s->proxy.host, (unsigned)s->proxy.port, line,
+                apconn_posix_reason(&s->tcp)[0] ? ": " : "", apconn_posix_reason(&s->tcp));
     else if (s && code == EXIT_NETWORK && apconn_posix_reason(&s->tcp)[0] != '\0')
         fprintf(stderr, "apconn: socket: %s\n", apconn_posix_reason(&s->tcp));
+    if (err->http_status == 401) /* the key is what the server refused: say which setting that is */
+        fputs("apconn: the server does not accept the key in APCONN_API_KEY (a platform API key, sk-...)\n", stderr);
     return code;
 }
 
-static int cli_setup_tls(cli_session *s, const cli_options *o) {
+static int cli_setup_tls(cli_session *s, const cli_options *o, const apconn_transport *inner) {
     apconn_mbedtls_config cfg;
     char why[APCONN_ERROR_TEXT_SIZE];
     int st;
     memset(&cfg, 0, sizeof cfg); /* zero = secure defaults: certificate and host name verified */
     cfg.ca_file = o->ca;
-    st = apconn_mbedtls_transport(&s->tls, &cfg, &s->plain, &s->secure);
+    st = apconn_mbedtls_transport(&s->tls, &cfg, inner, &s->secure);
     if (st != APCONN_OK) {
         apconn_mbedtls_reason(&s->tls, why, sizeof why);
-        fprintf(stderr, "apconn: cannot set up TLS with --ca %s: %s%s%s\n", o->ca,
+        fprintf(stderr, "apconn: cannot set up TLS with the CA bundle %s (from %s): %s%s%s\n", o->ca, o->ca_from,
                 apconn_strerror((apconn_status)st), why[0] ? ": " : "", why);
         return EXIT_USAGE; /* before any I/O; almost always an unreadable CA bundle */
     }
@@ -747,16 +1091,52 @@ static int cli_setup_tls(cli_session *s, const cli_options *o) {
     return 0;
 }
 
+/* The host of an https:// URL (no brackets, no port), for no_proxy. */
+static void cli_url_host(const char *url, char *host, size_t size) {
+    const char *h = url + 8;
+    size_t n = h[0] == '[' ? strcspn(++h, "]") : strcspn(h, ":/?#");
+    if (n >= size)
+        n = 0; /* too long for a host: apconn_client_init refuses the URL anyway */
+    memcpy(host, h, n);
+    host[n] = '\0';
+}
+
+/* https_proxy / HTTPS_PROXY unless no_proxy matches: TCP -> CONNECT tunnel. */
+static int cli_setup_proxy(cli_session *s, const cli_options *o, const apconn_transport **below_tls) {
+    char host[APCONN_HOST_SIZE];
+    const char *url;
+    int st;
+    cli_url_host(o->url, host, sizeof host);
+    url = apconn_proxy_for(host);
+    if (url == NULL)
+        return 0;
+    st = apconn_proxy_transport(&s->proxy, url, &s->plain, &s->tunnel);
+    if (st != APCONN_OK) { /* the URL is not echoed: it may hold credentials */
+        fprintf(stderr, "apconn: https_proxy is not usable: %s\n", s->proxy.note ? s->proxy.note : apconn_strerror((apconn_status)st));
+        return EXIT_USAGE;
+    }
+    s->proxy_ready = 1;
+    if (o->verbose)
+        fprintf(stderr, "apconn: via proxy %s:%u%s\n", s->proxy.host, (unsigned)s->proxy.port,
+                s->proxy.credentials[0] ? " (with credentials)" : "");
+    *below_tls = &s->tunnel;
+    return 0;
+}
+
 static int cli_open(cli_session *s, const cli_options *o) {
+    const apconn_transport *below_tls = &s->plain, *top;
     apconn_status st;
     apconn_error err;
     int rc;
     memset(&err, 0, sizeof err);
     apconn_posix_transport(&s->tcp, &s->plain);
-    if (strncmp(o->url, "https://", 8) == 0 && (rc = cli_setup_tls(s, o)) != 0)
+    if (strncmp(o->url, "https://", 8) == 0 &&
+        ((rc = cli_setup_proxy(s, o, &below_tls)) != 0 || (rc = cli_setup_tls(s, o, below_tls)) != 0))
         return rc;
-    st = apconn_client_init(&s->client, o->url, cli_key, s->tls_ready ? &s->secure : &s->plain, cli_work,
-                            sizeof cli_work, cli_tokens, APCONN_TOKEN_COUNT);
+    top = s->tls_ready ? &s->secure : &s->plain;
+    if (o->verbose)
+        top = cli_tap(s, top);
+    st = apconn_client_init(&s->client, o->url, cli_key, top, cli_work, sizeof cli_work, cli_tokens, APCONN_TOKEN_COUNT);
     if (st != APCONN_OK) {
         err.status = st;
         return cli_report_in(NULL, st, &err);
@@ -784,6 +1164,8 @@ static void cli_close(cli_session *s) {
         apconn_client_close(&s->client);
     if (s->tls_ready)
         apconn_mbedtls_free(&s->tls);
+    if (s->proxy_ready)
+        apconn_proxy_free(&s->proxy);
 }
 
 /* ---- commands ---------------------------------------------------------------------- */
@@ -815,6 +1197,11 @@ static int cli_create(cli_session *s, const cli_options *o) {
     req.pre_select_for_new_projects = o->preselect;
     st = apconn_connection_upsert(&s->client, &req, &conn, &err);
     apconn_wipe(cli_value, sizeof cli_value);
+    if (st == APCONN_ERR_REQUIRED && strncmp(err.field, "value.", 6) == 0) {
+        fprintf(stderr, "apconn: the value of a %s connection needs the member \"%s\" (%s); nothing was sent\n",
+                o->type, err.field + 6, strcmp(err.field, "value.props") == 0 ? "a JSON object" : "a non-empty JSON string");
+        return EXIT_USAGE;
+    }
     if (st != APCONN_OK)
         return cli_report_change(s, st, &err);
     return cli_print_connection(&conn);
@@ -878,6 +1265,23 @@ static int cli_print_page(const cli_session *s, apconn_page *page, int *item_rc)
     return 0;
 }
 
+/* Without --all the next page's cursor goes where a script can take it
+   without parsing NDJSON: stderr ("next-cursor: C", only when there is one)
+   and --cursor-file (one line; empty at the last page, so a loop can stop). */
+static int cli_tell_cursor(const cli_options *o, const char *cursor) {
+    FILE *f;
+    if (!o->all && cursor[0] != '\0')
+        fprintf(stderr, "next-cursor: %s\n", cursor);
+    if (o->cursor_file == NULL)
+        return 0;
+    f = fopen(o->cursor_file, "w");
+    if (f == NULL || fprintf(f, "%s%s", cursor, cursor[0] ? "\n" : "") < 0 || fclose(f) != 0) {
+        fprintf(stderr, "apconn: cannot write --cursor-file %s: %s\n", o->cursor_file, strerror(errno));
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 /* --all passes page.next straight to the next list call: it stays valid until
    that call has sent it. */
 static int cli_list(cli_session *s, const cli_options *o) {
@@ -907,7 +1311,8 @@ static int cli_list(cli_session *s, const cli_options *o) {
             return rc;
         cursor = page.has_next == APCONN_SET && page.next[0] != '\0' ? page.next : NULL;
     } while (o->all && cursor != NULL);
-    return item_rc;
+    rc = cli_tell_cursor(o, cursor ? cursor : "");
+    return rc ? rc : item_rc;
 }
 
 static int cli_run(const cli_options *o) {
@@ -933,26 +1338,15 @@ int main(int argc, char **argv) {
     static cli_options o;
     const char *env_url = getenv("APCONN_URL");
     int rc;
-    if (argc == 2 && strcmp(argv[1], "--version") == 0) { /* which mbedTLS: TLS 1.3 needs 3.x */
-        printf("apconn %s (mbedTLS %s)\n", APCONN_VERSION_STRING, apconn_mbedtls_library_version());
-        return EXIT_OK;
-    }
-    if (cli_wants_help(argc, argv)) {
-        fputs(cli_usage_text, stdout);
-        fputs(cli_help_text, stdout);
-        printf("Buffers: one connection of up to %lu bytes of JSON and %lu tokens (with create: request\n"
-               "and response together).\n", (unsigned long)sizeof cli_work, (unsigned long)APCONN_TOKEN_COUNT);
-        return EXIT_OK;
-    }
     o.url = env_url && env_url[0] ? env_url : APCONN_CLI_DEFAULT_URL;
-    o.ca = APCONN_CLI_DEFAULT_CA;
+    cli_default_ca(&o);
     o.timeout_ms = APCONN_DEFAULT_TIMEOUT_MS;
     o.retries = APCONN_DEFAULT_MAX_RETRIES;
     if ((rc = cli_parse(argc, argv, &o)) != 0 || (rc = cli_check_options(&o)) != 0 ||
         (rc = cli_check_url(o.url)) != 0 || (rc = cli_check_ca(&o)) != 0 || (rc = cli_take_api_key()) != 0 || (rc = cli_load_value(&o)) != 0) {
         apconn_wipe(cli_value, sizeof cli_value);
         apconn_wipe(cli_key, sizeof cli_key);
-        return rc;
+        return rc == CLI_DONE ? EXIT_OK : rc;
     }
     rc = cli_run(&o);
     apconn_wipe(cli_value, sizeof cli_value);

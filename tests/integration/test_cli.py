@@ -76,8 +76,16 @@ class Server:
             return [json.loads(line) for line in f]
 
 
+# Variables that change where apconn connects or what it trusts: never inherited.
+PROXY_AND_CA_VARS = ("https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "SSL_CERT_FILE", "http_proxy", "HTTP_PROXY")
+
+
+def clean_env():
+    return {k: v for k, v in os.environ.items() if not k.startswith("APCONN_") and k not in PROXY_AND_CA_VARS}
+
+
 def cli_argv(args, url=None, key=KEY, env_extra=None, ca="ca"):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APCONN_")}
+    env = clean_env()
     if key is not None:
         env["APCONN_API_KEY"] = key
     env.update(env_extra or {})
@@ -468,6 +476,245 @@ def test_a_malformed_connection_is_reported_and_the_others_printed():
         expect(err.count("wrong type") == 2 and "data[1].projectIds" in err, err)
 
 
+def test_verbose_shows_the_whole_path_and_query_and_no_secret():
+    with Server(seed=3) as s:
+        rc, _, err = run(["--verbose", "list", "--limit", "2", "--status", "ERROR", "--name", "a b"], s.url)
+        expect_rc(rc, 0, err)
+        expect("> GET /api/v1/global-connections?limit=2&status=ERROR&displayName=a%20b HTTP/1.1" in err
+               or ("> GET /api/v1/global-connections?" in err and "limit=2" in err and "status=ERROR" in err), err)
+        q = s.requests()[0]
+        expect("> GET %s?%s HTTP/1.1" % (q["path"], q["query"]) in err, "the request line as the server got it: %s" % err)
+        expect(KEY not in err and "Bearer" not in err and "Authorization" not in err, err)
+    with Server() as s:
+        rc, _, err = run(["--verbose"] + create_args(), s.url)
+        expect_rc(rc, 0, err)
+        expect("> POST /api/v1/global-connections HTTP/1.1" in err, err)
+        expect(SECRET not in err and KEY not in err, err)
+
+
+# ---- --version, help, "--", usage errors ----------------------------------------------
+def apconn_h_version():
+    with open(os.path.join(ROOT, "apconn.h")) as f:
+        for line in f:
+            if line.startswith("#define APCONN_VERSION_STRING"):
+                return line.split('"')[1]
+    raise AssertionError("no APCONN_VERSION_STRING")
+
+
+def test_version_prints_apconn_and_the_tls_library_and_needs_no_key():
+    rc, out, err = run(["--version"], key=None, ca=None)
+    expect_rc(rc, 0, err)
+    lines = out.splitlines()
+    expect(len(lines) == 1 and lines[0].startswith("apconn " + apconn_h_version() + " (mbedTLS "), out)
+
+
+def test_help_command_and_command_help_print_the_same_page():
+    for cmd in ("create", "list", "update", "delete"):
+        rc1, out1, err1 = run(["help", cmd], key=None, ca=None)
+        rc2, out2, err2 = run([cmd, "--help"], key=None, ca=None)
+        rc3, out3, _ = run([cmd, "-h"], key=None, ca=None)
+        expect(rc1 == rc2 == rc3 == 0 and out1 == out2 == out3, "%s: %r / %r" % (cmd, err1, err2))
+        expect(out1.startswith("usage: apconn " + cmd), out1)
+    rc, out, _ = run(["help"], key=None, ca=None)
+    expect(rc == 0 and "usage: apconn" in out and "Commands" in out, out)
+
+
+def test_help_warns_that_value_is_visible_and_recommends_value_file():
+    rc, out, _ = run(["create", "--help"], key=None, ca=None)
+    expect(rc == 0 and "visible to other local users" in out and "prefer --value-file" in out, out)
+    rc, out, _ = run(["--help"], key=None, ca=None)
+    expect(rc == 0 and "visible to other local users" in out and "--value-file" in out, out)
+
+
+def test_help_for_an_unknown_command_is_a_usage_error():
+    rc, out, err = run(["help", "frobnicate"], key=None, ca=None)
+    expect(rc == 2 and out == "" and "frobnicate" in err, err)
+
+
+def test_help_after_an_option_value_is_still_help():
+    rc, out, err = run(["list", "--limit", "5", "--help"], key=None, ca=None)
+    expect(rc == 0 and out.startswith("usage: apconn list"), err)
+
+
+def test_double_dash_ends_the_options():
+    with Server() as s:
+        conn = json.loads(run(create_args(), s.url)[1])
+        rc, out, err = run(["delete", "--", conn["id"]], s.url)
+        expect_rc(rc, 0, err)
+        expect(s.requests()[-1]["method"] == "DELETE", s.requests()[-1])
+        # after "--" an option-looking word is an argument: here a bad ID, not an unknown option
+        rc, out, err = run(["delete", "--", "--all"], s.url)
+        expect(rc == 2 and "ID must be" in err and "unknown option" not in err, err)
+        rc, out, err = run(["list", "--", "--all"], s.url)
+        expect(rc == 2 and "unexpected argument" in err, err)
+
+
+HINT_CASES = [
+    (["list", "--limit", "abc"], "try 'apconn list --help'"),
+    (["create", "--bogus"], "try 'apconn create --help'"),
+    (["create", "--type", "NO_AUTH", "--piece", SLACK], "try 'apconn create --help'"),
+    (["update", "A" * 21, "--preselect", "yes"], "try 'apconn update --help'"),
+    (["delete"], "try 'apconn delete --help'"),
+    (["--bogus", "list"], "try 'apconn --help'"),
+    (["frobnicate"], "try 'apconn --help'"),
+    ([], "try 'apconn --help'"),
+]
+
+
+def test_a_usage_error_is_one_line_and_a_hint():
+    for args, hint in HINT_CASES:
+        rc, out, err = run(args, None, ca=None)
+        lines = err.splitlines()
+        expect(rc == 2 and out == "", "%r: exit %d" % (args, rc))
+        expect(len(lines) == 2 and lines[0].startswith("apconn: ") and lines[1] == hint, "%r: %r" % (args, err))
+
+
+def test_no_usage_error_dumps_the_usage_block():
+    with Server() as s:
+        for name, args in USAGE_CASES:
+            _, _, err = run(args, s.url)
+            expect("usage:" not in err and len(err.splitlines()) <= 2, "%s: %r" % (name, err))
+
+
+def test_an_unknown_inline_option_does_not_echo_its_value():
+    rc, _, err = run(["list", "--token=" + KEY], None, ca=None)
+    expect(rc == 2 and "--token" in err and KEY not in err, err)
+
+
+# ---- the next cursor without --all ----------------------------------------------------------
+def next_cursor_lines(err):
+    return [line[len("next-cursor: "):] for line in err.splitlines() if line.startswith("next-cursor: ")]
+
+
+def test_list_without_all_gives_the_next_cursor_on_stderr_and_stdout_stays_ndjson():
+    with Server(seed=12) as s:
+        seen, cursor, pages = [], None, 0
+        while True:
+            args = ["list", "--limit", "5"] + (["--cursor", cursor] if cursor else [])
+            rc, out, err = run(args, s.url)
+            expect_rc(rc, 0, err)
+            seen += [json.loads(line)["displayName"] for line in out.splitlines()]  # every line is JSON
+            pages += 1
+            cursors = next_cursor_lines(err)
+            expect(len(cursors) <= 1, err)
+            if not cursors:
+                break
+            cursor = cursors[0]
+            expect(cursor and " " not in cursor, cursor)
+            expect(pages < 10, "the cursor must lead to the end")
+        expect(seen == ["Seed %d" % i for i in range(12)] and pages == 3, (pages, seen))
+
+
+def test_cursor_file_holds_the_next_cursor_and_is_empty_after_the_last_page():
+    path = os.path.join(TMP, "cursor")
+    with Server(seed=7) as s:
+        rc, out, err = run(["list", "--limit", "5", "--cursor-file", path], s.url)
+        expect_rc(rc, 0, err)
+        with open(path) as f:
+            first = f.read()
+        expect(first.endswith("\n") and first.strip() == next_cursor_lines(err)[0], (first, err))
+        rc, out, err = run(["list", "--limit", "5", "--cursor", first.strip(), "--cursor-file", path], s.url)
+        expect_rc(rc, 0, err)
+        expect(len(out.splitlines()) == 2 and next_cursor_lines(err) == [], (out, err))
+        with open(path) as f:
+            expect(f.read() == "", "empty at the last page")
+
+
+def test_list_all_prints_no_cursor():
+    with Server(seed=12) as s:
+        rc, out, err = run(["list", "--all", "--limit", "5"], s.url)
+        expect(rc == 0 and len(out.splitlines()) == 12 and next_cursor_lines(err) == [], err)
+
+
+def test_unwritable_cursor_file_exits_2():
+    with Server(seed=12) as s:
+        rc, _, err = run(["list", "--limit", "5", "--cursor-file", os.path.join(TMP, "no", "such", "dir")], s.url)
+        expect(rc == 2 and "--cursor-file" in err, err)
+
+
+# ---- the key and the value: what exactly is wrong ---------------------------------------------
+KEY_CASES = [
+    (KEY + " ", "ends with a space"),
+    (KEY + "\r", "ends with a carriage return"),
+    (KEY + "\n", "ends with a newline"),
+    (KEY[:10] + " " + KEY[10:], "contains a space"),
+    ('"' + KEY + '"', "quote"),
+    (KEY[:10] + "\x01" + KEY[10:], "control character"),
+    (KEY[:10] + "\u00e9" + KEY[10:], "non-ASCII"),
+    ("=" + KEY, "starts with '='"),
+    (KEY[:10] + "=" + KEY[10:], "'=' before its end"),
+    ("", "APCONN_API_KEY is empty"),
+]
+
+
+def test_a_bad_key_names_apconn_api_key_and_says_what_is_wrong():
+    with Server() as s:
+        for key, why in KEY_CASES:
+            rc, out, err = run(["list"], s.url, key=key)
+            expect(rc == 2 and out == "", "%r: exit %d" % (why, rc))
+            expect("APCONN_API_KEY" in err and why in err, "%r: %r" % (why, err))
+            expect(KEY not in err and KEY[3:13] not in err, "the key is never printed: %r" % err)
+        expect(s.requests() == [], "nothing sent")
+
+
+def test_a_key_with_padding_at_the_end_is_accepted():
+    with Server() as s:
+        rc, _, err = run(["list"], s.url, key=KEY + "==")
+        expect(rc == 3 and "401" in err, "sent (and refused by the server, which knows another key): %s" % err)
+
+
+VALUE_SHAPE_CASES = [
+    ("SECRET_TEXT", {"secret_text": 1}, "\"secret_text\" must be a JSON string, not a number"),
+    ("BASIC_AUTH", {"username": "u", "password": ["p"]}, "\"password\" must be a JSON string, not an array"),
+    ("BASIC_AUTH", {"username": None, "password": "p"}, "\"username\" must be a JSON string, not null"),
+    ("CUSTOM_AUTH", {"props": "x"}, "\"props\" must be a JSON object, not a string"),
+    ("OAUTH2", {"client_id": "c", "client_secret": "s", "code": "x", "redirect_url": "r", "scope": True},
+     "\"scope\" must be a JSON string, not a boolean"),
+    ("SECRET_TEXT", {"other": {"secret_text": "nested is fine"}, "secret_text": {"a": 1}},
+     "\"secret_text\" must be a JSON string, not an object"),
+    ("SECRET_TEXT", {"secrettext": "typo"}, "needs the member \"secret_text\" (a non-empty JSON string)"),
+    ("SECRET_TEXT", {"secret_text": ""}, "needs the member \"secret_text\""),
+    ("CUSTOM_AUTH", {}, "needs the member \"props\" (a JSON object)"),
+]
+
+
+def test_a_value_of_the_wrong_shape_names_the_member_and_the_expected_type():
+    with Server() as s:
+        for typ, value, want in VALUE_SHAPE_CASES:
+            rc, out, err = run(["create", "--type", typ, "--name", "x", "--piece", SLACK, "--value", json.dumps(value)],
+                               s.url)
+            expect(rc == 2 and want in err, "%s %r: exit %d, %r" % (typ, value, rc, err))
+        expect(s.requests() == [], "nothing sent")
+
+
+def test_a_value_with_strings_and_nested_members_passes_the_shape_check():
+    with Server() as s:
+        rc, _, err = run(["create", "--type", "CUSTOM_AUTH", "--name", "x", "--piece", SLACK,
+                          "--value", '{ "props" : {"secret_text": 1, "s": "}\\"{"} }'], s.url)
+        expect_rc(rc, 0, err)
+
+
+# ---- the CA bundle from the environment -----------------------------------------------------
+def test_ca_bundle_from_apconn_ca_bundle_then_ssl_cert_file():
+    good, bad = os.path.join(TMP, "ca.pem"), os.path.join(TMP, "other_ca.pem")
+    expect(os.path.exists(bad), "make_test_certs.sh writes other_ca.pem (a CA that signed none of the server certificates)")
+    with Server(seed=1) as s:
+        rc, _, err = run(["list"], s.url, ca=None, env_extra={"APCONN_CA_BUNDLE": good})
+        expect_rc(rc, 0, err)
+        rc, _, err = run(["list"], s.url, ca=None, env_extra={"SSL_CERT_FILE": good})
+        expect_rc(rc, 0, err)
+        rc, _, err = run(["list"], s.url, ca=None, env_extra={"APCONN_CA_BUNDLE": good, "SSL_CERT_FILE": bad})
+        expect_rc(rc, 0, err)
+        rc, _, err = run(["--retries", "0", "list"], s.url, ca=None, env_extra={"APCONN_CA_BUNDLE": bad, "SSL_CERT_FILE": good})
+        expect_rc(rc, 4, err)
+        rc, _, err = run(["list"], s.url, ca="ca", env_extra={"APCONN_CA_BUNDLE": bad, "SSL_CERT_FILE": bad})
+        expect_rc(rc, 0, err)  # --ca wins
+    rc, _, err = run(["list"], "https://localhost:1/api", ca=None, env_extra={"APCONN_CA_BUNDLE": "/nonexistent.pem"})
+    expect(rc == 2 and "APCONN_CA_BUNDLE" in err and "/nonexistent.pem" in err, err)
+    rc, _, err = run(["list"], "https://localhost:1/api", ca=None, env_extra={"SSL_CERT_FILE": "/nonexistent.pem"})
+    expect(rc == 2 and "SSL_CERT_FILE" in err, err)
+
+
 # ---- exit 2: usage and invalid input, nothing sent ------------------------------------
 USAGE_CASES = [
     ("no_command", []),
@@ -599,6 +846,7 @@ def test_unknown_api_key_exits_3_with_401():
         rc, _, err = run(["list"], s.url, key="sk-" + "w" * 61)
         expect_rc(rc, 3, err)
         expect("401" in err and "AUTHENTICATION" in err, err)
+        expect("does not accept the key in APCONN_API_KEY" in err and "w" * 20 not in err, err)
 
 
 def test_update_of_an_unknown_id_exits_3_with_500():
@@ -877,7 +1125,7 @@ def test_close_delimited_body_cut_without_close_notify_is_not_believed():
 # ---- examples/create_one.c, so that the first program a reader sees cannot rot ----------
 def test_create_one_example_creates_a_connection():
     with Server() as s:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("APCONN_")}
+        env = clean_env()
         env["APCONN_API_KEY"] = KEY
         p = subprocess.run([CREATE_ONE, s.url, os.path.join(TMP, "ca.pem")], capture_output=True, text=True,
                            env=env, timeout=60)

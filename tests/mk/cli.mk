@@ -3,7 +3,7 @@
 # source package into $(BUILD) by tests/mk/platform.mk's rules (make mbedtls3).
 # build/apconn-mbedtls2 is the same program against Debian 12's mbedTLS 2.28
 # (TLS 1.2 only); the integration suite runs against both. The examples link 2.28.
-CLI_HDRS     := apconn.h platform/apconn_posix.h platform/apconn_mbedtls.h
+CLI_HDRS     := apconn.h platform/apconn_posix.h platform/apconn_mbedtls.h platform/apconn_proxy.h
 MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 CLI_BIN      := $(BUILD)/apconn
 CLI_BIN2     := $(BUILD)/apconn-mbedtls2

@@ -4,9 +4,10 @@
 # prints ONE line for root that installs all of them, and fails, so nothing
 # half-works and no second round asks for more.
 # Usage: tests/tools/deps.sh GROUP...
-#   groups: core cross tls coverage, test (= core cross tls + the apt deb-src
-#   entries of both mbedTLS source packages, see fetch_mbedtls3.sh) and demo
-#   (what `make demo` needs: the CLI links mbedTLS 3.6, built from source)
+#   groups: core cross tls coverage proxy manifests, test (= core cross tls
+#   proxy manifests + the apt deb-src entries of both mbedTLS source packages,
+#   see fetch_mbedtls3.sh) and demo (what `make demo` needs: the CLI links
+#   mbedTLS 3.6, built from source)
 # BUILD (default build) is where fetch_mbedtls3.sh unpacks those sources.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +16,7 @@ pkgs=""; sources=""
 groups=""
 for group in "$@"; do
     case "$group" in
-        test) groups="$groups core cross tls"; sources="$sources trixie bookworm" ;;
+        test) groups="$groups core cross tls proxy manifests"; sources="$sources trixie bookworm" ;;
         demo) groups="$groups demo"; sources="$sources trixie" ;;
         *) groups="$groups $group" ;;
     esac
@@ -27,6 +28,8 @@ for group in $groups; do
         tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
         demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev" ;;
+        proxy) pkgs="$pkgs tinyproxy python3" ;;
+        manifests) pkgs="$pkgs cmake python3-yaml pkgconf" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
