@@ -400,8 +400,9 @@ typedef struct apconn__stream {
     size_t count;           /* items begun */
     apconn_token *tokens;
     size_t token_count;
+    size_t end_off;         /* the error's body offset, given again when it repeats */
     signed char status;     /* APCONN_OK while items may follow; then END or the error */
-    unsigned char single, in_data, seen, key, skip;
+    unsigned char single, in_data, seen, key, skip, end_what; /* end_what: its field, see stream_stop */
     apconn__jv jv;
 } apconn__stream;
 
@@ -2960,11 +2961,14 @@ static void apconn__stream_compact(apconn__stream *s, size_t from) {
 
 /* The end: a page-level failure (or the end of the body) is sticky. A body
    still on the wire is abandoned with its connection. */
+#define APCONN__END_ITEM 1u /* end_what: the error is about "data[count - 1]"; 2 + APCONN__PK_*: that key */
 static apconn_status apconn__stream_stop(apconn__stream *s, apconn_status st, size_t offset, apconn_error *err) {
     s->status = (signed char)st;
+    s->end_off = offset;
+    s->end_what = (unsigned char)(s->item != APCONN__AT_NONE && !s->single ? APCONN__END_ITEM : 0);
     if (s->client && s->client->apconn__body_open && st != APCONN_END) apconn__http_disconnect(s->client);
     if (st == APCONN_END || !err) return st;
-    if (s->item != APCONN__AT_NONE && !s->single) apconn__error_item(err, (long)s->count - 1);
+    if (s->end_what) apconn__error_item(err, (long)s->count - 1);
     return apconn__error_set(err, st, offset);
 }
 
@@ -3018,7 +3022,19 @@ static unsigned apconn__stream_key(const apconn__jv *v) {
 static apconn_status apconn__stream_key_fail(apconn__stream *s, unsigned key, apconn_status st, size_t off,
                                              apconn_error *err) {
     if (err) apconn__error_field(err, apconn__page_keys[key], strlen(apconn__page_keys[key]));
-    return apconn__stream_stop(s, st, off, err);
+    st = apconn__stream_stop(s, st, off, err);
+    s->end_what = (unsigned char)(2u + key);
+    return st;
+}
+
+/* A page that ended answers the same again, with the same details. */
+static apconn_status apconn__stream_replay(const apconn__stream *s, apconn_error *err) {
+    apconn_status st = (apconn_status)s->status;
+    if (st == APCONN_END || !err) return st;
+    if (s->end_what == APCONN__END_ITEM) apconn__error_item(err, (long)s->count - 1);
+    if (s->end_what > APCONN__END_ITEM)
+        apconn__error_field(err, apconn__page_keys[s->end_what - 2], strlen(apconn__page_keys[s->end_what - 2]));
+    return apconn__error_set(err, st, s->end_off);
 }
 
 /* A page-level event (depth 0 or 1, or an item at depth 2). Returns
@@ -3137,8 +3153,7 @@ static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, s
     size_t err_at = 0;
     unsigned ev;
     int eof = 0;
-    if (s->status == APCONN_END) return APCONN_END;
-    if (s->status != APCONN_OK) return apconn__error_set(err, (apconn_status)s->status, 0);
+    if (s->status != APCONN_OK) return apconn__stream_replay(s, err);
     if (!(s->skip & APCONN__SKIP_KEEP)) s->item = APCONN__AT_NONE; /* the last item's views end here */
     for (;;) {
         if (s->pos == s->len) {
