@@ -1,4 +1,9 @@
-# Fuzz targets (tests/fuzz/fuzz_*.c, libFuzzer's entry point).
+# Fuzz targets (tests/fuzz/fuzz_*.c, libFuzzer's entry point), each with its
+# seeds in tests/fuzz/seeds/<name without fuzz_>/:
+#   fuzz_json    validator and readers on arbitrary bytes
+#   fuzz_http    arbitrary bytes as the server's answer to each call
+#   fuzz_stream  a page body streamed in splits derived from the input,
+#                against whole-buffer validation (seeds: mode byte + body)
 # `make test` replays the seed corpus with $(CC), deterministically;
 # `make fuzz` runs each target under libFuzzer + ASan/UBSan for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
