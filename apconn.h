@@ -1587,7 +1587,9 @@ APCONN_API apconn_status apconn_json_validate(const char *json, size_t len) {
 
 #ifndef JSMN_H
 #define JSMN_STATIC
+#ifndef JSMN_PARENT_LINKS
 #define JSMN_PARENT_LINKS /* jsmn's scans stay local: no walk back over the whole text */
+#endif
 #include "jsmn.h"
 #elif !defined(JSMN_PARENT_LINKS)
 #error "apconn needs jsmn.h with JSMN_PARENT_LINKS: include it after the apconn implementation, or define JSMN_PARENT_LINKS first"

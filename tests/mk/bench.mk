@@ -9,10 +9,13 @@ $(BUILD)/bench/%: tests/bench/%.c apconn.h tests/spec_example.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(BENCH_CFLAGS) -I. -Itests $< -o $@ $(BENCH_LDLIBS_$*)
 
-bench: deps-core $(BENCH_BINS)
+bench: deps-core deps-bench $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
-	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) --no-print-directory bench-callgrind; \
-	 else echo "(instruction counts skipped: bench-callgrind needs valgrind, Debian: apt-get install valgrind)"; fi
+	@$(MAKE) --no-print-directory bench-callgrind
+
+.PHONY: deps-bench
+deps-bench:
+	@sh $(DEPS) bench
 
 # bench_json compares against cJSON (Debian libcjson-dev, deps group core).
 BENCH_LDLIBS_bench_json := -lcjson
@@ -27,7 +30,7 @@ CALLGRIND_JSON_N   ?= 200
 BENCH_IR = valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=$(1) $(2) 2>&1 >/dev/null \
            | sed -n 's/.*Collected : *//p'
 
-bench-callgrind: deps-core $(BUILD)/bench/bench_http $(BUILD)/bench/bench_json
+bench-callgrind: deps-core deps-bench $(BUILD)/bench/bench_http $(BUILD)/bench/bench_json
 	@command -v valgrind >/dev/null 2>&1 || { echo "bench-callgrind needs valgrind (Debian: apt-get install valgrind)"; exit 1; }
 	@set -e; b=$(BUILD)/bench; \
 	page=$$($$b/bench_http page 1); create=$$($$b/bench_http create 1); \

@@ -4,7 +4,7 @@
 # prints ONE line for root that installs all of them, and fails, so nothing
 # half-works and no second round asks for more.
 # Usage: tests/tools/deps.sh GROUP...
-#   groups: core cross tls coverage proxy manifests, test (= core cross tls
+#   groups: core cross tls coverage bench proxy manifests, test (= core cross tls
 #   proxy manifests + the apt deb-src entries of both mbedTLS source packages,
 #   see fetch_mbedtls3.sh) and demo (what `make demo` needs: the CLI links
 #   mbedTLS 3.6, built from source)
@@ -27,6 +27,7 @@ for group in $groups; do
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
+        bench) pkgs="$pkgs valgrind libcjson-dev" ;;
         demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev" ;;
         proxy) pkgs="$pkgs tinyproxy python3" ;;
         manifests) pkgs="$pkgs cmake python3-yaml pkgconf" ;;

@@ -48,12 +48,35 @@ def blocks(lang):
 
 
 def programs():
-    """(name, source) of each C block; the name is the file its first comment gives."""
+    """(name, source) of each C block that is a whole program: the name is the
+    file its first comment gives."""
     out = []
-    for i, text in enumerate(blocks("c")):
+    for text in blocks("c"):
         m = re.match(r"/\* (\w+)\.c ", text)
-        out.append((m.group(1) if m else "block%d" % i, text))
+        if m:
+            out.append((m.group(1), text))
     return out
+
+
+def fragments():
+    """The other C blocks: statements, shown in the README's prose."""
+    return [text for text in blocks("c") if not re.match(r"/\* (\w+)\.c ", text)]
+
+
+# What a fragment may use without declaring it: a client, a connection, an
+# error and two callbacks of the reader's own.
+FRAGMENT_PRELUDE = """#define APCONN_IMPLEMENTATION
+#include "apconn.h"
+#include <stdio.h>
+static void use(const apconn_connection *conn) { (void)conn; }
+static void log_error(const apconn_error *err) { (void)err; }
+void fragment(void);
+void fragment(void) {
+    static apconn_client c;
+    static apconn_connection conn;
+    static apconn_error err;
+    (void)use; (void)log_error; (void)conn; (void)err; (void)c;
+"""
 
 
 def prefix():
@@ -93,6 +116,13 @@ def test_the_readme_has_a_firmware_program_and_a_gateway_program():
         expect("apconn_mbedtls_transport(" in text and "apconn_posix_transport(" in text, "%s sets up TLS" % name)
         includes = re.findall(r"^#(?:define|include) (\S+)", text, re.M)
         expect(includes[:2] == ["APCONN_POSIX_IMPLEMENTATION", "<apconn_posix.h>"], "%s: POSIX first: %r" % (name, includes[:4]))
+
+
+def test_the_readme_fragments_compile_as_statements():
+    frags = fragments()
+    expect(len(frags) >= 2, "the projectIds loop and the page loop: %d fragments" % len(frags))
+    for i, text in enumerate(frags):
+        build("fragment%d" % i, FRAGMENT_PRELUDE + text + "}\n", ["-I" + ROOT], link=False)
 
 
 def test_the_programs_build_against_an_installed_copy_through_pkg_config():
