@@ -56,7 +56,7 @@ pids="$pids $!"
 i=0; while [ ! -p "$dir/apconn-rx.fifo" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 # QEMU runs in $dir: the firmware opens the FIFOs by relative name.
 start=$(date +%s)
-(cd "$dir" && timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none \
+(cd "$dir" && timeout 60 qemu-system-arm -M mps2-an386 -nographic -monitor none \
     -semihosting-config enable=on,target=native -kernel "$elf") >"$dir/qemu.out" 2>&1
 rc=$?
 echo "  ($version: QEMU ran $(( $(date +%s) - start )) s)"
