@@ -338,7 +338,8 @@ static void fw_run(apconn_client *c) {
     q.piece_name = "@activepieces/piece-slack";
     st = apconn_connection_list(c, &q, &page, &err);
     fw_report("list", st, APCONN_OK, &err);
-    if (st == APCONN_OK) fw_report("list items", fw_read(&page, NULL, 0, &err), APCONN_END, &err);
+    if (st == APCONN_OK && (st = fw_read(&page, NULL, 0, &err)) != APCONN_END)
+        fw_report("list items", st, APCONN_END, &err);
 
     memset(&upd, 0, sizeof upd);
     upd.display_name = "Gateway 7 Slack (renamed)";
