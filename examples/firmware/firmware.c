@@ -45,7 +45,6 @@
 
 #include <fcntl.h>
 #include <stdio.h> /* printf goes to the semihosting console */
-#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
