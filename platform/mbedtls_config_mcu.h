@@ -41,9 +41,13 @@
      tests/platform/test_tls_mcu.c checks them on QEMU. They use
      MBEDTLS_ASN1_PARSE_C and MBEDTLS_OID_C: keep both. There is no SHA-1
      and no curve below P-256 here, so such certificates do not even parse.
+   - Your own changes on top (a static pool, smaller record buffers, fewer
+     curves) go in a header named by MBEDTLS_USER_CONFIG_FILE, included at
+     the end as mbedTLS's own config.h does; examples/firmware/
+     fw_mbedtls_tuning.h is one, measured in `make size`.
    mbedTLS 3.6 (TLS 1.3 by default, PSA crypto) needs a 3.x style config:
-   start from its configs/ directory (e.g. config-suite-b.h) with the same
-   choices; this file is checked against 2.28 only.
+   platform/mbedtls_config_mcu_tls13.h makes the same choices for 3.6 with
+   TLS 1.3; this file is checked against 2.28 only.
 */
 #ifndef APCONN_MBEDTLS_CONFIG_MCU_H
 #define APCONN_MBEDTLS_CONFIG_MCU_H
@@ -113,6 +117,11 @@
 #define MBEDTLS_ECP_WINDOW_SIZE 2         /* default 6 */
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0   /* no RAM cache of precomputed points */
 #define MBEDTLS_ENTROPY_MAX_SOURCES 4
+
+/* ---- your changes on top (mbedTLS's own config.h includes it the same way) ---- */
+#if defined(MBEDTLS_USER_CONFIG_FILE)
+#include MBEDTLS_USER_CONFIG_FILE
+#endif
 
 #include "mbedtls/check_config.h"
 #endif /* APCONN_MBEDTLS_CONFIG_MCU_H */

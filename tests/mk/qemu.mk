@@ -6,7 +6,9 @@ QEMU_SRCS  := $(filter-out $(addprefix tests/unit/,$(QEMU_SKIP)),$(UNIT_SRCS))
 QEMU_BINS  := $(QEMU_SRCS:tests/unit/%.c=$(BUILD)/qemu/%.elf)
 QEMU_MEM   := -Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
               -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 \
-              -Wl,--defsym=__stack_size=0x10000
+              -Wl,--defsym=__stack_size=0x10000 -T picolibc.ld
+# (-T after the --defsym options: otherwise picolibc.ld does not see
+# __stack_size and reserves its default 2 KiB.)
 QEMU_CFLAGS := --specs=picolibc.specs --oslib=semihost --crt0=semihost -mcpu=cortex-m3 -mthumb -Os \
               -DHARNESS_SUITE_PREFIX='"qemu-m3."'
 

@@ -26,6 +26,15 @@ check arm_cortex_m4_Os arm-none-eabi-gcc $WARN $ARM -I. -I"$out/jsmn" -c $src -o
 check arm_cortex_m0_Os arm-none-eabi-gcc $WARN -mcpu=cortex-m0 -mthumb -Os -I. -I"$out/jsmn" -c $src -o "$out/arm_m0.o"
 check arm_no_status_text arm-none-eabi-gcc $WARN $ARM -DAPCONN_NO_STATUS_TEXT -I. -I"$out/jsmn" -c $src -o "$out/arm_nst.o"
 check gxx_no_status_text g++ -x c++ $CXXWARN -DAPCONN_NO_STATUS_TEXT -I. -c $src -o "$out/gxx_nst.o"
+# RISC-V rv32imc with picolibc: the core object, and a whole unit suite linked
+# (picolibc's rv32im multilib, semihosting crt0); nothing here runs it.
+RV="-march=rv32imc -mabi=ilp32 -Os --specs=picolibc.specs"
+RV_MEM="-Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x100000 -Wl,--defsym=__ram=0x80100000 -Wl,--defsym=__ram_size=0x100000"
+check riscv_rv32imc_Os riscv64-unknown-elf-gcc $WARN $RV -I. -I"$out/jsmn" -c $src -o "$out/rv32.o"
+check riscv_rv32imc_links_picolibc riscv64-unknown-elf-gcc $WARN $RV --oslib=semihost --crt0=semihost $RV_MEM \
+    -I. -Itests -I"$out/jsmn" tests/unit/test_api.c -o "$out/rv32_test_api.elf"
+# big-endian 32-bit PowerPC (tests/mk/ppc.mk also runs the unit suites there)
+check powerpc_big_endian_O2 powerpc-linux-gnu-gcc $WARN -O2 -I. -I"$out/jsmn" -c $src -o "$out/ppc.o"
 
 no_heap() { # object: must exist, and reference no heap function
     syms=$(nm "$1") || return 1
@@ -33,6 +42,7 @@ no_heap() { # object: must exist, and reference no heap function
 }
 check no_heap_symbols_host no_heap "$out/gcc.o"
 check no_heap_symbols_arm  no_heap "$out/arm.o"
+check no_heap_symbols_riscv no_heap "$out/rv32.o"
 prefixed() { # every defined global symbol starts with apconn_
     syms=$(nm -g --defined-only "$1") || return 1
     bad=$(printf '%s\n' "$syms" | awk 'NF == 3 {print $3}' | grep -v '^apconn_' || true)

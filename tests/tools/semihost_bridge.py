@@ -7,7 +7,11 @@ the socket on the host, honours each call's timeout with select(), and answers
 with the apconn status codes a socket layer would return. It only ever
 connects to loopback addresses.
 
-usage: semihost_bridge.py DIR URL    (the API key comes from $APCONN_API_KEY)
+TLS runs in the firmware: this bridge only moves the bytes. Provisioning:
+op 'U' gives URL, 'K' the key, 'W' (index in the first argument) the
+REFUSED_URLs one by one: servers whose certificate the firmware must refuse.
+
+usage: semihost_bridge.py DIR URL [REFUSED_URL...]   (the key comes from $APCONN_API_KEY)
 """
 import os
 import select
@@ -31,8 +35,9 @@ def read_exact(fd, n):
 
 
 class Bridge:
-    def __init__(self, url, key):
+    def __init__(self, url, key, refused=()):
         self.url, self.key = url.encode(), key.encode()
+        self.refused = [u.encode() for u in refused]
         self.sock = None
         self.start = time.monotonic()
 
@@ -104,9 +109,11 @@ class Bridge:
             elif op == 'P':
                 time.sleep(a / 1000.0)
                 out = self.reply(0)
-            elif op in 'UK':
-                text = self.url if op == 'U' else self.key
+            elif op in 'UK' or (op == 'W' and b < len(self.refused)):
+                text = self.url if op == 'U' else self.key if op == 'K' else self.refused[b]
                 out = self.reply(len(text), text) if len(text) <= a else self.reply(-1)
+            elif op == 'W':
+                out = self.reply(0)  # no more
             elif op == 'Q':
                 os.write(rx_out, self.reply(0))
                 return 0
@@ -117,7 +124,7 @@ class Bridge:
 
 
 def main():
-    directory, url = sys.argv[1], sys.argv[2]
+    directory, url, refused = sys.argv[1], sys.argv[2], sys.argv[3:]
     tx_path = os.path.join(directory, 'apconn-tx.fifo')
     rx_path = os.path.join(directory, 'apconn-rx.fifo')
     for p in (tx_path, rx_path):
@@ -127,7 +134,7 @@ def main():
     # Same order as the firmware opens them, or both ends wait forever.
     tx = os.open(tx_path, os.O_RDONLY)
     rx = os.open(rx_path, os.O_WRONLY)
-    return Bridge(url, os.environ['APCONN_API_KEY']).serve(tx, rx)
+    return Bridge(url, os.environ['APCONN_API_KEY'], refused).serve(tx, rx)
 
 
 if __name__ == '__main__':
