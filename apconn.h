@@ -2118,7 +2118,7 @@ static int apconn__http_is_alnum(unsigned char ch) {
    byte) is refused rather than sent. */
 static int apconn__http_is_b64token(const char *s) {
     const char *p = s;
-    while (*p && (strchr("-._~+/", *p) || apconn__http_is_alnum((unsigned char)*p))) p++;
+    while (*p && (apconn__http_is_alnum((unsigned char)*p) || strchr("-._~+/", *p))) p++;
     if (p == s) return 0;
     while (*p == '=') p++;
     return *p == '\0';
@@ -2596,11 +2596,30 @@ static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end
 
 /* Feeds bytes that recv() put at buf[at..at+n). Every write goes to buf[line]
    or buf[out], never past the byte being read, so parsing in place is safe. */
+/* The head fast path: the bytes of a header line (or of the status line past
+   "HTTP/1.") up to its LF join the line in one move; the LF itself, and every
+   check, stay with the per-byte path and the line parsers. The head budget
+   is counted the same. Returns the bytes taken. */
+static size_t apconn__http_head_run(apconn__http_parser *p, size_t i, size_t end) {
+    const unsigned char *lf;
+    size_t n;
+    if (p->state > APCONN__HS_HEADER || (p->state == APCONN__HS_STATUS && p->line < 7)) return 0;
+    lf = (const unsigned char *)memchr(p->buf + i, '\n', end - i);
+    n = (lf ? (size_t)(lf - p->buf) : end) - i;
+    if (n >= p->cap - p->framing) n = 0; /* over the budget: the per-byte path says so */
+    memmove(p->buf + p->line, p->buf + i, n); /* line <= i: the regions may overlap */
+    p->line += n;
+    p->framing += n;
+    p->received += n;
+    return n;
+}
+
 static apconn_status apconn__http_feed(apconn__http_parser *p, size_t at, size_t n) {
     apconn_status st;
     size_t i = at, end = at + n, run;
     while (i < end && p->state != APCONN__HS_DONE) {
         run = apconn__http_body_run(p, i, end);
+        if (run == 0) run = apconn__http_head_run(p, i, end);
         i += run;
         if (run == 0 && (st = apconn__http_byte(p, p->buf[i++])) != APCONN_OK) return st;
     }
