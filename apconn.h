@@ -1498,6 +1498,21 @@ static size_t apconn__jv_string_run(apconn__jv *v, const unsigned char *s, size_
     return i;
 }
 
+/* Compact JSON inside an item: after a string, `:"` or `,"` start the next
+   string at once, without a trip through the state switch for each byte.
+   Only where no event can be due (depth >= watch) and only for exactly those
+   two bytes, so the rules and the error offsets stay the state machine's. */
+static size_t apconn__jv_compact(apconn__jv *v, const unsigned char *s, size_t i, size_t end) {
+    int key = v->state == APCONN__J_AFTER && v->stack[v->depth - 1];
+    if (v->depth < v->watch || end - i < 2 || s[i + 1] != '"' ||
+        s[i] != (v->state == APCONN__J_COLON ? ':' : v->state == APCONN__J_AFTER ? ',' : 0))
+        return i;
+    v->tokens++;
+    v->state = APCONN__J_STRING;
+    if (key) v->flags |= APCONN__JF_KEY;
+    return i + 2;
+}
+
 /* Runs over s[*pos..end); `base` is the body offset of s[0]. Stops at the end
    of the input or after an event (*ev), with *pos past what was read; on an
    error, *err_at is the body offset it is reported at. */
@@ -1513,6 +1528,10 @@ static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_
             /* the fast path: most of a body is plain string bytes */
             if ((i = apconn__jv_string_run(v, s, i, end)) == end) break;
             st = apconn__jv_string_byte(v, s[i], base + i, &e);
+            if (st == APCONN_OK && e == APCONN__EV_NONE && v->state != APCONN__J_STRING) {
+                i = apconn__jv_compact(v, s, i + 1, end); /* past the closing quote */
+                continue;
+            }
         } else if (v->state < APCONN__J_STRING) {
             if (apconn__jv_ws(c)) { i++; continue; }
             st = apconn__jv_structure(v, c, base + i, &e);
