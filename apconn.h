@@ -1503,9 +1503,9 @@ static size_t apconn__jv_string_run(apconn__jv *v, const unsigned char *s, size_
    Only where no event can be due (depth >= watch) and only for exactly those
    two bytes, so the rules and the error offsets stay the state machine's. */
 static size_t apconn__jv_compact(apconn__jv *v, const unsigned char *s, size_t i, size_t end) {
-    int key = v->state == APCONN__J_AFTER && v->stack[v->depth - 1];
-    if (v->depth < v->watch || end - i < 2 || s[i + 1] != '"' ||
-        s[i] != (v->state == APCONN__J_COLON ? ':' : v->state == APCONN__J_AFTER ? ',' : 0))
+    int colon = v->state == APCONN__J_COLON, key = v->state == APCONN__J_AFTER && v->stack[v->depth - 1];
+    if ((!colon && v->state != APCONN__J_AFTER) || v->depth < v->watch || end - i < 2 || s[i + 1] != '"' ||
+        s[i] != (colon ? ':' : ','))
         return i;
     v->tokens++;
     v->state = APCONN__J_STRING;

@@ -232,6 +232,26 @@ static void length_bounds_the_text(void) {
     CHECK_EQ(apconn_json_validate(NULL, 0), APCONN_ERR_ARGUMENT);
 }
 
+/* Found by fuzz_stream: a UTF-8 lead byte, a NUL, then '"' and ',"' once
+   slipped through the compact-JSON path (the NUL matched its "no separator"
+   sentinel). Whole buffer and byte by byte must agree. */
+static void nul_after_a_lead_byte_is_invalid_utf8_not_a_separator(void) {
+    static const char text[] = "{\"a\":\"x\xcd\x00\",\"b\":1}";
+    size_t n = sizeof text - 1, off = 0, i, pos, at = 0;
+    apconn__jv v;
+    unsigned ev;
+    apconn_status st;
+    CHECK_EQ(apconn_json_validate_at(text, n, &off), APCONN_ERR_JSON_UTF8);
+    CHECK_EQ(off, 7);
+    apconn__jv_init(&v, 0, 0);
+    for (i = 0, st = APCONN_OK; i < n && st == APCONN_OK; i++) {
+        pos = i;
+        st = apconn__jv_run(&v, (const unsigned char *)text, &pos, i + 1, 0, &ev, &at);
+    }
+    CHECK_EQ(st, APCONN_ERR_JSON_UTF8);
+    CHECK_EQ(at, 7);
+}
+
 int main(void) {
     RUN(accepted_documents_validate);
     RUN(rejected_documents_fail);
@@ -248,5 +268,6 @@ int main(void) {
     RUN(deep_objects_count_too);
     RUN(error_offsets_point_at_the_problem);
     RUN(length_bounds_the_text);
+    RUN(nul_after_a_lead_byte_is_invalid_utf8_not_a_separator);
     return harness_summary("json_validate");
 }
