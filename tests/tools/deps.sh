@@ -23,7 +23,8 @@ for group in "$@"; do
 done
 for group in $groups; do
     case "$group" in
-        core)  pkgs="$pkgs gcc g++ clang make libc6-dev libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
+        # libclang-rt-dev: clang's sanitizer and libFuzzer runtimes (only a Recommends of clang)
+        core)  pkgs="$pkgs gcc g++ clang libclang-rt-dev make libc6-dev libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
