@@ -35,7 +35,7 @@ help:
 	@echo "  make asan-test     unit suites + CLI integration again under clang ASan/UBSan (asan.*)"
 	@echo "make size          core .text for Cortex-M0/M4 -Os and worst-case stack; make size-tls: TLS image"
 	@echo "make bench         JSON vs cJSON, and a whole list call delivered four ways"
-	@echo "make fuzz          libFuzzer + ASan/UBSan on the readers and the HTTP exchange (FUZZ_SECONDS=60)"
+	@echo "make fuzz          libFuzzer + ASan/UBSan on every FUZZ_TARGETS entry (FUZZ_SECONDS=60); make fuzz-ci: 30 s each"
 	@echo "make coverage      line/branch coverage of apconn.h (gcovr)"
 	@echo "make cli           build/apconn       make examples   create_one     make firmware   Cortex-M4 image"
 	@echo "make install       headers, pkg-config + CMake package, bin/apconn, man page, bash completion"

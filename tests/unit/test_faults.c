@@ -461,7 +461,7 @@ static void run_call(int call, run_result *r) {
 static int mem_has(const void *hay, size_t n, const char *needle) { return find((const unsigned char *)hay, n, needle) != NULL; }
 
 static int secrets_left(void) {
-    return mem_has(work, sizeof work, KEY) || mem_has(work, sizeof work, KEY + 3 + 20) ||
+    return mem_has(work, sizeof work, KEY) || mem_has(work, sizeof work, &KEY[23]) ||
            mem_has(work, sizeof work, "Bearer") || mem_has(work, sizeof work, SECRET) ||
            mem_has(work, sizeof work, "FAULT-SECRET");
 }
