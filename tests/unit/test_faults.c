@@ -34,6 +34,15 @@
                                   call's deadline, once          jump came before the call
                                                                  read its start, else
                                                                  ERR_TIMEOUT
+   and three that fail ONE call, after which the link works again (the
+   retry paths):
+     CONNECT_ONCE  connect        APCONN_ERR_CONNECT once        OK, same result (connect
+                                                                 failures are retried)
+     SEND_ONCE     send           APCONN_ERR_SEND once           OK (a reused connection,
+                                                                 GET/DELETE: retried at once
+                                                                 on a new one), ERR_SEND
+     RECV_ONCE     recv           APCONN_ERR_RECV once           OK (the idle probe, or as
+                                                                 SEND_ONCE), ERR_RECV
 
    A fault that never fired (k after the last call it applies to) must give
    APCONN_OK and the healthy result. After every run:
@@ -73,9 +82,10 @@
 #define CLOCK_START 0xFFFFF000u /* every deadline computation crosses the 2^32 wrap */
 
 enum { K_CONNECT_ERR, K_SEND_ERR, K_RECV_ERR, K_EOF, K_BLOCK, K_BLOCK_IDLE, K_SHORT_READ, K_SHORT_WRITE,
-       K_CLOCK_JUMP, K_COUNT, K_NONE = -1 };
+       K_CLOCK_JUMP, K_CONNECT_ONCE, K_SEND_ONCE, K_RECV_ONCE, K_COUNT, K_NONE = -1 };
 static const char *const kind_names[K_COUNT] = {"connect_err", "send_err", "recv_err", "eof", "block",
-                                                "block_idle", "short_read", "short_write", "clock_jump"};
+                                                "block_idle", "short_read", "short_write", "clock_jump",
+                                                "connect_once", "send_once", "recv_once"};
 enum { C_UPSERT, C_UPDATE, C_DELETE, C_LIST_ONE, C_LIST_ALL, C_COUNT };
 static const char *const call_names[C_COUNT] = {"upsert", "update", "delete", "list_one_page", "list_three_pages"};
 
@@ -148,6 +158,7 @@ static int ft_count(int applies) {
         return 1;
     }
     if (ft.kind == K_NONE || ft.arm == 0 || ft.calls < ft.arm || !applies) return 0;
+    if (ft.fired && ft.kind >= K_CONNECT_ONCE) return 0; /* a one-call fault is over */
     ft.fired = 1;
     return 1;
 }
@@ -229,7 +240,7 @@ static void serve_request(void) {
 
 static int ft_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms) {
     (void)ctx; (void)timeout_ms;
-    if (ft_count(ft.kind == K_CONNECT_ERR) && (ft.kind == K_CONNECT_ERR || ft.runaway)) return APCONN_ERR_CONNECT;
+    if (ft_count(ft.kind == K_CONNECT_ERR || ft.kind == K_CONNECT_ONCE)) return APCONN_ERR_CONNECT;
     if (strcmp(host, "ap.example.com") != 0 || port != 443) ft_violation("connect to the wrong host");
     if (ft.open) ft_violation("connect while connected");
     ft.open = 1;
@@ -247,9 +258,9 @@ static void ft_close(void *ctx) {
 
 static long ft_send(void *ctx, const unsigned char *data, size_t len, uint32_t timeout_ms) {
     int hit = ft_count(ft.kind == K_SEND_ERR || ft.kind == K_BLOCK || ft.kind == K_BLOCK_IDLE ||
-                       ft.kind == K_SHORT_WRITE);
+                       ft.kind == K_SHORT_WRITE || ft.kind == K_SEND_ONCE);
     (void)ctx;
-    if (hit && ft.kind == K_SEND_ERR) return APCONN_ERR_SEND;
+    if (hit && (ft.kind == K_SEND_ERR || ft.kind == K_SEND_ONCE)) return APCONN_ERR_SEND;
     if (hit && ft.kind == K_BLOCK) { ft.clock += timeout_ms; return APCONN_ERR_WOULD_BLOCK; }
     if (hit && ft.kind == K_BLOCK_IDLE) return APCONN_ERR_WOULD_BLOCK;
     if (len == 0) ft_violation("send of 0 bytes");
@@ -264,10 +275,10 @@ static long ft_send(void *ctx, const unsigned char *data, size_t len, uint32_t t
 
 static long ft_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms) {
     int hit = ft_count(ft.kind == K_RECV_ERR || ft.kind == K_EOF || ft.kind == K_BLOCK ||
-                       ft.kind == K_BLOCK_IDLE || ft.kind == K_SHORT_READ);
+                       ft.kind == K_BLOCK_IDLE || ft.kind == K_SHORT_READ || ft.kind == K_RECV_ONCE);
     size_t n;
     (void)ctx;
-    if (hit && ft.kind == K_RECV_ERR) return APCONN_ERR_RECV;
+    if (hit && (ft.kind == K_RECV_ERR || ft.kind == K_RECV_ONCE)) return APCONN_ERR_RECV;
     if (hit && ft.kind == K_EOF) return 0;
     if (hit && ft.kind == K_BLOCK) { ft.clock += timeout_ms; return APCONN_ERR_WOULD_BLOCK; }
     if (hit && ft.kind == K_BLOCK_IDLE) return APCONN_ERR_WOULD_BLOCK;
@@ -488,7 +499,10 @@ static int allowed(int call, int kind, apconn_status st) {
     case K_BLOCK:
     case K_BLOCK_IDLE: return st == APCONN_ERR_TIMEOUT;
     case K_SHORT_READ:
-    case K_SHORT_WRITE: return st == APCONN_OK;
+    case K_SHORT_WRITE:
+    case K_CONNECT_ONCE: return st == APCONN_OK;
+    case K_SEND_ONCE: return st == APCONN_OK || st == APCONN_ERR_SEND;
+    case K_RECV_ONCE: return st == APCONN_OK || st == APCONN_ERR_RECV;
     default: return st == APCONN_OK || st == APCONN_ERR_TIMEOUT;
     }
 }
@@ -503,6 +517,8 @@ static int same_prefix(const run_result *r, const run_result *base, int whole_ru
 
 static long cases_run, cases_fired, cases_failed;
 static long status_seen[C_COUNT][K_COUNT][2]; /* [..][0]: runs that ended OK, [1]: with an error */
+#define ST_SLOTS 96 /* statuses 1..-94 */
+static long status_by_kind[K_COUNT][ST_SLOTS]; /* fired runs, by final status */
 
 static void report_case(int call, int warm, long k, int kind, const run_result *r, const char *what) {
     if (cases_failed++ < 20)
@@ -523,6 +539,7 @@ static void one_case(int call, int warm, long k, int kind, const run_result *bas
     cases_run++;
     cases_fired += fired;
     status_seen[call][kind][r.st != APCONN_OK]++;
+    if (fired && r.st <= 1 && r.st > 1 - ST_SLOTS) status_by_kind[kind][1 - r.st]++;
     if (ft.runaway) report_case(call, warm, k, kind, &r, "more than MAX_CALLS transport calls");
     if (fired ? !allowed(call, kind, r.st) : r.st != APCONN_OK)
         report_case(call, warm, k, kind, &r, fired ? "status outside the allowed set" : "no fault fired, yet not OK");
@@ -579,11 +596,19 @@ static void every_kind_fired_and_failed(void) {
             ok += status_seen[call][kind][0];
             bad += status_seen[call][kind][1];
         }
-        if (kind == K_SHORT_READ || kind == K_SHORT_WRITE) CHECK_EQ(bad, 0);
+        if (kind == K_SHORT_READ || kind == K_SHORT_WRITE || kind == K_CONNECT_ONCE) CHECK_EQ(bad, 0);
         else CHECK(bad > 0);
-        if (kind == K_CLOCK_JUMP) CHECK(ok > 0); /* a jump before the call read its start */
+        /* a jump before the call read its start; a retried send or recv */
+        if (kind == K_CLOCK_JUMP || kind == K_SEND_ONCE || kind == K_RECV_ONCE) CHECK(ok > 0);
     }
     CHECK(cases_fired > cases_run / 2);
+    for (kind = 0; kind < K_COUNT; kind++) { /* the outcomes, for the record */
+        int i;
+        printf("  %-12s", kind_names[kind]);
+        for (i = 0; i < ST_SLOTS; i++)
+            if (status_by_kind[kind][i]) printf(" %s %ld", apconn_strerror((apconn_status)(1 - i)), status_by_kind[kind][i]);
+        printf("\n");
+    }
 }
 
 int main(void) {
