@@ -4,12 +4,15 @@
    answers each request it receives by its request line: upsert, update,
    delete, a one-page list (pieceName filter) and a three-page list whose
    second page is chunked and ends with "Connection: close", so the third
-   page reconnects. It counts its calls; what counts is every call apconn
+   page reconnects. A sixth call is a page abandoned after its first item,
+   then a delete on the same client (the rest of the body must never be
+   read as the delete's answer; the old page must answer PAGE_STALE).
+   The transport counts its calls; what counts is every call apconn
    makes that can fail or move time: connect, send, recv (the idle probe
    included) and now_ms. close and sleep_ms cannot fail by the transport
    contract and are not counted.
 
-   A scenario is one of the five calls, on a fresh client ("cold": the call
+   A scenario is one of the six calls, on a fresh client ("cold": the call
    connects) or on a client whose keep-alive connection already carried one
    request ("warm": the call probes and reuses it). It runs once healthy to
    count its transport calls n and to record what it returned. Then, for
@@ -86,8 +89,9 @@ enum { K_CONNECT_ERR, K_SEND_ERR, K_RECV_ERR, K_EOF, K_BLOCK, K_BLOCK_IDLE, K_SH
 static const char *const kind_names[K_COUNT] = {"connect_err", "send_err", "recv_err", "eof", "block",
                                                 "block_idle", "short_read", "short_write", "clock_jump",
                                                 "connect_once", "send_once", "recv_once"};
-enum { C_UPSERT, C_UPDATE, C_DELETE, C_LIST_ONE, C_LIST_ALL, C_COUNT };
-static const char *const call_names[C_COUNT] = {"upsert", "update", "delete", "list_one_page", "list_three_pages"};
+enum { C_UPSERT, C_UPDATE, C_DELETE, C_LIST_ONE, C_LIST_ALL, C_LIST_STOP, C_COUNT };
+static const char *const call_names[C_COUNT] = {"upsert", "update", "delete", "list_one_page", "list_three_pages",
+                                                "list_stop_then_delete"};
 
 /* ----- the server's answers ------------------------------------------------------------- */
 #define OWNER "{\"id\":\"Us3rAbCdEfGhIjKlMnOpQ\",\"email\":\"ops@example.com\",\"firstName\":\"Ann\"," \
@@ -113,7 +117,8 @@ static const char *const page_bodies[4] = {
     "{\"data\":[],\"previous\":\"Y3Vyc29yOjI=\",\"next\":null}"};
 static const char *const expected_ids[C_COUNT][8] = {
     {ID}, {ID}, {NULL}, {"Item1AbCdEfGhIjKlMnOp", "Item2AbCdEfGhIjKlMnOp"},
-    {"Item3AbCdEfGhIjKlMnOp", "Item4AbCdEfGhIjKlMnOp", "Item5AbCdEfGhIjKlMnOp", "Item6AbCdEfGhIjKlMnOp"}};
+    {"Item3AbCdEfGhIjKlMnOp", "Item4AbCdEfGhIjKlMnOp", "Item5AbCdEfGhIjKlMnOp", "Item6AbCdEfGhIjKlMnOp"},
+    {"Item3AbCdEfGhIjKlMnOp"}};
 
 /* ----- the transport ---------------------------------------------------------------------- */
 typedef struct fault_transport {
@@ -446,6 +451,21 @@ static void run_call(int call, run_result *r) {
         else if (!apconn_page_done(&page)) r->not_done = 1;
         if (r->st == APCONN_END) r->st = APCONN_OK;
         return;
+    case C_LIST_STOP: /* the first item of a page, then another call: the rest of the body is abandoned */
+        q.limit = 3;
+        r->st = apconn_connection_list(&client, &q, &page, &err);
+        if (r->st != APCONN_OK) {
+            if (!apconn_page_done(&page)) r->not_done = 1;
+            return;
+        }
+        r->st = apconn_page_next(&page, &conn, &err);
+        if (r->st == APCONN_OK) note_item(r, &conn, 1);
+        else if (!zero(&conn, sizeof conn) || r->st == APCONN_END) r->half_mapped = 1;
+        if (r->st != APCONN_OK) return;
+        r->st = apconn_connection_delete(&client, ID, &err);
+        if (r->st == APCONN_OK && (apconn_page_next(&page, &conn, &err) != APCONN_ERR_PAGE_STALE || !apconn_page_done(&page)))
+            r->not_done = 1; /* the abandoned page knows it */
+        return;
     default: /* the `list --all` loop: follow page.next until it is null */
         q.limit = 3;
         for (pages = 0; pages < MAX_PAGES; pages++) {
@@ -572,6 +592,7 @@ static void faults_at_every_call(int call) {
         CHECK(!base.half_mapped && !base.not_done && !ft.violation && !secrets_left());
         CHECK(n > 0);
         if (call != C_DELETE) CHECK_EQ(base.items, (call == C_LIST_ALL ? 4 : call == C_LIST_ONE ? 2 : 1));
+        if (call == C_LIST_STOP) CHECK_EQ(ft.connects, 2); /* the abandoned body's connection is closed: delete reconnects */
         for (k = 0; k < base.items && k < 8; k++) CHECK_STR(base.ids[k], expected_ids[call][k]);
         if (call == C_LIST_ALL) CHECK_EQ(ft.connects, 2); /* page 3 reconnects after "close" (warm: the warm-up connect) */
         if (harness_current_failed) return;
@@ -585,6 +606,7 @@ static void update_faults(void) { faults_at_every_call(C_UPDATE); }
 static void delete_faults(void) { faults_at_every_call(C_DELETE); }
 static void list_one_page_faults(void) { faults_at_every_call(C_LIST_ONE); }
 static void list_three_pages_faults(void) { faults_at_every_call(C_LIST_ALL); }
+static void list_stop_early_then_delete_faults(void) { faults_at_every_call(C_LIST_STOP); }
 
 /* Every fault kind fired somewhere, and every error kind did make some run fail. */
 static void every_kind_fired_and_failed(void) {
@@ -617,6 +639,7 @@ int main(void) {
     RUN(delete_faults);
     RUN(list_one_page_faults);
     RUN(list_three_pages_faults);
+    RUN(list_stop_early_then_delete_faults);
     RUN(every_kind_fired_and_failed);
     printf("faults: %ld (call, k, fault) cases (%ld fired, %ld failed) over %d calls x {cold, warm} x %d faults\n",
            cases_run, cases_fired, cases_failed, C_COUNT, K_COUNT);
