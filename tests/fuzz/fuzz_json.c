@@ -1,97 +1,124 @@
 /* libFuzzer target: the validator and every reader on arbitrary bytes.
    Properties checked beyond "no crash, no sanitizer report":
-   - the reader never accepts what the validator rejects;
-   - every view the reader returns is NUL-terminated inside the buffer it
-     was decoded in (the input copy, or the page's work buffer);
-   - page iteration ends within one step per input byte, and a page that
-     reached APCONN_END came from valid JSON. */
+   - the reader never accepts what the validator rejects (a page may return
+     items before a later error, but never ends with APCONN_END);
+   - every view the reader returns is non-NULL exactly when its has_* says
+     APCONN_SET, lies inside the buffer it was decoded in (the caller's copy
+     for apconn_parse_connection, the work buffer for pages) and is
+     NUL-terminated there; an ids walk yields exactly `count` ids;
+   - page iteration ends (APCONN_END or an error) and count never exceeds
+     the items that can fit in the input; apconn_page_done is 0 exactly
+     while items may follow (after APCONN_OK or an item's own error). */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include <stdlib.h>
+#include <string.h>
 
 #define FUZZ_TOKENS 256
-#define FUZZ_MAX 8192 /* -max_len is 4096 */
-#define FUZZ_WORK 1024 /* small: items larger than this are skipped, exercising that path */
+#define FUZZ_WORK 2048
+#define FUZZ_MAX_INPUT 65536
 
 static void require(int cond) {
     if (!cond) abort();
 }
 
-static void require_terminated(const char *s, size_t size) {
-    require(memchr(s, '\0', size) != NULL);
+static const char *lo_, *hi_; /* the buffer views must lie in */
+
+static void require_view(const char *p, apconn_has has) {
+    require((p != NULL) == (has == APCONN_SET));
+    if (p) require(p >= lo_ && p < hi_ && memchr(p, '\0', (size_t)(hi_ - p)) != NULL);
 }
 
-/* A view is NULL or a NUL-terminated string inside [lo, hi). */
-static void require_view(const char *s, const char *lo, const char *hi) {
-    if (!s) return;
-    require(s >= lo && s < hi);
-    require(memchr(s, '\0', (size_t)(hi - s)) != NULL);
-}
-
-/* Every view of a connection lies in [lo, hi); the id walks end within count steps. */
-static void check_ids(const apconn_ids *ids, const char *lo, const char *hi) {
+static void require_ids(const apconn_ids *ids, apconn_has has) {
     const char *id;
     size_t n = 0;
-    for (id = ids->first; id; id = apconn_ids_next(ids, id)) {
-        require_view(id, lo, hi);
-        require(++n <= ids->count);
+    require((ids->first != NULL) == (has == APCONN_SET && ids->count > 0));
+    for (id = ids->first; id && n <= ids->count; id = apconn_ids_next(ids, id)) {
+        require_view(id, APCONN_SET);
+        n++;
     }
     require(n == ids->count);
 }
 
-static void check_connection(const apconn_connection *c, const char *lo, const char *hi) {
-    require(c->id != NULL);
-    require_view(c->id, lo, hi);
-    require_view(c->display_name, lo, hi);
-    require_view(c->piece_name, lo, hi);
-    require_view(c->external_id, lo, hi);
-    require_view(c->metadata, lo, hi);
-    require_view(c->owner.email, lo, hi);
-    require_view(c->owner.id, lo, hi);
-    require(c->display_name == NULL || c->has_display_name == APCONN_SET);
-    check_ids(&c->project_ids, lo, hi);
-    check_ids(&c->flow_ids, lo, hi);
+static void check_connection(const apconn_connection *c) {
+    const apconn_owner *o = &c->owner;
+    require_view(c->id, APCONN_SET);
+    require_view(c->created, c->has_created);
+    require_view(c->updated, c->has_updated);
+    require_view(c->external_id, c->has_external_id);
+    require_view(c->display_name, c->has_display_name);
+    require_view(c->piece_name, c->has_piece_name);
+    require_view(c->piece_version, c->has_piece_version);
+    require_view(c->platform_id, c->has_platform_id);
+    require_view(c->owner_id, c->has_owner_id);
+    require_view(c->metadata, c->has_metadata);
+    if (c->metadata) require(apconn_json_validate(c->metadata, strlen(c->metadata)) == APCONN_OK);
+    require_ids(&c->project_ids, c->has_project_ids);
+    require_ids(&c->flow_ids, c->has_flow_ids);
+    require_view(o->id, c->has_owner);
+    require_view(o->email, o->has_email);
+    require_view(o->first_name, o->has_first_name);
+    require_view(o->last_name, o->has_last_name);
+    require_view(o->created, o->has_created);
+    require_view(o->updated, o->has_updated);
+    require_view(o->external_id, o->has_external_id);
+    require_view(o->platform_id, o->has_platform_id);
+    require_view(o->last_active_date, o->has_last_active_date);
+    require_view(o->image_url, o->has_image_url);
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
+    static char text[FUZZ_MAX_INPUT];
+    static unsigned char work[FUZZ_WORK];
     static apconn_token tokens[FUZZ_TOKENS];
     static apconn_connection conn;
     static apconn_page page;
-    static char copy[FUZZ_MAX];
-    static unsigned char work[FUZZ_WORK];
     apconn_error err;
     const char *json = (const char *)data;
-    int valid = apconn_json_validate(json, size) == APCONN_OK;
+    int valid;
     size_t steps = 0;
     apconn_status st;
 
-    if (size >= sizeof copy) return 0;
-    memcpy(copy, data, size); /* apconn_parse_connection decodes in place */
-    copy[size] = '\0';
-    if (apconn_parse_connection(copy, size, tokens, FUZZ_TOKENS, &conn, &err) == APCONN_OK) {
+    if (size > sizeof text) return 0;
+    valid = apconn_json_validate(json, size) == APCONN_OK;
+    memcpy(text, data, size);
+    if (apconn_parse_connection(text, size, tokens, FUZZ_TOKENS, &conn, &err) == APCONN_OK) {
         require(valid);
-        check_connection(&conn, copy, copy + size + 1);
+        lo_ = text;
+        hi_ = text + size;
+        check_connection(&conn);
     }
     if (apconn_parse_page(json, size, work, sizeof work, tokens, FUZZ_TOKENS, &page, &err) == APCONN_OK) {
-        /* items stream: every step returns an item, a per-item error or ends; at most one step per input byte */
-        while (!apconn_page_done(&page)) {
+        lo_ = (const char *)work;
+        hi_ = (const char *)work + sizeof work;
+        /* item errors name their item ("data[3]...") and the page goes on */
+        for (;;) {
             st = apconn_page_next(&page, &conn, &err);
-            if (st == APCONN_OK) check_connection(&conn, (const char *)work, (const char *)work + sizeof work);
-            require(++steps <= size + 1);
+            require(apconn_page_done(&page) ==
+                    !(st == APCONN_OK ||
+                      ((st == APCONN_ERR_ITEM_TOO_LARGE || st == APCONN_ERR_JSON_TOKENS || st == APCONN_ERR_JSON_TYPE ||
+                        st == APCONN_ERR_JSON_MISSING || st == APCONN_ERR_JSON_ENUM || st == APCONN_ERR_JSON_NUL ||
+                        st == APCONN_ERR_JSON_DUPLICATE) &&
+                       strncmp(err.field, "data[", 5) == 0)));
+            if (apconn_page_done(&page)) break;
+            if (st == APCONN_OK) check_connection(&conn);
+            if (st == APCONN_ERR_JSON_TOKENS) require(err.needed > FUZZ_TOKENS);
+            if (st == APCONN_ERR_ITEM_TOO_LARGE) require(err.needed > 0);
+            require(++steps == page.count);
+            require(steps <= size / 2); /* an item takes 2 bytes at least ("{}" or "[]", or 1 + ',') */
         }
-        st = apconn_page_next(&page, &conn, &err);
-        require(st != APCONN_OK);
         if (st == APCONN_END) {
             require(valid);
-            require_view(page.next, (const char *)work, (const char *)work + sizeof work);
-            require_view(page.previous, (const char *)work, (const char *)work + sizeof work);
+            require_view(page.next, page.has_next);
+            require_view(page.previous, page.has_previous);
         }
+        require(apconn_page_next(&page, &conn, &err) == st); /* the end repeats */
     }
     if (apconn_parse_error_body(json, size, tokens, FUZZ_TOKENS, &err) == APCONN_OK) {
         require(valid);
-        require_terminated(err.code, sizeof err.code);
-        require_terminated(err.message, sizeof err.message);
+        require(memchr(err.code, '\0', sizeof err.code) != NULL);
+        require(memchr(err.message, '\0', sizeof err.message) != NULL);
     }
     return 0;
 }

@@ -6,17 +6,19 @@
 #include "apconn.h"
 #include <stdio.h>
 
-static char line[1 << 16], doc[1 << 15];
+static char line[1 << 16], doc[1 << 15], copy[1 << 15];
+static unsigned char work[512]; /* small: pages stream through it, items skip */
 static apconn_token tokens[64];
 
 static void read_all_ways(const char *json, size_t n) {
     static apconn_connection conn;
     apconn_page page;
     apconn_error err;
-    apconn_parse_connection(json, n, tokens, 64, &conn, &err);
-    if (apconn_parse_page(json, n, tokens, 64, &page, &err) == APCONN_OK)
-        while (apconn_page_next(&page, &conn, &err) != APCONN_END) {}
+    if (apconn_parse_page(json, n, work, sizeof work, tokens, 64, &page, &err) == APCONN_OK)
+        while (!apconn_page_done(&page)) apconn_page_next(&page, &conn, &err);
     apconn_parse_error_body(json, n, tokens, 64, &err);
+    memcpy(copy, json, n); /* decoded in place: last, on a copy */
+    apconn_parse_connection(copy, n, tokens, 64, &conn, &err);
 }
 
 static int hex(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
