@@ -7,12 +7,15 @@
    page reconnects. A sixth call is a page abandoned after its first item,
    then a delete on the same client (the rest of the body must never be
    read as the delete's answer; the old page must answer PAGE_STALE).
+   Upsert and update run once more with retry_unsafe_post set (a POST is
+   resent on a new connection when a reused one failed before any answer:
+   the body must still be intact in the work buffer; the server checks it).
    The transport counts its calls; what counts is every call apconn
    makes that can fail or move time: connect, send, recv (the idle probe
    included) and now_ms. close and sleep_ms cannot fail by the transport
    contract and are not counted.
 
-   A scenario is one of the six calls, on a fresh client ("cold": the call
+   A scenario is one of the eight calls, on a fresh client ("cold": the call
    connects) or on a client whose keep-alive connection already carried one
    request ("warm": the call probes and reuses it). It runs once healthy to
    count its transport calls n and to record what it returned. Then, for
@@ -59,6 +62,8 @@
        zero;
      - neither the API key, "Bearer", nor the upsert's secret value is
        anywhere in the work buffer;
+     - without retry_unsafe_post, a POST the server received whole is never
+       sent again (the change would be made twice);
      - then the transport is healed and the same call runs again on the same
        client: it must succeed with the healthy result (and leave no secret).
    The server side checks every request it receives (request line, key,
@@ -89,9 +94,9 @@ enum { K_CONNECT_ERR, K_SEND_ERR, K_RECV_ERR, K_EOF, K_BLOCK, K_BLOCK_IDLE, K_SH
 static const char *const kind_names[K_COUNT] = {"connect_err", "send_err", "recv_err", "eof", "block",
                                                 "block_idle", "short_read", "short_write", "clock_jump",
                                                 "connect_once", "send_once", "recv_once"};
-enum { C_UPSERT, C_UPDATE, C_DELETE, C_LIST_ONE, C_LIST_ALL, C_LIST_STOP, C_COUNT };
+enum { C_UPSERT, C_UPDATE, C_DELETE, C_LIST_ONE, C_LIST_ALL, C_LIST_STOP, C_UPSERT_RESEND, C_UPDATE_RESEND, C_COUNT };
 static const char *const call_names[C_COUNT] = {"upsert", "update", "delete", "list_one_page", "list_three_pages",
-                                                "list_stop_then_delete"};
+                                                "list_stop_then_delete", "upsert_resend", "update_resend"};
 
 /* ----- the server's answers ------------------------------------------------------------- */
 #define OWNER "{\"id\":\"Us3rAbCdEfGhIjKlMnOpQ\",\"email\":\"ops@example.com\",\"firstName\":\"Ann\"," \
@@ -118,7 +123,7 @@ static const char *const page_bodies[4] = {
 static const char *const expected_ids[C_COUNT][8] = {
     {ID}, {ID}, {NULL}, {"Item1AbCdEfGhIjKlMnOp", "Item2AbCdEfGhIjKlMnOp"},
     {"Item3AbCdEfGhIjKlMnOp", "Item4AbCdEfGhIjKlMnOp", "Item5AbCdEfGhIjKlMnOp", "Item6AbCdEfGhIjKlMnOp"},
-    {"Item3AbCdEfGhIjKlMnOp"}};
+    {"Item3AbCdEfGhIjKlMnOp"}, {ID}, {ID}};
 
 /* ----- the transport ---------------------------------------------------------------------- */
 typedef struct fault_transport {
@@ -135,6 +140,7 @@ typedef struct fault_transport {
     int open;           /* a connection is open */
     int closing;        /* the server closes after the queued answer */
     int connects, requests;
+    int posts;          /* complete POST requests served (each one a change made) */
     unsigned char rx[RX_SIZE];  /* the server's answer, queued for recv */
     size_t rx_len, rx_pos;
     unsigned char tx[TX_SIZE];  /* what apconn sent on this connection, not yet answered */
@@ -219,6 +225,7 @@ static void serve_request(void) {
     ft.requests++;
     if (!find(ft.tx, head, "\r\nAuthorization: Bearer " KEY "\r\n")) ft_violation("request without the key");
 #define STARTS(s) (head > sizeof s && memcmp(ft.tx, s, sizeof s - 1) == 0)
+    if (STARTS("POST ")) ft.posts++;
     if (STARTS("POST /api/v1/global-connections HTTP/1.1\r\n")) {
         if (!find(ft.tx + head, body, "\"secret_text\":\"" SECRET "\"}")) ft_violation("upsert body garbled");
         answer_json("201 Created", CONN_JSON, 0, 0);
@@ -419,7 +426,9 @@ static void run_call(int call, run_result *r) {
     int pages;
     memset(r, 0, sizeof *r);
     memset(&q, 0, sizeof q);
+    client.retry_unsafe_post = (unsigned char)(call == C_UPSERT_RESEND || call == C_UPDATE_RESEND);
     switch (call) {
+    case C_UPSERT_RESEND:
     case C_UPSERT: {
         apconn_upsert_request u;
         memset(&u, 0, sizeof u);
@@ -433,6 +442,7 @@ static void run_call(int call, run_result *r) {
         r->st = apconn_connection_upsert(&client, &u, &conn, &err);
         break;
     }
+    case C_UPDATE_RESEND:
     case C_UPDATE: {
         apconn_update_request u;
         memset(&u, 0, sizeof u);
@@ -568,6 +578,8 @@ static void one_case(int call, int warm, long k, int kind, const run_result *bas
     if (!same_prefix(&r, base, r.st == APCONN_OK))
         report_case(call, warm, k, kind, &r, r.st == APCONN_OK ? "OK with another result" : "items out of order");
     if (secrets_left()) report_case(call, warm, k, kind, &r, "the key or the secret is left in the work buffer");
+    if ((call == C_UPSERT || call == C_UPDATE) && ft.posts > 1)
+        report_case(call, warm, k, kind, &r, "a POST the server received was sent again without retry_unsafe_post");
     /* healed: the same call on the same client */
     ft.kind = K_NONE;
     ft.calls = 0;
@@ -607,6 +619,8 @@ static void delete_faults(void) { faults_at_every_call(C_DELETE); }
 static void list_one_page_faults(void) { faults_at_every_call(C_LIST_ONE); }
 static void list_three_pages_faults(void) { faults_at_every_call(C_LIST_ALL); }
 static void list_stop_early_then_delete_faults(void) { faults_at_every_call(C_LIST_STOP); }
+static void upsert_resend_faults(void) { faults_at_every_call(C_UPSERT_RESEND); }
+static void update_resend_faults(void) { faults_at_every_call(C_UPDATE_RESEND); }
 
 /* Every fault kind fired somewhere, and every error kind did make some run fail. */
 static void every_kind_fired_and_failed(void) {
@@ -640,6 +654,8 @@ int main(void) {
     RUN(list_one_page_faults);
     RUN(list_three_pages_faults);
     RUN(list_stop_early_then_delete_faults);
+    RUN(upsert_resend_faults);
+    RUN(update_resend_faults);
     RUN(every_kind_fired_and_failed);
     printf("faults: %ld (call, k, fault) cases (%ld fired, %ld failed) over %d calls x {cold, warm} x %d faults\n",
            cases_run, cases_fired, cases_failed, C_COUNT, K_COUNT);
