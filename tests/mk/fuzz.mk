@@ -1,6 +1,8 @@
 # Fuzz targets (tests/fuzz/<target>.c, libFuzzer's entry point), one name per
 # target in FUZZ_TARGETS: a new target joins the replay, `make fuzz` and CI by
 # adding its name here (its seeds live in tests/fuzz/seeds/<target minus fuzz_>/).
+#   fuzz_json    validator and readers on arbitrary bytes
+#   fuzz_http    arbitrary bytes as the server's answer to each call
 #   make test       replays every seed corpus with $(CC), deterministically, and
 #                   fails if a tests/fuzz/fuzz_*.c is missing from FUZZ_TARGETS;
 #   make fuzz       runs each target under libFuzzer + ASan/UBSan for FUZZ_SECONDS;
@@ -25,10 +27,10 @@ $(BUILD)/fuzz/libfuzzer_%: tests/fuzz/%.c apconn.h
 	@mkdir -p $(dir $@)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. $< -o $@
 
-fuzz: deps-core $(FUZZ_BINS)
+fuzz: deps-core deps-sanitize $(FUZZ_BINS)
 	@BUILD=$(BUILD) sh tests/tools/fuzz_run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-fuzz-ci: deps-core $(FUZZ_BINS)
+fuzz-ci: deps-core deps-sanitize $(FUZZ_BINS)
 	@BUILD=$(BUILD) sh tests/tools/fuzz_run.sh $(FUZZ_CI_SECONDS) $(FUZZ_TARGETS)
 
 TEST_PREREQS  += $(FUZZ_REPLAYS)

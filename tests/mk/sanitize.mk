@@ -17,7 +17,10 @@ ASAN_ENV     := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86:detect_s
 ASAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/unit/%)
 ASAN_CLI_BIN   := $(BUILD)/asan/apconn
 
-.PHONY: asan-test
+.PHONY: asan-test deps-sanitize
+
+deps-sanitize:
+	@sh $(DEPS) sanitize
 
 $(BUILD)/asan/unit/%: tests/unit/%.c tests/unit/no_heap.c apconn.h tests/harness.h tests/spec_example.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -33,7 +36,7 @@ $(ASAN_CLI_BIN): examples/apconn_cli.c $(CLI_HDRS) $(CLI_MBEDTLS3_STAMP)
 ASAN_TEST_CMDS := $(foreach b,$(ASAN_UNIT_BINS),"$(ASAN_ENV) $(b)") \
                   "$(ASAN_ENV) $(PYTHON) tests/integration/test_cli.py $(ASAN_CLI_BIN) asan.cli_integration"
 
-asan-test: deps-core deps-tls $(ASAN_UNIT_BINS) $(ASAN_CLI_BIN)
+asan-test: deps-core deps-tls deps-sanitize $(ASAN_UNIT_BINS) $(ASAN_CLI_BIN)
 	@tests/tools/run_tests.sh $(ASAN_TEST_CMDS)
 
 TEST_PREREQS  += $(ASAN_UNIT_BINS) $(ASAN_CLI_BIN)

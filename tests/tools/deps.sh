@@ -16,21 +16,22 @@ pkgs=""; sources=""
 groups=""
 for group in "$@"; do
     case "$group" in
-        test) groups="$groups core cross tls proxy manifests"; sources="$sources trixie bookworm" ;;
+        test) groups="$groups core cross tls proxy manifests sanitize"; sources="$sources trixie bookworm" ;;
         demo) groups="$groups demo"; sources="$sources trixie" ;;
         *) groups="$groups $group" ;;
     esac
 done
 for group in $groups; do
     case "$group" in
-        # libclang-rt-dev: clang's sanitizer and libFuzzer runtimes (only a Recommends of clang)
-        core)  pkgs="$pkgs gcc g++ clang libclang-rt-dev make libc6-dev libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
+        core)  pkgs="$pkgs gcc g++ clang make libc6-dev libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
         demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev" ;;
         proxy) pkgs="$pkgs tinyproxy python3" ;;
         manifests) pkgs="$pkgs cmake python3-yaml pkgconf" ;;
+        # clang's ASan/UBSan and libFuzzer runtimes (clang only recommends them): asan-test, fuzz
+        sanitize) pkgs="$pkgs clang libclang-rt-dev" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
