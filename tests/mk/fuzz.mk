@@ -7,8 +7,8 @@
 #                   fails if a tests/fuzz/fuzz_*.c is missing from FUZZ_TARGETS;
 #   make fuzz       runs each target under libFuzzer + ASan/UBSan for FUZZ_SECONDS;
 #   make fuzz-ci    the same for FUZZ_CI_SECONDS each (.ci/run calls it).
-# A crash stops the run with the input's path; keep that input as a seed of
-# its target (tests/fuzz/seeds/...) in the commit that fixes it.
+# A crash or hang fails its target (the others still run) and prints the
+# input's path; keep that input as a seed of its target in the commit that fixes it.
 FUZZ_TARGETS    := fuzz_http fuzz_json
 FUZZ_SECONDS    ?= 60
 FUZZ_CI_SECONDS ?= 30
