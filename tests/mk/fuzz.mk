@@ -1,8 +1,10 @@
-# Fuzz targets (tests/fuzz/<target>.c, libFuzzer's entry point), one name per
-# target in FUZZ_TARGETS: a new target joins the replay, `make fuzz` and CI by
-# adding its name here (its seeds live in tests/fuzz/seeds/<target minus fuzz_>/).
+# Fuzz targets (tests/fuzz/fuzz_*.c, libFuzzer's entry point), each with its
+# seeds in tests/fuzz/seeds/<name without fuzz_>/:
 #   fuzz_json    validator and readers on arbitrary bytes
 #   fuzz_http    arbitrary bytes as the server's answer to each call
+#   fuzz_stream  a page body streamed in splits derived from the input,
+#                against whole-buffer validation (seeds: mode byte + body)
+# A target joins the replay, `make fuzz` and CI by adding its name to FUZZ_TARGETS.
 #   make test       replays every seed corpus with $(CC), deterministically, and
 #                   fails if a tests/fuzz/fuzz_*.c is missing from FUZZ_TARGETS;
 #   make fuzz       runs each target under libFuzzer + ASan/UBSan for FUZZ_SECONDS;
