@@ -1,7 +1,7 @@
 # apconn - build, test and measure. `make help` lists the targets.
-# CC, CFLAGS and LDFLAGS given on the command line are honoured, e.g.
-#   make test CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all" \
-#             LDFLAGS="-fsanitize=address,undefined"
+# CC, CFLAGS and LDFLAGS given on the command line are honoured. `make test`
+# also runs the unit suites and the CLI integration under ASan/UBSan
+# (tests/mk/sanitize.mk, suites named asan.*).
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 LDFLAGS ?=
@@ -32,9 +32,10 @@ help:
 	@echo "  make compile-check gcc/clang/g++/arm matrix    make platform-test  POSIX + TLS (2.28, 3.6)"
 	@echo "  make cli-test      CLI against the test server make server-test    the test server itself"
 	@echo "  make proxy-test    proxy layer + CLI via tinyproxy  make manifests-test  CMake/IDF/Zephyr/PIO/Arduino + README"
+	@echo "  make asan-test     unit suites + CLI integration again under clang ASan/UBSan (asan.*)"
 	@echo "make size          core .text for Cortex-M0/M4 -Os and worst-case stack; make size-tls: TLS image"
 	@echo "make bench         JSON vs cJSON, and a whole list call delivered four ways"
-	@echo "make fuzz          libFuzzer + ASan/UBSan on the readers and the HTTP exchange (FUZZ_SECONDS=60)"
+	@echo "make fuzz          libFuzzer + ASan/UBSan on every FUZZ_TARGETS entry (FUZZ_SECONDS=60); make fuzz-ci: 30 s each"
 	@echo "make coverage      line/branch coverage of apconn.h (gcovr)"
 	@echo "make cli           build/apconn       make examples   create_one     make firmware   Cortex-M4 image"
 	@echo "make install       headers, pkg-config + CMake package, bin/apconn, man page, bash completion"

@@ -14,4 +14,4 @@ coverage:
 coverage-run: $(UNIT_BINS) $(BUILD)/platform/test_posix
 	@$(MAKE) --no-print-directory $(FUZZ_REPLAYS)
 	@tests/tools/run_tests.sh $(UNIT_BINS) $(BUILD)/platform/test_posix \
-	    $(foreach n,$(FUZZ_NAMES),"$(BUILD)/fuzz/replay_$(n) $(n) tests/fuzz/seeds/$(patsubst fuzz_%,%,$(n))/*") | tail -n 1
+	    $(foreach n,$(FUZZ_TARGETS),"$(BUILD)/fuzz/replay_$(n) $(n) tests/fuzz/seeds/$(patsubst fuzz_%,%,$(n))/*") | tail -n 1

@@ -16,7 +16,7 @@ pkgs=""; sources=""
 groups=""
 for group in "$@"; do
     case "$group" in
-        test) groups="$groups core cross tls proxy manifests"; sources="$sources trixie bookworm" ;;
+        test) groups="$groups core cross tls proxy manifests sanitize"; sources="$sources trixie bookworm" ;;
         demo) groups="$groups demo"; sources="$sources trixie" ;;
         *) groups="$groups $group" ;;
     esac
@@ -33,6 +33,8 @@ for group in $groups; do
         demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev" ;;
         proxy) pkgs="$pkgs tinyproxy python3" ;;
         manifests) pkgs="$pkgs cmake python3-yaml pkgconf" ;;
+        # clang's ASan/UBSan and libFuzzer runtimes (clang only recommends them): asan-test, fuzz
+        sanitize) pkgs="$pkgs clang libclang-rt-dev" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
