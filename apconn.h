@@ -87,6 +87,41 @@
       APCONN_NO_STATUS_TEXT        define it to make apconn_strerror() return the
                                    enum name ("APCONN_ERR_TIMEOUT") instead of a
                                    sentence: ~450 bytes less .rodata   (undefined)
+   Size profiles: each of these (undefined by default) removes code; what the
+   library then does instead is stated, nothing else changes. `make size`
+   shows each one's saving.
+      APCONN_EMPTY_STATUS_TEXT     apconn_strerror() returns "" for every status
+                                   (no text blob at all); apconn_error_format()
+                                   and the log line name the status by number
+                                   instead ("status -41").
+      APCONN_NO_ERROR_DETAILS      server error bodies are not parsed:
+                                   apconn_parse_error_body() does not exist;
+                                   err->code stays empty and err->message holds
+                                   a plain excerpt of the body (its first
+                                   APCONN_ERROR_EXCERPT_SIZE bytes, control
+                                   characters as spaces), JSON or not.
+      APCONN_NO_RETRIES            every call is one attempt: a 429/502/503/504
+                                   is returned as it came (APCONN_ERR_HTTP_STATUS
+                                   from the four calls), a connect failure or a
+                                   stale keep-alive connection fails the call
+                                   (the connection is closed; the next call opens
+                                   a new one). max_retries, retry_unsafe_post and
+                                   sleep_ms are not used.
+      APCONN_NO_KEEPALIVE_PROBE    no zero-timeout recv before a connection is
+                                   reused; to stay correct without it, a
+                                   transport that can reconnect (connect != NULL)
+                                   gets one connection per call: it is closed
+                                   once the response is read. A single-connection
+                                   transport (connect == NULL) is used as before.
+      APCONN_NO_VALUE_JSON         apconn_value.value_json is not supported: an
+                                   upsert that sets it fails with
+                                   APCONN_ERR_ARGUMENT (field "value_json"),
+                                   nothing is sent.
+      APCONN_NO_REDACTION          server text copied into err->message/code is
+                                   not searched for the API key: a proxy that
+                                   echoes the Authorization header puts the key
+                                   into err (it is still never logged or sent).
+      APCONN_MINIMAL               all six above.
 
    Limits you should know: the work buffer holds a request plus ONE item of
    a response (a list page streams through it; an upsert/update answer is one
@@ -172,6 +207,27 @@
 #endif
 #ifndef APCONN_ERROR_EXCERPT_SIZE
 #define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
+#endif
+
+#ifdef APCONN_MINIMAL /* the smallest profile: every size switch above */
+#ifndef APCONN_EMPTY_STATUS_TEXT
+#define APCONN_EMPTY_STATUS_TEXT
+#endif
+#ifndef APCONN_NO_ERROR_DETAILS
+#define APCONN_NO_ERROR_DETAILS
+#endif
+#ifndef APCONN_NO_RETRIES
+#define APCONN_NO_RETRIES
+#endif
+#ifndef APCONN_NO_KEEPALIVE_PROBE
+#define APCONN_NO_KEEPALIVE_PROBE
+#endif
+#ifndef APCONN_NO_VALUE_JSON
+#define APCONN_NO_VALUE_JSON
+#endif
+#ifndef APCONN_NO_REDACTION
+#define APCONN_NO_REDACTION
+#endif
 #endif
 
 #ifdef __cplusplus
@@ -643,10 +699,12 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
 APCONN_API int apconn_page_done(const apconn_page *page);
 /* Walks projectIds / flowIds: the id after `id`, or NULL after the last. */
 APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id);
+#ifndef APCONN_NO_ERROR_DETAILS
 /* Fills err->code and err->message from either error body shape; returns
    APCONN_OK if the body was one of them. */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
                                                  size_t token_count, apconn_error *err);
+#endif
 
 /* Enum names as the server spells them ("SECRET_TEXT"); NULL when unknown. */
 APCONN_API const char *apconn_type_name(apconn_connection_type type);
@@ -778,6 +836,12 @@ extern "C" {
 #endif
 /* a status value outside -128..127 stops the build (negative array size) */
 typedef char apconn__status_value_check[(1 APCONN_STATUS_LIST(APCONN__STATUS_FITS)) ? 1 : -1];
+#ifdef APCONN_EMPTY_STATUS_TEXT
+APCONN_API const char *apconn_strerror(apconn_status status) {
+    (void)status;
+    return "";
+}
+#else
 APCONN_API const char *apconn_strerror(apconn_status status) {
     static const signed char values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
     static const char texts[] = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
@@ -786,6 +850,7 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
     for (i = 0; i < sizeof values / sizeof values[0] && values[i] != (int)status; i++) p += strlen(p) + 1;
     return p;
 }
+#endif
 #undef APCONN__STATUS_VALUE
 #undef APCONN__STATUS_FITS
 #undef APCONN__STATUS_TEXT
@@ -836,6 +901,12 @@ static size_t apconn__utf8_cut(const char *s, size_t n) {
     lead = (unsigned char)s[i - 1];
     if (lead < 0xC0) return n;
     return tail + 1 < (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u : 2u) ? i - 1 : n;
+}
+
+/* strcmp(a, b) == 0 without libc's strcmp (newlib's is 732 bytes on Cortex-M4). */
+static int apconn__streq(const char *a, const char *b) {
+    while (*a && *a == *b) { a++; b++; }
+    return *a == *b;
 }
 
 static int apconn__text_copy(char *dst, size_t size, const char *src, size_t len) {
@@ -920,13 +991,21 @@ static void apconn__out_num(apconn__out *o, const char *before, uint64_t v) {
     apconn__out_str(o, before);
     apconn__out_text(o, p, (size_t)(tmp + sizeof tmp - p));
 }
+/* The status's text; its number when APCONN_EMPTY_STATUS_TEXT left no text. */
+static void apconn__out_status(apconn__out *o, apconn_status st) {
+#ifdef APCONN_EMPTY_STATUS_TEXT
+    apconn__out_num(o, st < 0 ? "status -" : "status ", (uint64_t)(st < 0 ? -(long)st : (long)st));
+#else
+    apconn__out_str(o, apconn_strerror(st));
+#endif
+}
 
 APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t size) {
     apconn__out o;
     o.buf = buf; o.size = buf ? size : 0; o.len = 0;
     if (!err) { apconn__out_str(&o, "no error details"); }
     else {
-        apconn__out_str(&o, apconn_strerror(err->status));
+        apconn__out_status(&o, err->status);
         if (err->http_status > 0) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
         if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_str(&o, err->code); }
         if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
@@ -1735,6 +1814,7 @@ static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink 
     return apconn__json_string(m->json, &p, k);
 }
 
+#ifndef APCONN_NO_ERROR_DETAILS
 /* Decodes the string token v into the fixed field dst[size] (cut when it does not fit). */
 static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
     apconn__sink k;
@@ -1742,6 +1822,7 @@ static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, s
     dst[0] = '\0';
     return apconn__map_text(m, v, &k);
 }
+#endif
 
 /* The string token v as a view: decoded in place, NUL-terminated, and the
    rest of its bytes up to the closing quote zeroed (apconn_ids_next skips
@@ -1973,6 +2054,7 @@ static apconn_status apconn__jsmn(const char *json, size_t len, apconn_token *to
     return n < 1 ? apconn__error_set(err, APCONN_ERR_JSON_SYNTAX, p.pos) : APCONN_OK;
 }
 
+#if !defined(APCONN_NO_ERROR_DETAILS) || !defined(APCONN_NO_VALUE_JSON)
 /* Strict validation, then jsmn into the caller's tokens. */
 static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token *tokens, size_t count,
                                       apconn_error *err) {
@@ -1983,6 +2065,7 @@ static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token
     if (st != APCONN_OK) return apconn__error_set(err, st, off);
     return apconn__jsmn(json, len, tokens, count, err);
 }
+#endif
 
 /* One validated object (a page item, or a whole connection) into views:
    jsmn, then the connection table. `item` names it in errors ("data[2]"). */
@@ -2006,6 +2089,7 @@ APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
 }
 
 /* ---- error bodies (spec §7) ---- */
+#ifndef APCONN_NO_ERROR_DETAILS
 
 /* Value token of `name` in the object at `obj`, or -1. */
 static int apconn__member(const apconn__map *m, int obj, const char *name) {
@@ -2086,6 +2170,7 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
         apconn__render_params(&m, params, err);
     return APCONN_OK;
 }
+#endif /* APCONN_NO_ERROR_DETAILS */
 
 /* ----- 4.5 HTTP/1.1: request head, response parser, exchange --------------- */
 /* The work buffer during one call (apconn_http_request):
@@ -2241,7 +2326,7 @@ static int apconn__http_is_ipv4_loopback(const char *h) {
     }
 }
 static int apconn__http_is_loopback(const char *h) {
-    return apconn__http_ieq(h, strlen(h), "localhost") || strcmp(h, "::1") == 0 || apconn__http_is_ipv4_loopback(h);
+    return apconn__http_ieq(h, strlen(h), "localhost") || apconn__streq(h, "::1") || apconn__http_is_ipv4_loopback(h);
 }
 
 APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
@@ -2424,6 +2509,7 @@ static void apconn__http_connection(apconn__http_parser *p, const char *v, size_
    delay-seconds are used; an HTTP-date is ignored (backoff applies), since a
    device clock cannot be trusted to compare dates. */
 #define APCONN__RETRY_AFTER_MAX_S (APCONN_MAX_RETRY_AFTER_MS / 1000u) /* seconds; larger is clamped */
+#ifndef APCONN_NO_RETRIES
 static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
     unsigned long s = 0;
     size_t i;
@@ -2434,9 +2520,14 @@ static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size
     p->has_retry_after = n > 0;
     p->retry_after_s = s;
 }
+#endif
 
 static const char *const apconn__http_header_names[] = {"content-length", "transfer-encoding", "content-type",
-                                                         "connection", "retry-after"};
+                                                         "connection"
+#ifndef APCONN_NO_RETRIES
+                                                         , "retry-after" /* only a retry waits for it */
+#endif
+};
 
 static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned which, const char *v, size_t n) {
     size_t j = apconn__http_prefix(v, n, "application/json");
@@ -2447,8 +2538,12 @@ static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned 
         p->chunked = 1;
         return APCONN_OK;
     case 2: p->is_json = j && (j == n || v[j] == ';' || v[j] == ' ' || v[j] == '\t'); return APCONN_OK;
+#ifdef APCONN_NO_RETRIES
+    default: apconn__http_connection(p, v, n); return APCONN_OK;
+#else
     case 3: apconn__http_connection(p, v, n); return APCONN_OK;
     default: apconn__http_retry_after(p, v, n); return APCONN_OK;
+#endif
     }
 }
 
@@ -2737,6 +2832,7 @@ typedef struct apconn__http_call {
    an error means it is gone. Anything but WOULD_BLOCK from a zero-timeout
    recv closes it (the probe byte is discarded with it) and a new connection
    is opened. Only a transport that can reconnect (connect != NULL) is probed. */
+#ifndef APCONN_NO_KEEPALIVE_PROBE
 static void apconn__http_probe_idle(apconn_client *c, apconn__http_call *k) {
     unsigned char b;
     if (!k->reused || !c->transport->connect) return;
@@ -2744,6 +2840,7 @@ static void apconn__http_probe_idle(apconn_client *c, apconn__http_call *k) {
     apconn__http_disconnect(c);
     k->reused = 0;
 }
+#endif
 
 static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k, apconn__http_parser *p) {
     apconn__http_out o;
@@ -2752,10 +2849,12 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     memset(p, 0, sizeof *p);
     p->buf = k->area;
     p->cap = k->cap;
-    p->head_request = strcmp(k->method, "HEAD") == 0;
+    p->head_request = (unsigned char)apconn__streq(k->method, "HEAD");
     p->stream_status = k->stream;
     k->reused = c->apconn__connected && c->apconn__requests_on_connection > 0;
+#ifndef APCONN_NO_KEEPALIVE_PROBE
     apconn__http_probe_idle(c, k);
+#endif
     if (!c->apconn__connected && c->transport->connect) {
         if ((st = apconn__http_time_left(c, k->start, &left)) != APCONN_OK) return st;
         st = (apconn_status)c->transport->connect(c->transport->ctx, c->host, c->port, left);
@@ -2775,11 +2874,15 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     if (st == APCONN_OK && k->body) st = apconn__http_send_all(c, k->start, (const unsigned char *)k->body, k->body_len);
     c->apconn__requests_on_connection++;
     if (st == APCONN_OK) st = apconn__http_receive(c, k->start, p);
+#ifdef APCONN_NO_KEEPALIVE_PROBE
+    if (c->transport->connect) p->close = 1; /* no probe: a connection is never reused */
+#endif
     /* a streamed body still on the wire keeps the connection until it is read */
     if (st != APCONN_OK || (p->close && p->state == APCONN__HS_DONE)) apconn__http_disconnect(c);
     return st;
 }
 
+#ifndef APCONN_NO_RETRIES
 /* The retry policy documented at apconn_http_request (section 3), in one
    place. Returns 1 and sets *wait_ms when the call should go again. */
 static int apconn__http_should_retry(const apconn_client *c, const apconn__http_call *k, apconn_status st,
@@ -2804,6 +2907,7 @@ static int apconn__http_should_retry(const apconn_client *c, const apconn__http_
     ++*retries;
     return 1;
 }
+#endif
 
 /* The end of whatever part of [ptr, ptr+len) lies in the work buffer. */
 static size_t apconn__http_used(const apconn_client *c, const void *ptr, size_t len, size_t used) {
@@ -2840,7 +2944,12 @@ static void apconn__http_log(const apconn_client *c, const apconn__http_call *k,
             apconn__http_puts(&o, "body streamed)");
         }
     } else {
+#ifdef APCONN_EMPTY_STATUS_TEXT
+        apconn__http_puts(&o, "status -"); /* st < 0 here */
+        apconn__http_put_uint(&o, (unsigned long)-(long)st);
+#else
         apconn__http_puts(&o, apconn_strerror(st));
+#endif
     }
     line[o.len < o.cap ? o.len : o.cap] = '\0';
     c->log(c->log_ctx, line);
@@ -2856,8 +2965,10 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
     apconn__http_call k;
     apconn__http_parser *p;
     apconn_status st;
+#ifndef APCONN_NO_RETRIES
     unsigned retries = 0;
     uint32_t wait_ms, left;
+#endif
     size_t used = 0;
     if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
@@ -2879,11 +2990,17 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
     k.body = body;
     k.body_len = body_len;
     k.stream = (unsigned char)(stream != 0);
-    k.idempotent = method && strcmp(method, "POST") != 0;
+    k.idempotent = method && !apconn__streq(method, "POST");
     k.start = c->apconn__start = c->transport->now_ms(c->transport->ctx);
     k.area = c->work + used;
     k.cap = c->work_size - used;
     if (k.cap < 2 && st == APCONN_OK) st = APCONN_ERR_BUFFER_FULL;
+#ifdef APCONN_NO_RETRIES
+    if (st == APCONN_OK) { /* one attempt, whatever it brings */
+        st = apconn__http_attempt(c, &k, p);
+        apconn__http_log(c, &k, st, p);
+    }
+#else
     while (st == APCONN_OK) {
         st = apconn__http_attempt(c, &k, p);
         apconn__http_log(c, &k, st, p);
@@ -2894,6 +3011,7 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
         if (wait_ms) c->transport->sleep_ms(c->transport->ctx, wait_ms);
         st = APCONN_OK;
     }
+#endif
     apconn_wipe(c->work, used); /* the request body (connection values) goes now: no retry follows */
     if (err) {
         /* a framing error has a response (partly) read: its status and where it broke */
@@ -3344,6 +3462,7 @@ static apconn_status apconn__api_check_value(const apconn_value *v, apconn_conne
     return APCONN_OK;
 }
 
+#ifndef APCONN_NO_VALUE_JSON
 /* value_json: an object WITHOUT "type" (the library writes it, so it always
    matches the top-level type) holding the type's required members. Keys with
    escapes are refused: "\u0074ype" must not slip past the "type" check. */
@@ -3371,6 +3490,7 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
         if (req & ~found & APCONN__B(i)) return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
     return APCONN_OK;
 }
+#endif
 
 /* Writes "value":{"type":"X",...}. value_json's members are copied as the
    text between its outer braces, after "type": the object was validated by
@@ -3380,6 +3500,7 @@ static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v
     const char *name = apconn_type_name(type), *s;
     unsigned i, any = apconn__api_required[type] | apconn__api_optional[type];
     apconn_json_key(w, "value");
+#ifndef APCONN_NO_VALUE_JSON
     if (v->value_json) {
         const char *members = strchr(v->value_json, '{') + 1, *end = strrchr(v->value_json, '}');
         members += strspn(members, " \t\n\r");
@@ -3393,6 +3514,7 @@ static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v
         apconn_json_object_end(w);
         return;
     }
+#endif
     apconn_json_object_begin(w);
     apconn_json_key(w, "type");
     apconn_json_string(w, name);
@@ -3445,11 +3567,12 @@ static apconn_status apconn__api_check_common(const char *const *ids, size_t n, 
     for (i = 0; i < n; i++) {
         if (!ids[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
         for (j = 0; j < i; j++)
-            if (strcmp(ids[i], ids[j]) == 0) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+            if (apconn__streq(ids[i], ids[j])) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
     }
     return metadata ? apconn__api_check_object(metadata, "metadata", err) : APCONN_OK;
 }
 
+#ifndef APCONN_NO_REDACTION
 /* Longest run of key bytes that starts at s. */
 static size_t apconn__api_key_run(const char *s, const char *key) {
     size_t best = 0, j, n;
@@ -3468,7 +3591,7 @@ static size_t apconn__api_key_run(const char *s, const char *key) {
 static void apconn__api_redact(char *text, size_t size, const char *key) {
     static const char mark[] = "[redacted]";
     size_t i, run, m, tail, len = strlen(text);
-    if (strncmp(key, "sk-", 3) == 0) key += 3;
+    if (key[0] == 's' && key[1] == 'k' && key[2] == '-') key += 3;
     for (i = 0; i < len; i++) {
         run = apconn__api_key_run(text + i, key);
         if (run < APCONN_REDACT_MIN) continue;
@@ -3481,6 +3604,7 @@ static void apconn__api_redact(char *text, size_t size, const char *key) {
         i += m - 1;
     }
 }
+#endif
 
 /* Maps a status the call did not expect: 404 on delete has its own outcome;
    the server's error body gives code and message when it is JSON, else a
@@ -3489,8 +3613,12 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
                                               apconn_error *err) {
     apconn_status st = (is_delete && r->status == 404) ? APCONN_ERR_NOT_FOUND : APCONN_ERR_HTTP_STATUS;
     size_t i, n, k;
+    (void)c; /* unused when both APCONN_NO_ERROR_DETAILS and APCONN_NO_REDACTION are set */
     if (!err) return st;
-    if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK) {
+#ifndef APCONN_NO_ERROR_DETAILS
+    if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK)
+#endif
+    {
         memset(err, 0, sizeof *err);
         n = r->body_len < APCONN_ERROR_EXCERPT_SIZE ? r->body_len : APCONN_ERROR_EXCERPT_SIZE;
         err->message_truncated = (unsigned char)apconn__text_copy(err->message, sizeof err->message, r->body, n);
@@ -3501,8 +3629,10 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
         }
         err->message_truncated |= (unsigned char)(n < r->body_len);
     }
+#ifndef APCONN_NO_REDACTION
     apconn__api_redact(err->message, sizeof err->message, c->api_key);
     apconn__api_redact(err->code, sizeof err->code, c->api_key);
+#endif
     err->field[0] = '\0';
     err->offset = 0;
     err->http_status = r->status;
@@ -3517,7 +3647,7 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
    streaming reader. */
 static apconn_status apconn__api_exchange(apconn_client *c, const char *method, const char *path, const char *query,
                                           size_t body_len, int ok1, int ok2, apconn_response *r, apconn_error *err) {
-    int is_delete = strcmp(method, "DELETE") == 0;
+    int is_delete = apconn__streq(method, "DELETE");
     apconn_status st = apconn__http_request(c, method, path, query, body_len ? (const char *)c->work : NULL, body_len,
                                             !is_delete, r, err);
     if (st != APCONN_OK) return st;
@@ -3567,7 +3697,12 @@ static apconn_status apconn__api_check_upsert(apconn_client *c, const apconn_ups
     st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
                                   q->pre_select_for_new_projects, err);
     if (st != APCONN_OK) return st;
+#ifdef APCONN_NO_VALUE_JSON
+    (void)c;
+    if (q->value.value_json) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json"); /* not built in */
+#else
     if (q->value.value_json) return apconn__api_check_value_json(c, q->value.value_json, q->type, err);
+#endif
     return apconn__api_check_value(&q->value, q->type, err);
 }
 
