@@ -84,6 +84,14 @@
       APCONN_REDACT_MIN            a run of this many key bytes in server text
                                    is replaced by "[redacted]"                  (8)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
+      APCONN_PROGMEM               Harvard targets: placed on the big constant
+      APCONN_READ_BYTE(p)          tables (status texts, number and id tables)
+                                   to keep them in flash, and the byte read
+                                   that reaches them. Define both or neither;
+                                   on AVR they default to PROGMEM and
+                                   pgm_read_byte. With them, apconn_strerror()
+                                   copies its text into a static buffer: the
+                                   pointer is valid until its next call.
       APCONN_NO_STATUS_TEXT        define it to make apconn_strerror() return the
                                    enum name ("APCONN_ERR_TIMEOUT") instead of a
                                    sentence: ~450 bytes less .rodata   (undefined)
@@ -803,6 +811,21 @@ APCONN_API void apconn_wipe(void *p, size_t len);
 #define APCONN_ASSERT(x) assert(x)
 #endif
 
+/* Constant tables in flash on Harvard targets (see the configuration list). */
+#if !defined(APCONN_PROGMEM) && defined(__AVR__)
+#include <avr/pgmspace.h>
+#define APCONN_PROGMEM PROGMEM
+#define APCONN_READ_BYTE(p) pgm_read_byte(p)
+#endif
+#ifdef APCONN_READ_BYTE
+#define APCONN__HARVARD /* tables are not in the data address space */
+#else
+#define APCONN_READ_BYTE(p) (*(const unsigned char *)(p))
+#endif
+#ifndef APCONN_PROGMEM
+#define APCONN_PROGMEM
+#endif
+
 #include <string.h>
 
 #ifdef __cplusplus
@@ -834,6 +857,7 @@ extern "C" {
 #else
 #define APCONN__STATUS_TEXT(name, value, text) text "\0"
 #endif
+#define APCONN__STATUS_SIZE(name, value, text) char name[sizeof(APCONN__STATUS_TEXT(name, value, text))];
 /* a status value outside -128..127 stops the build (negative array size) */
 typedef char apconn__status_value_check[(1 APCONN_STATUS_LIST(APCONN__STATUS_FITS)) ? 1 : -1];
 #ifdef APCONN_EMPTY_STATUS_TEXT
@@ -843,17 +867,30 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
 }
 #else
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    static const signed char values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
-    static const char texts[] = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
+    static const signed char values[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+    static const char texts[] APCONN_PROGMEM = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
     const char *p = texts;
     size_t i;
-    for (i = 0; i < sizeof values / sizeof values[0] && values[i] != (int)status; i++) p += strlen(p) + 1;
+    for (i = 0; i < sizeof values && (signed char)APCONN_READ_BYTE(&values[i]) != (int)status; i++)
+        while (APCONN_READ_BYTE(p++)) {} /* past this text and its NUL */
+#ifdef APCONN__HARVARD
+    {
+        /* the text leaves flash through a buffer as long as the longest one */
+        typedef union { APCONN_STATUS_LIST(APCONN__STATUS_SIZE) char unknown[sizeof "unknown status"]; } longest;
+        static char text[sizeof(longest)];
+        i = 0;
+        while ((text[i] = (char)APCONN_READ_BYTE(p + i)) != '\0') i++;
+        return text;
+    }
+#else
     return p;
+#endif
 }
 #endif
 #undef APCONN__STATUS_VALUE
 #undef APCONN__STATUS_FITS
 #undef APCONN__STATUS_TEXT
+#undef APCONN__STATUS_SIZE
 
 APCONN_API void apconn_wipe(void *p, size_t len) {
     /* Stores through a volatile pointer are observable behaviour, so the
@@ -1501,7 +1538,7 @@ static unsigned apconn__jv_number_class(unsigned char c) {
 static apconn_status apconn__jv_number_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
     enum { E = APCONN__N_END, X = APCONN__N_BAD, Z = APCONN__J_ZERO, I = APCONN__J_INT, D = APCONN__J_DOT,
            F = APCONN__J_FRAC, P = APCONN__J_EXP, S = APCONN__J_EXP_SIGN, G = APCONN__J_EXP_DIGITS };
-    static const unsigned char next[8][6] = {
+    static const unsigned char next[8][6] APCONN_PROGMEM = {
         {Z, I, X, X, X, X}, /* MINUS */
         {E, E, D, P, E, E}, /* ZERO */
         {I, I, D, P, E, E}, /* INT */
@@ -1511,7 +1548,7 @@ static apconn_status apconn__jv_number_byte(apconn__jv *v, unsigned char c, int 
         {G, G, X, X, X, X}, /* EXP_SIGN */
         {G, G, E, E, E, E}, /* EXP_DIGITS */
     };
-    unsigned n = next[v->state - APCONN__J_MINUS][apconn__jv_number_class(c)];
+    unsigned n = APCONN_READ_BYTE(&next[v->state - APCONN__J_MINUS][apconn__jv_number_class(c)]);
     if (n == APCONN__N_BAD) return APCONN_ERR_JSON_SYNTAX;
     if (n != APCONN__N_END) {
         v->state = (unsigned char)n;
@@ -1846,9 +1883,9 @@ static apconn_status apconn__map_view(const apconn__map *m, int v, const char **
 }
 
 /* [A-Za-z0-9_-] as a bit per ASCII byte (bit c & 7 of byte c >> 3). */
-static const unsigned char apconn__id_bits[16] = {0, 0, 0, 0, 0, 0x20, 0xFF, 0x03,
+static const unsigned char apconn__id_bits[16] APCONN_PROGMEM = {0, 0, 0, 0, 0, 0x20, 0xFF, 0x03,
                                                   0xFE, 0xFF, 0xFF, 0x87, 0xFE, 0xFF, 0xFF, 0x07};
-static int apconn__id_char(unsigned char c) { return c < 0x80 && (apconn__id_bits[c >> 3] >> (c & 7u)) & 1u; }
+static int apconn__id_char(unsigned char c) { return c < 0x80 && (APCONN_READ_BYTE(&apconn__id_bits[c >> 3]) >> (c & 7u)) & 1u; }
 
 static apconn_status apconn__map_id(const apconn__map *m, int v, const char **out) {
     apconn_status st = apconn__map_view(m, v, out);
