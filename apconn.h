@@ -724,7 +724,8 @@ APCONN_API apconn_connection_type apconn_type_from_name(const char *name);
 /* Client */
 /* base_url is "https://host[:port][/path]" ("http://" only to loopback), no
    userinfo, query or fragment; host is a DNS name, an IPv4 or a bracketed IPv6
-   literal. The path goes into every request line as it is: percent-encode
+   literal. work_size is 2..INT_MAX bytes (jsmn's token offsets are int: 32767
+   with a 16-bit int). The path goes into every request line as it is: percent-encode
    (RFC 3986 §2.1) any byte outside printable ASCII. A byte >= 0x80 is
    APCONN_ERR_URL; a space or control byte is APCONN_ERR_UNSAFE_CHAR. */
 APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
@@ -2373,7 +2374,7 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
     if (!c) return APCONN_ERR_ARGUMENT;
     memset(c, 0, sizeof *c);
     if (!base_url || !api_key || !transport || !transport->send || !transport->recv || !transport->now_ms ||
-        !work || work_size < 2 || !tokens || token_count == 0)
+        !work || work_size < 2 || work_size > (size_t)INT_MAX || !tokens || token_count == 0) /* int token offsets */
         return APCONN_ERR_ARGUMENT;
     if (!*api_key) return APCONN_ERR_REQUIRED;
     if (!apconn__http_is_b64token(api_key) || apconn__http_has_unsafe(base_url)) return APCONN_ERR_UNSAFE_CHAR;
@@ -3376,7 +3377,7 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *w
                                            apconn_error *err) {
     apconn_status st;
     if (page) memset(page, 0, sizeof *page);
-    st = apconn__error_begin(err, json && work && work_size >= 2 && tokens && token_count && page);
+    st = apconn__error_begin(err, json && work && work_size >= 2 && work_size <= (size_t)INT_MAX && tokens && token_count && page);
     if (st != APCONN_OK) return st;
     apconn__stream_init(&page->apconn__s, NULL, (unsigned char *)work, work_size, 0, tokens, token_count, 0);
     page->apconn__s.src = json;

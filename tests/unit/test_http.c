@@ -162,6 +162,9 @@ static void missing_arguments_are_refused(void) {
     CHECK_EQ(apconn_client_init(&client, NULL, KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_ERR_ARGUMENT);
     CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, NULL, sizeof work, tokens, TOKENS), APCONN_ERR_ARGUMENT);
     CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, NULL, TOKENS), APCONN_ERR_ARGUMENT);
+    /* token offsets are int: a window past INT_MAX (32767 with a 16-bit int) could not be addressed */
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, (size_t)INT_MAX + 1u, tokens, TOKENS), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_OK);
     st.t.now_ms = NULL;
     CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_ERR_ARGUMENT);
 }

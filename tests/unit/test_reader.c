@@ -704,6 +704,7 @@ static void null_arguments_are_refused(void) {
     CHECK_EQ(apconn_parse_page("{}", 2, work, sizeof work, tokens, APCONN_TOKEN_COUNT, NULL, &err), APCONN_ERR_ARGUMENT);
     CHECK_EQ(apconn_parse_page(NULL, 2, work, sizeof work, tokens, APCONN_TOKEN_COUNT, &pg, &err), APCONN_ERR_ARGUMENT);
     CHECK_EQ(apconn_parse_page("{}", 2, NULL, 0, tokens, APCONN_TOKEN_COUNT, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page("{}", 2, work, (size_t)INT_MAX + 1u, tokens, APCONN_TOKEN_COUNT, &pg, &err), APCONN_ERR_ARGUMENT);
     CHECK_EQ(apconn_parse_page("{}", 2, work, sizeof work, NULL, 0, &pg, &err), APCONN_ERR_ARGUMENT);
     CHECK_EQ(apconn_page_next(NULL, &conn, &err), APCONN_ERR_ARGUMENT);
     memset(&pg, 0, sizeof pg);
