@@ -2642,11 +2642,6 @@ static apconn_status apconn__http_head_byte(apconn__http_parser *p, unsigned cha
     return len ? apconn__http_parse_header(p, len) : apconn__http_head_done(p);
 }
 
-static int apconn__http_hex(unsigned char b) {
-    unsigned char l = apconn__http_lower(b);
-    if (apconn__http_is_digit(b)) return b - '0';
-    return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
 
 /* chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF; last-chunk = "0" ...;
    trailer fields are read and dropped (RFC 9112 §7.1). */
@@ -2673,7 +2668,7 @@ static apconn_status apconn__http_chunk_line_end(apconn__http_parser *p) {
 }
 
 static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned char b) {
-    int h = apconn__http_hex(b);
+    int h = apconn__hex_digit(b); /* the JSON reader's: same digits, either case */
     if (++p->framing >= p->cap) return APCONN_ERR_HTTP_CHUNK;
     if (p->cr) return b == '\n' ? apconn__http_chunk_line_end(p) : APCONN_ERR_HTTP_CHUNK;
     if (b == '\r') return (p->cr = 1), APCONN_OK;
