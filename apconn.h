@@ -1754,7 +1754,7 @@ enum { APCONN__TABLE_CONNECTION, APCONN__TABLE_OWNER };
 
 /* spec §6, AppConnectionWithoutSensitiveData, in the order the server sends
    the keys: the mapper tries the row after the last match first. */
-static const apconn__field apconn__connection_fields[] = {
+static const apconn__field apconn__connection_fields[] APCONN_PROGMEM = {
     APCONN__C0("id", APCONN__F_ID | APCONN__F_REQUIRED, 0, id),
     APCONN__C("created", APCONN__F_TEXT, 0, created, has_created),
     APCONN__C("updated", APCONN__F_TEXT, 0, updated, has_updated),
@@ -1775,7 +1775,7 @@ static const apconn__field apconn__connection_fields[] = {
               has_pre_select_for_new_projects),
     APCONN__C("usingSecretManager", APCONN__F_BOOL, 0, using_secret_manager, has_using_secret_manager),
 };
-static const apconn__field apconn__owner_fields[] = {
+static const apconn__field apconn__owner_fields[] APCONN_PROGMEM = {
     APCONN__O0("id", APCONN__F_ID | APCONN__F_REQUIRED, 0, id),
     APCONN__O("email", APCONN__F_TEXT, 0, email, has_email),
     APCONN__O("firstName", APCONN__F_TEXT, 0, first_name, has_first_name),
@@ -1806,6 +1806,23 @@ typedef char apconn__table_check[(APCONN__ROWS(apconn__connection_fields) <= 32 
                                      : -1];
 
 #define APCONN__MAP_DEPTH 2 /* connection -> owner: the deepest mapped nesting */
+
+/* A row of a field table, readable: the row itself, or on a Harvard target
+   (APCONN_READ_BYTE) a copy of it out of flash in `name##_copy`. */
+#ifdef APCONN__HARVARD
+static const apconn__field *apconn__row_copy(apconn__field *dst, const apconn__field *src) {
+    unsigned char *d = (unsigned char *)dst;
+    const unsigned char *s = (const unsigned char *)src;
+    size_t n = sizeof *dst;
+    while (n--) *d++ = APCONN_READ_BYTE(s++);
+    return dst;
+}
+#define APCONN__ROW_AT(name, src) \
+    apconn__field name##_copy;     \
+    const apconn__field *name = apconn__row_copy(&name##_copy, (src))
+#else
+#define APCONN__ROW_AT(name, src) const apconn__field *name = (src)
+#endif
 
 typedef struct apconn__frame {
     const apconn__field *rows, *parent; /* parent: the row that opened this object */
@@ -1991,10 +2008,14 @@ static apconn_status apconn__map_fail(const apconn__map *m, const apconn__frame 
         apconn__error_item(m->err, m->item);
         if (m->item >= 0 && f) apconn__error_field(m->err, ".", 1);
         for (i = 1; i <= depth; i++) {
-            apconn__error_field(m->err, st[i].parent->key, st[i].parent->key_len);
+            APCONN__ROW_AT(p, st[i].parent);
+            apconn__error_field(m->err, p->key, p->key_len);
             apconn__error_field(m->err, ".", 1);
         }
-        if (f) apconn__error_field(m->err, f->key, f->key_len);
+        if (f) {
+            APCONN__ROW_AT(r, f);
+            apconn__error_field(m->err, r->key, r->key_len);
+        }
         if (m->index >= 0) apconn__error_index(m->err, m->index);
     }
     return apconn__error_set(m->err, status, (size_t)m->t[m->bad].start);
@@ -2014,7 +2035,8 @@ static void apconn__frame_init(apconn__frame *f, const apconn__map *m, unsigned 
 }
 
 static int apconn__row_is(const apconn__map *m, const apconn__field *row, int key, size_t len) {
-    return row->key_len == len && memcmp(row->key, m->json + m->t[key].start, len) == 0;
+    APCONN__ROW_AT(r, row);
+    return r->key_len == len && memcmp(r->key, m->json + m->t[key].start, len) == 0;
 }
 
 /* The row of key token `key`: first the row after the last match (servers
@@ -2032,7 +2054,7 @@ static const apconn__field *apconn__find_row(const apconn__map *m, apconn__frame
 static const apconn__field *apconn__missing_row(const apconn__frame *f) {
     unsigned i;
     for (i = 0; i < f->count; i++)
-        if ((f->rows[i].kind & APCONN__F_REQUIRED) && !(f->seen & (1ul << i))) return &f->rows[i];
+        if ((APCONN_READ_BYTE(&f->rows[i].kind) & APCONN__F_REQUIRED) && !(f->seen & (1ul << i))) return &f->rows[i];
     return NULL;
 }
 
@@ -2059,13 +2081,16 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
         if (!row) continue;
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
-        if ((row->kind & APCONN__F_KIND) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
-            apconn__presence(row, f->base, APCONN_SET);
-            apconn__frame_init(&st[depth + 1], m, row->aux, f->base + row->offset, v, row);
-            depth++;
-            continue;
+        {
+            APCONN__ROW_AT(r, row); /* row stays the table's address: map_fail and frames take that */
+            if ((r->kind & APCONN__F_KIND) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
+                apconn__presence(r, f->base, APCONN_SET);
+                apconn__frame_init(&st[depth + 1], m, r->aux, f->base + r->offset, v, row);
+                depth++;
+                continue;
+            }
+            status = apconn__map_value(m, r, f->base, v);
         }
-        status = apconn__map_value(m, row, f->base, v);
         if (status != APCONN_OK) return apconn__map_fail(m, st, depth, row, status);
     }
 }

@@ -54,10 +54,11 @@ if command -v avr-gcc >/dev/null 2>&1; then
         avr-size -A "$out/apconn_avr${def:+_$def}.o" | awk -v name="${def:-default}" '
             $1 ~ /^\.text/ { t += $2 }
             $1 ~ /^\.progmem/ { p += $2 }
-            $1 ~ /^\.(rodata|data|bss)/ { r += $2 }
-            END { printf "%-28s %8d %10d %12d\n", name, t + p, r, p }'
+            $1 ~ /^\.(rodata|data)/ { i += $2 }
+            $1 ~ /^\.bss/ { b += $2 }
+            END { printf "%-28s %8d %10d %12d\n", name, t + p + i, i + b, p }'
     done
-    echo "(flash = .text + .progmem; SRAM = .rodata + .data + .bss of the core object)"
+    echo "(flash = .text + .progmem + the initial image of .rodata/.data; SRAM = .rodata + .data + .bss)"
 fi
 python3 tests/tools/callgraph.py --stack-report "$out/apconn_cortex-m4.ci" | head -n 25
 

@@ -54,7 +54,29 @@ static void id_and_number_tables_come_through_the_hook(void) {
     CHECK_EQ(err.offset, strlen("{\"id\":\"a\",\"n\":0"));
 }
 
+static void field_tables_come_through_the_hook(void) {
+    apconn_token tokens[40];
+    apconn_connection conn;
+    apconn_error err;
+    char ok[] = "{\"id\":\"a1\",\"displayName\":\"D\",\"type\":\"OAUTH2\",\"owner\":{\"id\":\"o1\",\"email\":\"e@x\","
+                "\"status\":\"ACTIVE\"},\"preSelectForNewProjects\":true}";
+    char dup[] = "{\"id\":\"a1\",\"owner\":{\"id\":\"o1\",\"email\":\"e\",\"email\":\"f\"}}";
+    char missing[] = "{\"id\":\"a1\",\"owner\":{\"email\":\"e\"}}";
+    CHECK_EQ(apconn_parse_connection(ok, strlen(ok), tokens, 40, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.display_name, "D");
+    CHECK_EQ(conn.type, APCONN_TYPE_OAUTH2);
+    CHECK_EQ(conn.has_owner, APCONN_SET);
+    CHECK_STR(conn.owner.email, "e@x");
+    CHECK_EQ(conn.owner.status, APCONN_USER_ACTIVE);
+    CHECK_EQ(conn.pre_select_for_new_projects, 1);
+    CHECK_EQ(apconn_parse_connection(dup, strlen(dup), tokens, 40, &conn, &err), APCONN_ERR_JSON_DUPLICATE);
+    CHECK_STR(err.field, "owner.email"); /* the parent row's key and the row's, both out of flash */
+    CHECK_EQ(apconn_parse_connection(missing, strlen(missing), tokens, 40, &conn, &err), APCONN_ERR_JSON_MISSING);
+    CHECK_STR(err.field, "owner.id");
+}
+
 int main(void) {
+    RUN(field_tables_come_through_the_hook);
     RUN(status_texts_come_through_the_hook_into_one_buffer);
     RUN(id_and_number_tables_come_through_the_hook);
     return harness_summary("progmem");
