@@ -2290,14 +2290,16 @@ static apconn_status apconn__http_fail(apconn_error *err, apconn_status st, cons
 }
 
 /* ----- bounded text output (request head, query, log line) ---------------- */
-/* `len` keeps counting past `cap`: the caller sees the overflow once, at the end. */
+/* `len` keeps counting past `cap`: the caller sees the overflow once, at the end.
+   What fits is written, so buf[0..min(len, cap)) is always text that was put
+   (a log line too long for its buffer is cut, never left with unwritten bytes). */
 typedef struct apconn__http_out {
     char *buf;
     size_t len, cap;
 } apconn__http_out;
 
 static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
-    if (o->len + n <= o->cap) memcpy(o->buf + o->len, s, n);
+    if (o->len < o->cap) memcpy(o->buf + o->len, s, n < o->cap - o->len ? n : o->cap - o->len);
     o->len += n;
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }

@@ -870,6 +870,24 @@ static void log_lines_name_method_path_status_and_errors_only(void) {
                          "GET /v1/global-connections -> response ended before its body was complete\n");
 #endif
 }
+/* A line longer than APCONN_LOG_LINE_SIZE - 1 is cut: every byte of it is text
+   that was put (none left as the buffer's old bytes). */
+static void long_log_lines_are_cut_to_what_was_written(void) {
+    char want[256];
+    fixture();
+    client.max_retries = 0;
+    st_conn(&st);
+    st_eof(&st);
+    CHECK_EQ(apconn_http_request(&client, "DELETE", PATH "/AbCdEfGhIjKlMnOpQrStU", NULL, NULL, 0, &resp, &err),
+             APCONN_ERR_CLOSED);
+    snprintf(want, sizeof want, "DELETE " PATH "/AbCdEfGhIjKlMnOpQrStU -> %s", apconn_strerror(APCONN_ERR_CLOSED));
+#ifdef APCONN_EMPTY_STATUS_TEXT
+    strcpy(want, "DELETE " PATH "/AbCdEfGhIjKlMnOpQrStU -> status -46");
+#endif
+    if (strlen(want) > APCONN_LOG_LINE_SIZE - 1) want[APCONN_LOG_LINE_SIZE - 1] = '\0';
+    strcat(want, "\n");
+    CHECK_STR(log_lines, want);
+}
 static void error_records_http_status_and_offset_of_framing_errors(void) {
     CHECK_EQ(get_with("HTTP/1.1 404 Not Found\r\nContent-Length: x\r\n\r\n", 0), APCONN_ERR_HTTP_LENGTH);
     CHECK_EQ(err.http_status, 404);
@@ -1087,6 +1105,7 @@ int main(void) {
     RUN3(request_in_work_buffer_is_wiped_after_the_call);
     RUN3(request_is_wiped_after_a_failure_too);
     RUN3(log_lines_name_method_path_status_and_errors_only);
+    RUN3(long_log_lines_are_cut_to_what_was_written);
     RUN3(error_records_http_status_and_offset_of_framing_errors);
     RUN3(single_connection_transport_is_never_reconnected);
     RUN3(client_close_closes_and_wipes);
