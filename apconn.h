@@ -1087,13 +1087,13 @@ static const char *apconn__enum_name(unsigned which, unsigned value) {
     return NULL;
 }
 
-/* Returns the enum value of name[0..len), 0 (the UNKNOWN member) if none. */
-static unsigned apconn__enum_value(unsigned which, const char *name, size_t len) {
+/* Returns the enum value of the NUL-terminated name, 0 (the UNKNOWN member) if none. */
+static unsigned apconn__enum_value(unsigned which, const char *name) {
     const apconn__enum *e = &apconn__enums[which];
     const char *p = e->names;
     unsigned i;
     for (i = 0; i < e->count; i++, p += strlen(p) + 1)
-        if (strlen(p) == len && memcmp(p, name, len) == 0) return e->bits ? 1u << i : i + 1;
+        if (apconn__streq(p, name)) return e->bits ? 1u << i : i + 1;
     return 0;
 }
 
@@ -1107,7 +1107,7 @@ APCONN_API const char *apconn_scope_name(apconn_scope scope) {
     return apconn__enum_name(APCONN__ENUM_SCOPE, (unsigned)scope);
 }
 APCONN_API apconn_connection_type apconn_type_from_name(const char *name) {
-    return name ? (apconn_connection_type)apconn__enum_value(APCONN__ENUM_TYPE, name, strlen(name))
+    return name ? (apconn_connection_type)apconn__enum_value(APCONN__ENUM_TYPE, name)
                 : APCONN_TYPE_UNKNOWN;
 }
 
@@ -1142,8 +1142,10 @@ static const char apconn__esc_name[] = "\"\\/bfnrt", apconn__esc_char[] = "\"\\/
    the short forms are used where they exist, else \u00XX ('/' needs none and
    never reaches the table). Input must be valid UTF-8 (RFC 8259 §8.1),
    checked sequence by sequence. */
+/* Hex digits, upper case (percent-encoding, RFC 3986 §2.1); | 0x20 gives lower case. */
+static const char apconn__hex_upper[] = "0123456789ABCDEF";
+
 static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
-    static const char hex[] = "0123456789abcdef";
     size_t i = 0, j, n;
     uint32_t cp;
     apconn__w_put(w, "\"", 1);
@@ -1164,8 +1166,8 @@ static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
         esc[0] = '\\';
         esc[1] = e ? apconn__esc_name[e - apconn__esc_char] : 'u';
         memcpy(esc + 2, "00", 2);
-        esc[4] = hex[c >> 4];
-        esc[5] = hex[c & 15];
+        esc[4] = (char)(apconn__hex_upper[c >> 4] | 0x20);
+        esc[5] = (char)(apconn__hex_upper[c & 15] | 0x20);
         apconn__w_put(w, esc, e ? 2 : 6);
         i = j + 1;
     }
@@ -1920,7 +1922,7 @@ static apconn_status apconn__map_enum(const apconn__map *m, const apconn__field 
     unsigned value = 0;
     apconn_status st = apconn__map_view(m, v, &name);
     if (st == APCONN_ERR_JSON_TYPE) return st;
-    if (st == APCONN_OK) value = apconn__enum_value(f->aux, name, strlen(name));
+    if (st == APCONN_OK) value = apconn__enum_value(f->aux, name);
     apconn__store(base + f->offset, f->size, value);
     return value ? APCONN_OK : APCONN_ERR_JSON_ENUM;
 }
@@ -3829,7 +3831,6 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
 /* key=value with the value percent-encoded: everything but RFC 3986 §2.3
    unreserved characters, so '+' is %2B (the server decodes '+' as a space). */
 static void apconn__api_query_param(apconn__http_out *o, const char *key, const char *v) {
-    static const char hex[] = "0123456789ABCDEF";
     char e[3];
     unsigned char ch;
     if (!v) return;
@@ -3843,8 +3844,8 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
             continue;
         }
         e[0] = '%';
-        e[1] = hex[ch >> 4];
-        e[2] = hex[ch & 15u];
+        e[1] = apconn__hex_upper[ch >> 4];
+        e[2] = apconn__hex_upper[ch & 15u];
         apconn__http_put(o, e, 3);
     }
 }
