@@ -134,7 +134,10 @@
    Limits you should know: the work buffer holds a request plus ONE item of
    a response (a list page streams through it; an upsert/update answer is one
    item); the token array holds one item's tokens (about 57 with an owner,
-   plus one per project or flow id). Error bodies of other statuses are read whole. No recursion
+   plus one per project or flow id). Error bodies of other statuses are read whole.
+   With a 16-bit int and size_t (AVR), the work buffer is at most 32767 bytes
+   and byte offsets in err count modulo 65536; a streamed body itself may be
+   of any length (body sizes are counted in unsigned long). No recursion
    anywhere, so the stack use is fixed (measure it with `make size`).
 
    License: MIT, see the end of this file.
@@ -535,9 +538,11 @@ typedef struct apconn__http_parser {
     size_t line;          /* head: bytes of the current line at buf[0..line) */
     size_t out;           /* body: bytes at buf[0..out) */
     size_t framing;       /* bytes of the head, of one chunk line, of the trailers: each < cap */
-    size_t remaining;     /* bytes left of the body or of the current chunk */
-    size_t length;        /* Content-Length */
-    size_t received;      /* response bytes seen */
+    /* body sizes are unsigned long (>= 32 bits): a streamed list page may be
+       longer than a 16-bit size_t (AVR) can count */
+    unsigned long remaining; /* bytes left of the body or of the current chunk */
+    unsigned long length;    /* Content-Length */
+    unsigned long received;  /* response bytes seen */
     unsigned long retry_after_s;
     int status;
     int stream_status;    /* a response with this status is streamed, not read whole */
@@ -2550,11 +2555,12 @@ static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at
 /* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
    same value (RFC 9110 §8.6), else the framing is ambiguous. */
 static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, at, len, k, value;
+    size_t i = 0, at, len, k;
+    unsigned long value;
     while (apconn__http_list_item(v, n, &i, &at, &len)) {
         for (value = 0, k = 0; k < len && apconn__http_is_digit((unsigned char)v[at + k]); k++) {
-            if (value > ((size_t)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
-            value = value * 10u + (size_t)(v[at + k] - '0');
+            if (value > ((unsigned long)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
+            value = value * 10u + (unsigned long)(v[at + k] - '0');
         }
         if (len == 0 || k < len || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
         p->has_length = 1;
@@ -2709,8 +2715,8 @@ static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned ch
         p->in_ext = b == ';' ? 2 : 1;
         return APCONN_OK;
     }
-    if (p->remaining > ((size_t)-1 >> 4)) return APCONN_ERR_HTTP_CHUNK; /* would overflow */
-    p->remaining = (p->remaining << 4) | (size_t)h;
+    if (p->remaining > ((unsigned long)-1 >> 4)) return APCONN_ERR_HTTP_CHUNK; /* would overflow */
+    p->remaining = (p->remaining << 4) | (unsigned long)h;
     p->digits = 1;
     return APCONN_OK;
 }
@@ -2738,11 +2744,12 @@ static apconn_status apconn__http_byte(apconn__http_parser *p, unsigned char b) 
    met by the per-byte path at the next byte. Returns the bytes taken; 0 when
    buf[i] is not body (head, chunk framing) or finds no room. */
 static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end) {
-    size_t n = end - i, limit;
+    size_t n = end - i;
+    unsigned long limit;
     /* the state test first: head and chunk-framing bytes pay nothing more */
     if (p->state != APCONN__HS_CLOSE && p->state != APCONN__HS_LENGTH && p->state != APCONN__HS_CHUNK_DATA) return 0;
     limit = p->state == APCONN__HS_CLOSE ? p->cap - 1 - p->out : p->remaining;
-    if (n > limit) n = limit;
+    if (n > limit) n = (size_t)limit;
     memmove(p->buf + p->out, p->buf + i, n); /* out <= i: the regions may overlap */
     p->out += n;
     p->received += n;
@@ -3079,7 +3086,7 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
         /* a framing error has a response (partly) read: its status and where it broke */
         int framing = APCONN__STATUS_IN(st, apconn__framing_statuses);
         err->http_status = st == APCONN_OK || framing ? p->status : 0;
-        err->offset = framing ? p->received : 0;
+        err->offset = framing ? (size_t)p->received : 0;
     }
     if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
     c->apconn__body_open = (unsigned char)(p->state != APCONN__HS_DONE);
