@@ -60,7 +60,8 @@ if command -v avr-gcc >/dev/null 2>&1; then
     done
     echo "(flash = .text + .progmem + the initial image of .rodata/.data; SRAM = .rodata + .data + .bss)"
 fi
-python3 tests/tools/callgraph.py --stack-report "$out/apconn_cortex-m4.ci" | head -n 25
+python3 tests/tools/callgraph.py --stack-report "$out/apconn_cortex-m4.ci" >"$out/stack.txt"
+head -n 25 "$out/stack.txt" # the whole list: $out/stack.txt
 
 # ---- RAM of the HTTPS firmware (examples/firmware) ----------------------------
 # Runs both images on QEMU against the test server (tests/tools/firmware_test.sh:
