@@ -84,14 +84,60 @@
       APCONN_REDACT_MIN            a run of this many key bytes in server text
                                    is replaced by "[redacted]"                  (8)
       APCONN_ASSERT(x)             internal invariant check           (assert(x))
+      APCONN_PROGMEM               Harvard targets: placed on the big constant
+      APCONN_READ_BYTE(p)          tables (status texts, number and id tables)
+                                   to keep them in flash, and the byte read
+                                   that reaches them. Define both or neither;
+                                   on AVR they default to PROGMEM and
+                                   pgm_read_byte. With them, apconn_strerror()
+                                   copies its text into a static buffer: the
+                                   pointer is valid until its next call.
       APCONN_NO_STATUS_TEXT        define it to make apconn_strerror() return the
                                    enum name ("APCONN_ERR_TIMEOUT") instead of a
                                    sentence: ~450 bytes less .rodata   (undefined)
+   Size profiles: each of these (undefined by default) removes code; what the
+   library then does instead is stated, nothing else changes. `make size`
+   shows each one's saving.
+      APCONN_EMPTY_STATUS_TEXT     apconn_strerror() returns "" for every status
+                                   (no text blob at all); apconn_error_format()
+                                   and the log line name the status by number
+                                   instead ("status -41").
+      APCONN_NO_ERROR_DETAILS      server error bodies are not parsed:
+                                   apconn_parse_error_body() does not exist;
+                                   err->code stays empty and err->message holds
+                                   a plain excerpt of the body (its first
+                                   APCONN_ERROR_EXCERPT_SIZE bytes, control
+                                   characters as spaces), JSON or not.
+      APCONN_NO_RETRIES            every call is one attempt: a 429/502/503/504
+                                   is returned as it came (APCONN_ERR_HTTP_STATUS
+                                   from the four calls), a connect failure or a
+                                   stale keep-alive connection fails the call
+                                   (the connection is closed; the next call opens
+                                   a new one). max_retries, retry_unsafe_post and
+                                   sleep_ms are not used.
+      APCONN_NO_KEEPALIVE_PROBE    no zero-timeout recv before a connection is
+                                   reused; to stay correct without it, a
+                                   transport that can reconnect (connect != NULL)
+                                   gets one connection per call: it is closed
+                                   once the response is read. A single-connection
+                                   transport (connect == NULL) is used as before.
+      APCONN_NO_VALUE_JSON         apconn_value.value_json is not supported: an
+                                   upsert that sets it fails with
+                                   APCONN_ERR_ARGUMENT (field "value_json"),
+                                   nothing is sent.
+      APCONN_NO_REDACTION          server text copied into err->message/code is
+                                   not searched for the API key: a proxy that
+                                   echoes the Authorization header puts the key
+                                   into err (it is still never logged or sent).
+      APCONN_MINIMAL               all six above.
 
    Limits you should know: the work buffer holds a request plus ONE item of
    a response (a list page streams through it; an upsert/update answer is one
    item); the token array holds one item's tokens (about 57 with an owner,
-   plus one per project or flow id). Error bodies of other statuses are read whole. No recursion
+   plus one per project or flow id). Error bodies of other statuses are read whole.
+   With a 16-bit int and size_t (AVR), the work buffer is at most 32767 bytes
+   and byte offsets in err count modulo 65536; a streamed body itself may be
+   of any length (body sizes are counted in unsigned long). No recursion
    anywhere, so the stack use is fixed (measure it with `make size`).
 
    License: MIT, see the end of this file.
@@ -172,6 +218,27 @@
 #endif
 #ifndef APCONN_ERROR_EXCERPT_SIZE
 #define APCONN_ERROR_EXCERPT_SIZE 96 /* bytes of a non-JSON error body kept in err->message */
+#endif
+
+#ifdef APCONN_MINIMAL /* the smallest profile: every size switch above */
+#ifndef APCONN_EMPTY_STATUS_TEXT
+#define APCONN_EMPTY_STATUS_TEXT
+#endif
+#ifndef APCONN_NO_ERROR_DETAILS
+#define APCONN_NO_ERROR_DETAILS
+#endif
+#ifndef APCONN_NO_RETRIES
+#define APCONN_NO_RETRIES
+#endif
+#ifndef APCONN_NO_KEEPALIVE_PROBE
+#define APCONN_NO_KEEPALIVE_PROBE
+#endif
+#ifndef APCONN_NO_VALUE_JSON
+#define APCONN_NO_VALUE_JSON
+#endif
+#ifndef APCONN_NO_REDACTION
+#define APCONN_NO_REDACTION
+#endif
 #endif
 
 #ifdef __cplusplus
@@ -471,9 +538,11 @@ typedef struct apconn__http_parser {
     size_t line;          /* head: bytes of the current line at buf[0..line) */
     size_t out;           /* body: bytes at buf[0..out) */
     size_t framing;       /* bytes of the head, of one chunk line, of the trailers: each < cap */
-    size_t remaining;     /* bytes left of the body or of the current chunk */
-    size_t length;        /* Content-Length */
-    size_t received;      /* response bytes seen */
+    /* body sizes are unsigned long (>= 32 bits): a streamed list page may be
+       longer than a 16-bit size_t (AVR) can count */
+    unsigned long remaining; /* bytes left of the body or of the current chunk */
+    unsigned long length;    /* Content-Length */
+    unsigned long received;  /* response bytes seen */
     unsigned long retry_after_s;
     int status;
     int stream_status;    /* a response with this status is streamed, not read whole */
@@ -643,10 +712,12 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
 APCONN_API int apconn_page_done(const apconn_page *page);
 /* Walks projectIds / flowIds: the id after `id`, or NULL after the last. */
 APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id);
+#ifndef APCONN_NO_ERROR_DETAILS
 /* Fills err->code and err->message from either error body shape; returns
    APCONN_OK if the body was one of them. */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
                                                  size_t token_count, apconn_error *err);
+#endif
 
 /* Enum names as the server spells them ("SECRET_TEXT"); NULL when unknown. */
 APCONN_API const char *apconn_type_name(apconn_connection_type type);
@@ -658,7 +729,8 @@ APCONN_API apconn_connection_type apconn_type_from_name(const char *name);
 /* Client */
 /* base_url is "https://host[:port][/path]" ("http://" only to loopback), no
    userinfo, query or fragment; host is a DNS name, an IPv4 or a bracketed IPv6
-   literal. The path goes into every request line as it is: percent-encode
+   literal. work_size is 2..INT_MAX bytes (jsmn's token offsets are int: 32767
+   with a 16-bit int). The path goes into every request line as it is: percent-encode
    (RFC 3986 §2.1) any byte outside printable ASCII. A byte >= 0x80 is
    APCONN_ERR_URL; a space or control byte is APCONN_ERR_UNSAFE_CHAR. */
 APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
@@ -745,6 +817,21 @@ APCONN_API void apconn_wipe(void *p, size_t len);
 #define APCONN_ASSERT(x) assert(x)
 #endif
 
+/* Constant tables in flash on Harvard targets (see the configuration list). */
+#if !defined(APCONN_PROGMEM) && defined(__AVR__)
+#include <avr/pgmspace.h>
+#define APCONN_PROGMEM PROGMEM
+#define APCONN_READ_BYTE(p) pgm_read_byte(p)
+#endif
+#ifdef APCONN_READ_BYTE
+#define APCONN__HARVARD /* tables are not in the data address space */
+#else
+#define APCONN_READ_BYTE(p) (*(const unsigned char *)(p))
+#endif
+#ifndef APCONN_PROGMEM
+#define APCONN_PROGMEM
+#endif
+
 #include <string.h>
 
 #ifdef __cplusplus
@@ -776,19 +863,40 @@ extern "C" {
 #else
 #define APCONN__STATUS_TEXT(name, value, text) text "\0"
 #endif
+#define APCONN__STATUS_SIZE(name, value, text) char name[sizeof(APCONN__STATUS_TEXT(name, value, text))];
 /* a status value outside -128..127 stops the build (negative array size) */
 typedef char apconn__status_value_check[(1 APCONN_STATUS_LIST(APCONN__STATUS_FITS)) ? 1 : -1];
+#ifdef APCONN_EMPTY_STATUS_TEXT
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    static const signed char values[] = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
-    static const char texts[] = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
+    (void)status;
+    return "";
+}
+#else
+APCONN_API const char *apconn_strerror(apconn_status status) {
+    static const signed char values[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+    static const char texts[] APCONN_PROGMEM = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
     const char *p = texts;
     size_t i;
-    for (i = 0; i < sizeof values / sizeof values[0] && values[i] != (int)status; i++) p += strlen(p) + 1;
+    for (i = 0; i < sizeof values && (signed char)APCONN_READ_BYTE(&values[i]) != (int)status; i++)
+        while (APCONN_READ_BYTE(p++)) {} /* past this text and its NUL */
+#ifdef APCONN__HARVARD
+    {
+        /* the text leaves flash through a buffer as long as the longest one */
+        typedef union { APCONN_STATUS_LIST(APCONN__STATUS_SIZE) char unknown[sizeof "unknown status"]; } longest;
+        static char text[sizeof(longest)];
+        i = 0;
+        while ((text[i] = (char)APCONN_READ_BYTE(p + i)) != '\0') i++;
+        return text;
+    }
+#else
     return p;
+#endif
 }
+#endif
 #undef APCONN__STATUS_VALUE
 #undef APCONN__STATUS_FITS
 #undef APCONN__STATUS_TEXT
+#undef APCONN__STATUS_SIZE
 
 APCONN_API void apconn_wipe(void *p, size_t len) {
     /* Stores through a volatile pointer are observable behaviour, so the
@@ -836,6 +944,12 @@ static size_t apconn__utf8_cut(const char *s, size_t n) {
     lead = (unsigned char)s[i - 1];
     if (lead < 0xC0) return n;
     return tail + 1 < (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u : 2u) ? i - 1 : n;
+}
+
+/* strcmp(a, b) == 0 without libc's strcmp (newlib's is 732 bytes on Cortex-M4). */
+static int apconn__streq(const char *a, const char *b) {
+    while (*a && *a == *b) { a++; b++; }
+    return *a == *b;
 }
 
 static int apconn__text_copy(char *dst, size_t size, const char *src, size_t len) {
@@ -920,13 +1034,21 @@ static void apconn__out_num(apconn__out *o, const char *before, uint64_t v) {
     apconn__out_str(o, before);
     apconn__out_text(o, p, (size_t)(tmp + sizeof tmp - p));
 }
+/* The status's text; its number when APCONN_EMPTY_STATUS_TEXT left no text. */
+static void apconn__out_status(apconn__out *o, apconn_status st) {
+#ifdef APCONN_EMPTY_STATUS_TEXT
+    apconn__out_num(o, st < 0 ? "status -" : "status ", (uint64_t)(st < 0 ? -(long)st : (long)st));
+#else
+    apconn__out_str(o, apconn_strerror(st));
+#endif
+}
 
 APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t size) {
     apconn__out o;
     o.buf = buf; o.size = buf ? size : 0; o.len = 0;
     if (!err) { apconn__out_str(&o, "no error details"); }
     else {
-        apconn__out_str(&o, apconn_strerror(err->status));
+        apconn__out_status(&o, err->status);
         if (err->http_status > 0) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
         if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_str(&o, err->code); }
         if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
@@ -970,13 +1092,13 @@ static const char *apconn__enum_name(unsigned which, unsigned value) {
     return NULL;
 }
 
-/* Returns the enum value of name[0..len), 0 (the UNKNOWN member) if none. */
-static unsigned apconn__enum_value(unsigned which, const char *name, size_t len) {
+/* Returns the enum value of the NUL-terminated name, 0 (the UNKNOWN member) if none. */
+static unsigned apconn__enum_value(unsigned which, const char *name) {
     const apconn__enum *e = &apconn__enums[which];
     const char *p = e->names;
     unsigned i;
     for (i = 0; i < e->count; i++, p += strlen(p) + 1)
-        if (strlen(p) == len && memcmp(p, name, len) == 0) return e->bits ? 1u << i : i + 1;
+        if (apconn__streq(p, name)) return e->bits ? 1u << i : i + 1;
     return 0;
 }
 
@@ -990,7 +1112,7 @@ APCONN_API const char *apconn_scope_name(apconn_scope scope) {
     return apconn__enum_name(APCONN__ENUM_SCOPE, (unsigned)scope);
 }
 APCONN_API apconn_connection_type apconn_type_from_name(const char *name) {
-    return name ? (apconn_connection_type)apconn__enum_value(APCONN__ENUM_TYPE, name, strlen(name))
+    return name ? (apconn_connection_type)apconn__enum_value(APCONN__ENUM_TYPE, name)
                 : APCONN_TYPE_UNKNOWN;
 }
 
@@ -1025,8 +1147,10 @@ static const char apconn__esc_name[] = "\"\\/bfnrt", apconn__esc_char[] = "\"\\/
    the short forms are used where they exist, else \u00XX ('/' needs none and
    never reaches the table). Input must be valid UTF-8 (RFC 8259 §8.1),
    checked sequence by sequence. */
+/* Hex digits, upper case (percent-encoding, RFC 3986 §2.1); | 0x20 gives lower case. */
+static const char apconn__hex_upper[] = "0123456789ABCDEF";
+
 static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
-    static const char hex[] = "0123456789abcdef";
     size_t i = 0, j, n;
     uint32_t cp;
     apconn__w_put(w, "\"", 1);
@@ -1047,8 +1171,8 @@ static void apconn__w_quoted(apconn_json_writer *w, const char *s, size_t len) {
         esc[0] = '\\';
         esc[1] = e ? apconn__esc_name[e - apconn__esc_char] : 'u';
         memcpy(esc + 2, "00", 2);
-        esc[4] = hex[c >> 4];
-        esc[5] = hex[c & 15];
+        esc[4] = (char)(apconn__hex_upper[c >> 4] | 0x20);
+        esc[5] = (char)(apconn__hex_upper[c & 15] | 0x20);
         apconn__w_put(w, esc, e ? 2 : 6);
         i = j + 1;
     }
@@ -1422,7 +1546,7 @@ static unsigned apconn__jv_number_class(unsigned char c) {
 static apconn_status apconn__jv_number_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
     enum { E = APCONN__N_END, X = APCONN__N_BAD, Z = APCONN__J_ZERO, I = APCONN__J_INT, D = APCONN__J_DOT,
            F = APCONN__J_FRAC, P = APCONN__J_EXP, S = APCONN__J_EXP_SIGN, G = APCONN__J_EXP_DIGITS };
-    static const unsigned char next[8][6] = {
+    static const unsigned char next[8][6] APCONN_PROGMEM = {
         {Z, I, X, X, X, X}, /* MINUS */
         {E, E, D, P, E, E}, /* ZERO */
         {I, I, D, P, E, E}, /* INT */
@@ -1432,7 +1556,7 @@ static apconn_status apconn__jv_number_byte(apconn__jv *v, unsigned char c, int 
         {G, G, X, X, X, X}, /* EXP_SIGN */
         {G, G, E, E, E, E}, /* EXP_DIGITS */
     };
-    unsigned n = next[v->state - APCONN__J_MINUS][apconn__jv_number_class(c)];
+    unsigned n = APCONN_READ_BYTE(&next[v->state - APCONN__J_MINUS][apconn__jv_number_class(c)]);
     if (n == APCONN__N_BAD) return APCONN_ERR_JSON_SYNTAX;
     if (n != APCONN__N_END) {
         v->state = (unsigned char)n;
@@ -1656,7 +1780,7 @@ enum { APCONN__TABLE_CONNECTION, APCONN__TABLE_OWNER };
 
 /* spec §6, AppConnectionWithoutSensitiveData, in the order the server sends
    the keys: the mapper tries the row after the last match first. */
-static const apconn__field apconn__connection_fields[] = {
+static const apconn__field apconn__connection_fields[] APCONN_PROGMEM = {
     APCONN__C0("id", APCONN__F_ID | APCONN__F_REQUIRED, 0, id),
     APCONN__C("created", APCONN__F_TEXT, 0, created, has_created),
     APCONN__C("updated", APCONN__F_TEXT, 0, updated, has_updated),
@@ -1677,7 +1801,7 @@ static const apconn__field apconn__connection_fields[] = {
               has_pre_select_for_new_projects),
     APCONN__C("usingSecretManager", APCONN__F_BOOL, 0, using_secret_manager, has_using_secret_manager),
 };
-static const apconn__field apconn__owner_fields[] = {
+static const apconn__field apconn__owner_fields[] APCONN_PROGMEM = {
     APCONN__O0("id", APCONN__F_ID | APCONN__F_REQUIRED, 0, id),
     APCONN__O("email", APCONN__F_TEXT, 0, email, has_email),
     APCONN__O("firstName", APCONN__F_TEXT, 0, first_name, has_first_name),
@@ -1708,6 +1832,23 @@ typedef char apconn__table_check[(APCONN__ROWS(apconn__connection_fields) <= 32 
                                      : -1];
 
 #define APCONN__MAP_DEPTH 2 /* connection -> owner: the deepest mapped nesting */
+
+/* A row of a field table, readable: the row itself, or on a Harvard target
+   (APCONN_READ_BYTE) a copy of it out of flash in `name##_copy`. */
+#ifdef APCONN__HARVARD
+static const apconn__field *apconn__row_copy(apconn__field *dst, const apconn__field *src) {
+    unsigned char *d = (unsigned char *)dst;
+    const unsigned char *s = (const unsigned char *)src;
+    size_t n = sizeof *dst;
+    while (n--) *d++ = APCONN_READ_BYTE(s++);
+    return dst;
+}
+#define APCONN__ROW_AT(name, src) \
+    apconn__field name##_copy;     \
+    const apconn__field *name = apconn__row_copy(&name##_copy, (src))
+#else
+#define APCONN__ROW_AT(name, src) const apconn__field *name = (src)
+#endif
 
 typedef struct apconn__frame {
     const apconn__field *rows, *parent; /* parent: the row that opened this object */
@@ -1754,6 +1895,7 @@ static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink 
     return apconn__json_string(m->json, &p, k);
 }
 
+#ifndef APCONN_NO_ERROR_DETAILS
 /* Decodes the string token v into the fixed field dst[size] (cut when it does not fit). */
 static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
     apconn__sink k;
@@ -1761,6 +1903,7 @@ static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, s
     dst[0] = '\0';
     return apconn__map_text(m, v, &k);
 }
+#endif
 
 /* The string token v as a view: decoded in place, NUL-terminated, and the
    rest of its bytes up to the closing quote zeroed (apconn_ids_next skips
@@ -1784,9 +1927,9 @@ static apconn_status apconn__map_view(const apconn__map *m, int v, const char **
 }
 
 /* [A-Za-z0-9_-] as a bit per ASCII byte (bit c & 7 of byte c >> 3). */
-static const unsigned char apconn__id_bits[16] = {0, 0, 0, 0, 0, 0x20, 0xFF, 0x03,
+static const unsigned char apconn__id_bits[16] APCONN_PROGMEM = {0, 0, 0, 0, 0, 0x20, 0xFF, 0x03,
                                                   0xFE, 0xFF, 0xFF, 0x87, 0xFE, 0xFF, 0xFF, 0x07};
-static int apconn__id_char(unsigned char c) { return c < 0x80 && (apconn__id_bits[c >> 3] >> (c & 7u)) & 1u; }
+static int apconn__id_char(unsigned char c) { return c < 0x80 && (APCONN_READ_BYTE(&apconn__id_bits[c >> 3]) >> (c & 7u)) & 1u; }
 
 static apconn_status apconn__map_id(const apconn__map *m, int v, const char **out) {
     apconn_status st = apconn__map_view(m, v, out);
@@ -1803,7 +1946,7 @@ static apconn_status apconn__map_enum(const apconn__map *m, const apconn__field 
     unsigned value = 0;
     apconn_status st = apconn__map_view(m, v, &name);
     if (st == APCONN_ERR_JSON_TYPE) return st;
-    if (st == APCONN_OK) value = apconn__enum_value(f->aux, name, strlen(name));
+    if (st == APCONN_OK) value = apconn__enum_value(f->aux, name);
     apconn__store(base + f->offset, f->size, value);
     return value ? APCONN_OK : APCONN_ERR_JSON_ENUM;
 }
@@ -1891,10 +2034,14 @@ static apconn_status apconn__map_fail(const apconn__map *m, const apconn__frame 
         apconn__error_item(m->err, m->item);
         if (m->item >= 0 && f) apconn__error_field(m->err, ".", 1);
         for (i = 1; i <= depth; i++) {
-            apconn__error_field(m->err, st[i].parent->key, st[i].parent->key_len);
+            APCONN__ROW_AT(p, st[i].parent);
+            apconn__error_field(m->err, p->key, p->key_len);
             apconn__error_field(m->err, ".", 1);
         }
-        if (f) apconn__error_field(m->err, f->key, f->key_len);
+        if (f) {
+            APCONN__ROW_AT(r, f);
+            apconn__error_field(m->err, r->key, r->key_len);
+        }
         if (m->index >= 0) apconn__error_index(m->err, m->index);
     }
     return apconn__error_set(m->err, status, (size_t)m->t[m->bad].start);
@@ -1914,7 +2061,8 @@ static void apconn__frame_init(apconn__frame *f, const apconn__map *m, unsigned 
 }
 
 static int apconn__row_is(const apconn__map *m, const apconn__field *row, int key, size_t len) {
-    return row->key_len == len && memcmp(row->key, m->json + m->t[key].start, len) == 0;
+    APCONN__ROW_AT(r, row);
+    return r->key_len == len && memcmp(r->key, m->json + m->t[key].start, len) == 0;
 }
 
 /* The row of key token `key`: first the row after the last match (servers
@@ -1932,7 +2080,7 @@ static const apconn__field *apconn__find_row(const apconn__map *m, apconn__frame
 static const apconn__field *apconn__missing_row(const apconn__frame *f) {
     unsigned i;
     for (i = 0; i < f->count; i++)
-        if ((f->rows[i].kind & APCONN__F_REQUIRED) && !(f->seen & (1ul << i))) return &f->rows[i];
+        if ((APCONN_READ_BYTE(&f->rows[i].kind) & APCONN__F_REQUIRED) && !(f->seen & (1ul << i))) return &f->rows[i];
     return NULL;
 }
 
@@ -1959,13 +2107,16 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
         if (!row) continue;
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
-        if ((row->kind & APCONN__F_KIND) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
-            apconn__presence(row, f->base, APCONN_SET);
-            apconn__frame_init(&st[depth + 1], m, row->aux, f->base + row->offset, v, row);
-            depth++;
-            continue;
+        {
+            APCONN__ROW_AT(r, row); /* row stays the table's address: map_fail and frames take that */
+            if ((r->kind & APCONN__F_KIND) == APCONN__F_OBJECT && m->t[v].type == JSMN_OBJECT && depth + 1 < APCONN__MAP_DEPTH) {
+                apconn__presence(r, f->base, APCONN_SET);
+                apconn__frame_init(&st[depth + 1], m, r->aux, f->base + r->offset, v, row);
+                depth++;
+                continue;
+            }
+            status = apconn__map_value(m, r, f->base, v);
         }
-        status = apconn__map_value(m, row, f->base, v);
         if (status != APCONN_OK) return apconn__map_fail(m, st, depth, row, status);
     }
 }
@@ -1992,6 +2143,7 @@ static apconn_status apconn__jsmn(const char *json, size_t len, apconn_token *to
     return n < 1 ? apconn__error_set(err, APCONN_ERR_JSON_SYNTAX, p.pos) : APCONN_OK;
 }
 
+#if !defined(APCONN_NO_ERROR_DETAILS) || !defined(APCONN_NO_VALUE_JSON)
 /* Strict validation, then jsmn into the caller's tokens. */
 static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token *tokens, size_t count,
                                       apconn_error *err) {
@@ -2002,6 +2154,7 @@ static apconn_status apconn__tokenize(const char *json, size_t len, apconn_token
     if (st != APCONN_OK) return apconn__error_set(err, st, off);
     return apconn__jsmn(json, len, tokens, count, err);
 }
+#endif
 
 /* One validated object (a page item, or a whole connection) into views:
    jsmn, then the connection table. `item` names it in errors ("data[2]"). */
@@ -2025,6 +2178,7 @@ APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
 }
 
 /* ---- error bodies (spec §7) ---- */
+#ifndef APCONN_NO_ERROR_DETAILS
 
 /* Value token of `name` in the object at `obj`, or -1. */
 static int apconn__member(const apconn__map *m, int obj, const char *name) {
@@ -2105,6 +2259,7 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
         apconn__render_params(&m, params, err);
     return APCONN_OK;
 }
+#endif /* APCONN_NO_ERROR_DETAILS */
 
 /* ----- 4.5 HTTP/1.1: request head, response parser, exchange --------------- */
 /* The work buffer during one call (apconn_http_request):
@@ -2161,14 +2316,16 @@ static apconn_status apconn__http_fail(apconn_error *err, apconn_status st, cons
 }
 
 /* ----- bounded text output (request head, query, log line) ---------------- */
-/* `len` keeps counting past `cap`: the caller sees the overflow once, at the end. */
+/* `len` keeps counting past `cap`: the caller sees the overflow once, at the end.
+   What fits is written, so buf[0..min(len, cap)) is always text that was put
+   (a log line too long for its buffer is cut, never left with unwritten bytes). */
 typedef struct apconn__http_out {
     char *buf;
     size_t len, cap;
 } apconn__http_out;
 
 static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
-    if (o->len + n <= o->cap) memcpy(o->buf + o->len, s, n);
+    if (o->len < o->cap) memcpy(o->buf + o->len, s, n < o->cap - o->len ? n : o->cap - o->len);
     o->len += n;
 }
 static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
@@ -2260,7 +2417,7 @@ static int apconn__http_is_ipv4_loopback(const char *h) {
     }
 }
 static int apconn__http_is_loopback(const char *h) {
-    return apconn__http_ieq(h, strlen(h), "localhost") || strcmp(h, "::1") == 0 || apconn__http_is_ipv4_loopback(h);
+    return apconn__http_ieq(h, strlen(h), "localhost") || apconn__streq(h, "::1") || apconn__http_is_ipv4_loopback(h);
 }
 
 APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
@@ -2270,7 +2427,7 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
     if (!c) return APCONN_ERR_ARGUMENT;
     memset(c, 0, sizeof *c);
     if (!base_url || !api_key || !transport || !transport->send || !transport->recv || !transport->now_ms ||
-        !work || work_size < 2 || !tokens || token_count == 0)
+        !work || work_size < 2 || work_size > (size_t)INT_MAX || !tokens || token_count == 0) /* int token offsets */
         return APCONN_ERR_ARGUMENT;
     if (!*api_key) return APCONN_ERR_REQUIRED;
     if (!apconn__http_is_b64token(api_key) || apconn__http_has_unsafe(base_url)) return APCONN_ERR_UNSAFE_CHAR;
@@ -2417,11 +2574,12 @@ static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at
 /* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
    same value (RFC 9110 §8.6), else the framing is ambiguous. */
 static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, at, len, k, value;
+    size_t i = 0, at, len, k;
+    unsigned long value;
     while (apconn__http_list_item(v, n, &i, &at, &len)) {
         for (value = 0, k = 0; k < len && apconn__http_is_digit((unsigned char)v[at + k]); k++) {
-            if (value > ((size_t)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
-            value = value * 10u + (size_t)(v[at + k] - '0');
+            if (value > ((unsigned long)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
+            value = value * 10u + (unsigned long)(v[at + k] - '0');
         }
         if (len == 0 || k < len || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
         p->has_length = 1;
@@ -2443,6 +2601,7 @@ static void apconn__http_connection(apconn__http_parser *p, const char *v, size_
    delay-seconds are used; an HTTP-date is ignored (backoff applies), since a
    device clock cannot be trusted to compare dates. */
 #define APCONN__RETRY_AFTER_MAX_S (APCONN_MAX_RETRY_AFTER_MS / 1000u) /* seconds; larger is clamped */
+#ifndef APCONN_NO_RETRIES
 static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
     unsigned long s = 0;
     size_t i;
@@ -2453,9 +2612,14 @@ static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size
     p->has_retry_after = n > 0;
     p->retry_after_s = s;
 }
+#endif
 
 static const char *const apconn__http_header_names[] = {"content-length", "transfer-encoding", "content-type",
-                                                         "connection", "retry-after"};
+                                                         "connection"
+#ifndef APCONN_NO_RETRIES
+                                                         , "retry-after" /* only a retry waits for it */
+#endif
+};
 
 static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned which, const char *v, size_t n) {
     size_t j = apconn__http_prefix(v, n, "application/json");
@@ -2466,8 +2630,12 @@ static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned 
         p->chunked = 1;
         return APCONN_OK;
     case 2: p->is_json = j && (j == n || v[j] == ';' || v[j] == ' ' || v[j] == '\t'); return APCONN_OK;
+#ifdef APCONN_NO_RETRIES
+    default: apconn__http_connection(p, v, n); return APCONN_OK;
+#else
     case 3: apconn__http_connection(p, v, n); return APCONN_OK;
     default: apconn__http_retry_after(p, v, n); return APCONN_OK;
+#endif
     }
 }
 
@@ -2528,11 +2696,6 @@ static apconn_status apconn__http_head_byte(apconn__http_parser *p, unsigned cha
     return len ? apconn__http_parse_header(p, len) : apconn__http_head_done(p);
 }
 
-static int apconn__http_hex(unsigned char b) {
-    unsigned char l = apconn__http_lower(b);
-    if (apconn__http_is_digit(b)) return b - '0';
-    return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
 
 /* chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF; last-chunk = "0" ...;
    trailer fields are read and dropped (RFC 9112 §7.1). */
@@ -2559,7 +2722,7 @@ static apconn_status apconn__http_chunk_line_end(apconn__http_parser *p) {
 }
 
 static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned char b) {
-    int h = apconn__http_hex(b);
+    int h = apconn__hex_digit(b); /* the JSON reader's: same digits, either case */
     if (++p->framing >= p->cap) return APCONN_ERR_HTTP_CHUNK;
     if (p->cr) return b == '\n' ? apconn__http_chunk_line_end(p) : APCONN_ERR_HTTP_CHUNK;
     if (b == '\r') return (p->cr = 1), APCONN_OK;
@@ -2571,8 +2734,8 @@ static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned ch
         p->in_ext = b == ';' ? 2 : 1;
         return APCONN_OK;
     }
-    if (p->remaining > ((size_t)-1 >> 4)) return APCONN_ERR_HTTP_CHUNK; /* would overflow */
-    p->remaining = (p->remaining << 4) | (size_t)h;
+    if (p->remaining > ((unsigned long)-1 >> 4)) return APCONN_ERR_HTTP_CHUNK; /* would overflow */
+    p->remaining = (p->remaining << 4) | (unsigned long)h;
     p->digits = 1;
     return APCONN_OK;
 }
@@ -2600,11 +2763,12 @@ static apconn_status apconn__http_byte(apconn__http_parser *p, unsigned char b) 
    met by the per-byte path at the next byte. Returns the bytes taken; 0 when
    buf[i] is not body (head, chunk framing) or finds no room. */
 static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end) {
-    size_t n = end - i, limit;
+    size_t n = end - i;
+    unsigned long limit;
     /* the state test first: head and chunk-framing bytes pay nothing more */
     if (p->state != APCONN__HS_CLOSE && p->state != APCONN__HS_LENGTH && p->state != APCONN__HS_CHUNK_DATA) return 0;
     limit = p->state == APCONN__HS_CLOSE ? p->cap - 1 - p->out : p->remaining;
-    if (n > limit) n = limit;
+    if (n > limit) n = (size_t)limit;
     memmove(p->buf + p->out, p->buf + i, n); /* out <= i: the regions may overlap */
     p->out += n;
     p->received += n;
@@ -2775,6 +2939,7 @@ typedef struct apconn__http_call {
    an error means it is gone. Anything but WOULD_BLOCK from a zero-timeout
    recv closes it (the probe byte is discarded with it) and a new connection
    is opened. Only a transport that can reconnect (connect != NULL) is probed. */
+#ifndef APCONN_NO_KEEPALIVE_PROBE
 static void apconn__http_probe_idle(apconn_client *c, apconn__http_call *k) {
     unsigned char b;
     if (!k->reused || !c->transport->connect) return;
@@ -2782,6 +2947,7 @@ static void apconn__http_probe_idle(apconn_client *c, apconn__http_call *k) {
     apconn__http_disconnect(c);
     k->reused = 0;
 }
+#endif
 
 static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k, apconn__http_parser *p) {
     apconn__http_out o;
@@ -2790,10 +2956,12 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     memset(p, 0, sizeof *p);
     p->buf = k->area;
     p->cap = k->cap;
-    p->head_request = strcmp(k->method, "HEAD") == 0;
+    p->head_request = (unsigned char)apconn__streq(k->method, "HEAD");
     p->stream_status = k->stream;
     k->reused = c->apconn__connected && c->apconn__requests_on_connection > 0;
+#ifndef APCONN_NO_KEEPALIVE_PROBE
     apconn__http_probe_idle(c, k);
+#endif
     if (!c->apconn__connected && c->transport->connect) {
         if ((st = apconn__http_time_left(c, k->start, &left)) != APCONN_OK) return st;
         st = (apconn_status)c->transport->connect(c->transport->ctx, c->host, c->port, left);
@@ -2813,11 +2981,15 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
     if (st == APCONN_OK && k->body) st = apconn__http_send_all(c, k->start, (const unsigned char *)k->body, k->body_len);
     c->apconn__requests_on_connection++;
     if (st == APCONN_OK) st = apconn__http_receive(c, k->start, p);
+#ifdef APCONN_NO_KEEPALIVE_PROBE
+    if (c->transport->connect) p->close = 1; /* no probe: a connection is never reused */
+#endif
     /* a streamed body still on the wire keeps the connection until it is read */
     if (st != APCONN_OK || (p->close && p->state == APCONN__HS_DONE)) apconn__http_disconnect(c);
     return st;
 }
 
+#ifndef APCONN_NO_RETRIES
 /* The retry policy documented at apconn_http_request (section 3), in one
    place. Returns 1 and sets *wait_ms when the call should go again. */
 static int apconn__http_should_retry(const apconn_client *c, const apconn__http_call *k, apconn_status st,
@@ -2842,6 +3014,7 @@ static int apconn__http_should_retry(const apconn_client *c, const apconn__http_
     ++*retries;
     return 1;
 }
+#endif
 
 /* The end of whatever part of [ptr, ptr+len) lies in the work buffer. */
 static size_t apconn__http_used(const apconn_client *c, const void *ptr, size_t len, size_t used) {
@@ -2878,7 +3051,12 @@ static void apconn__http_log(const apconn_client *c, const apconn__http_call *k,
             apconn__http_puts(&o, "body streamed)");
         }
     } else {
+#ifdef APCONN_EMPTY_STATUS_TEXT
+        apconn__http_puts(&o, "status -"); /* st < 0 here */
+        apconn__http_put_uint(&o, (unsigned long)-(long)st);
+#else
         apconn__http_puts(&o, apconn_strerror(st));
+#endif
     }
     line[o.len < o.cap ? o.len : o.cap] = '\0';
     c->log(c->log_ctx, line);
@@ -2894,8 +3072,10 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
     apconn__http_call k;
     apconn__http_parser *p;
     apconn_status st;
+#ifndef APCONN_NO_RETRIES
     unsigned retries = 0;
     uint32_t wait_ms, left;
+#endif
     size_t used = 0;
     if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
@@ -2917,11 +3097,17 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
     k.body = body;
     k.body_len = body_len;
     k.stream = (unsigned char)(stream != 0);
-    k.idempotent = method && strcmp(method, "POST") != 0;
+    k.idempotent = method && !apconn__streq(method, "POST");
     k.start = c->apconn__start = c->transport->now_ms(c->transport->ctx);
     k.area = c->work + used;
     k.cap = c->work_size - used;
     if (k.cap < 2 && st == APCONN_OK) st = APCONN_ERR_BUFFER_FULL;
+#ifdef APCONN_NO_RETRIES
+    if (st == APCONN_OK) { /* one attempt, whatever it brings */
+        st = apconn__http_attempt(c, &k, p);
+        apconn__http_log(c, &k, st, p);
+    }
+#else
     while (st == APCONN_OK) {
         st = apconn__http_attempt(c, &k, p);
         apconn__http_log(c, &k, st, p);
@@ -2932,12 +3118,13 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
         if (wait_ms) c->transport->sleep_ms(c->transport->ctx, wait_ms);
         st = APCONN_OK;
     }
+#endif
     apconn_wipe(c->work, used); /* the request body (connection values) goes now: no retry follows */
     if (err) {
         /* a framing error has a response (partly) read: its status and where it broke */
         int framing = APCONN__STATUS_IN(st, apconn__framing_statuses);
         err->http_status = st == APCONN_OK || framing ? p->status : 0;
-        err->offset = framing ? p->received : 0;
+        err->offset = framing ? (size_t)p->received : 0;
     }
     if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
     c->apconn__body_open = (unsigned char)(p->state != APCONN__HS_DONE);
@@ -3259,7 +3446,7 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *w
                                            apconn_error *err) {
     apconn_status st;
     if (page) memset(page, 0, sizeof *page);
-    st = apconn__error_begin(err, json && work && work_size >= 2 && tokens && token_count && page);
+    st = apconn__error_begin(err, json && work && work_size >= 2 && work_size <= (size_t)INT_MAX && tokens && token_count && page);
     if (st != APCONN_OK) return st;
     apconn__stream_init(&page->apconn__s, NULL, (unsigned char *)work, work_size, 0, tokens, token_count, 0);
     page->apconn__s.src = json;
@@ -3382,6 +3569,7 @@ static apconn_status apconn__api_check_value(const apconn_value *v, apconn_conne
     return APCONN_OK;
 }
 
+#ifndef APCONN_NO_VALUE_JSON
 /* value_json: an object WITHOUT "type" (the library writes it, so it always
    matches the top-level type) holding the type's required members. Keys with
    escapes are refused: "\u0074ype" must not slip past the "type" check. */
@@ -3409,6 +3597,7 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
         if (req & ~found & APCONN__B(i)) return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
     return APCONN_OK;
 }
+#endif
 
 /* Writes "value":{"type":"X",...}. value_json's members are copied as the
    text between its outer braces, after "type": the object was validated by
@@ -3418,6 +3607,7 @@ static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v
     const char *name = apconn_type_name(type), *s;
     unsigned i, any = apconn__api_required[type] | apconn__api_optional[type];
     apconn_json_key(w, "value");
+#ifndef APCONN_NO_VALUE_JSON
     if (v->value_json) {
         const char *members = strchr(v->value_json, '{') + 1, *end = strrchr(v->value_json, '}');
         members += strspn(members, " \t\n\r");
@@ -3431,6 +3621,7 @@ static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v
         apconn_json_object_end(w);
         return;
     }
+#endif
     apconn_json_object_begin(w);
     apconn_json_key(w, "type");
     apconn_json_string(w, name);
@@ -3483,11 +3674,12 @@ static apconn_status apconn__api_check_common(const char *const *ids, size_t n, 
     for (i = 0; i < n; i++) {
         if (!ids[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
         for (j = 0; j < i; j++)
-            if (strcmp(ids[i], ids[j]) == 0) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+            if (apconn__streq(ids[i], ids[j])) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
     }
     return metadata ? apconn__api_check_object(metadata, "metadata", err) : APCONN_OK;
 }
 
+#ifndef APCONN_NO_REDACTION
 /* Longest run of key bytes that starts at s. */
 static size_t apconn__api_key_run(const char *s, const char *key) {
     size_t best = 0, j, n;
@@ -3506,7 +3698,7 @@ static size_t apconn__api_key_run(const char *s, const char *key) {
 static void apconn__api_redact(char *text, size_t size, const char *key) {
     static const char mark[] = "[redacted]";
     size_t i, run, m, tail, len = strlen(text);
-    if (strncmp(key, "sk-", 3) == 0) key += 3;
+    if (key[0] == 's' && key[1] == 'k' && key[2] == '-') key += 3;
     for (i = 0; i < len; i++) {
         run = apconn__api_key_run(text + i, key);
         if (run < APCONN_REDACT_MIN) continue;
@@ -3519,6 +3711,7 @@ static void apconn__api_redact(char *text, size_t size, const char *key) {
         i += m - 1;
     }
 }
+#endif
 
 /* Maps a status the call did not expect: 404 on delete has its own outcome;
    the server's error body gives code and message when it is JSON, else a
@@ -3527,8 +3720,12 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
                                               apconn_error *err) {
     apconn_status st = (is_delete && r->status == 404) ? APCONN_ERR_NOT_FOUND : APCONN_ERR_HTTP_STATUS;
     size_t i, n, k;
+    (void)c; /* unused when both APCONN_NO_ERROR_DETAILS and APCONN_NO_REDACTION are set */
     if (!err) return st;
-    if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK) {
+#ifndef APCONN_NO_ERROR_DETAILS
+    if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK)
+#endif
+    {
         memset(err, 0, sizeof *err);
         n = r->body_len < APCONN_ERROR_EXCERPT_SIZE ? r->body_len : APCONN_ERROR_EXCERPT_SIZE;
         err->message_truncated = (unsigned char)apconn__text_copy(err->message, sizeof err->message, r->body, n);
@@ -3539,8 +3736,10 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
         }
         err->message_truncated |= (unsigned char)(n < r->body_len);
     }
+#ifndef APCONN_NO_REDACTION
     apconn__api_redact(err->message, sizeof err->message, c->api_key);
     apconn__api_redact(err->code, sizeof err->code, c->api_key);
+#endif
     err->field[0] = '\0';
     err->offset = 0;
     err->http_status = r->status;
@@ -3555,7 +3754,7 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
    streaming reader. */
 static apconn_status apconn__api_exchange(apconn_client *c, const char *method, const char *path, const char *query,
                                           size_t body_len, int ok1, int ok2, apconn_response *r, apconn_error *err) {
-    int is_delete = strcmp(method, "DELETE") == 0;
+    int is_delete = apconn__streq(method, "DELETE");
     apconn_status st = apconn__http_request(c, method, path, query, body_len ? (const char *)c->work : NULL, body_len,
                                             !is_delete, r, err);
     if (st != APCONN_OK) return st;
@@ -3605,7 +3804,12 @@ static apconn_status apconn__api_check_upsert(apconn_client *c, const apconn_ups
     st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
                                   q->pre_select_for_new_projects, err);
     if (st != APCONN_OK) return st;
+#ifdef APCONN_NO_VALUE_JSON
+    (void)c;
+    if (q->value.value_json) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json"); /* not built in */
+#else
     if (q->value.value_json) return apconn__api_check_value_json(c, q->value.value_json, q->type, err);
+#endif
     return apconn__api_check_value(&q->value, q->type, err);
 }
 
@@ -3672,7 +3876,6 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
 /* key=value with the value percent-encoded: everything but RFC 3986 §2.3
    unreserved characters, so '+' is %2B (the server decodes '+' as a space). */
 static void apconn__api_query_param(apconn__http_out *o, const char *key, const char *v) {
-    static const char hex[] = "0123456789ABCDEF";
     char e[3];
     unsigned char ch;
     if (!v) return;
@@ -3686,8 +3889,8 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
             continue;
         }
         e[0] = '%';
-        e[1] = hex[ch >> 4];
-        e[2] = hex[ch & 15u];
+        e[1] = apconn__hex_upper[ch >> 4];
+        e[2] = apconn__hex_upper[ch & 15u];
         apconn__http_put(o, e, 3);
     }
 }

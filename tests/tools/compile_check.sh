@@ -26,6 +26,21 @@ check arm_cortex_m4_Os arm-none-eabi-gcc $WARN $ARM -I. -I"$out/jsmn" -c $src -o
 check arm_cortex_m0_Os arm-none-eabi-gcc $WARN -mcpu=cortex-m0 -mthumb -Os -I. -I"$out/jsmn" -c $src -o "$out/arm_m0.o"
 check arm_no_status_text arm-none-eabi-gcc $WARN $ARM -DAPCONN_NO_STATUS_TEXT -I. -I"$out/jsmn" -c $src -o "$out/arm_nst.o"
 check gxx_no_status_text g++ -x c++ $CXXWARN -DAPCONN_NO_STATUS_TEXT -I. -c $src -o "$out/gxx_nst.o"
+# The size profiles (apconn.h's configuration list): each switch alone on
+# Cortex-M4, APCONN_MINIMAL with every compiler.
+for sw in APCONN_EMPTY_STATUS_TEXT APCONN_NO_ERROR_DETAILS APCONN_NO_RETRIES APCONN_NO_KEEPALIVE_PROBE \
+          APCONN_NO_VALUE_JSON APCONN_NO_REDACTION; do
+    check "arm_$sw" arm-none-eabi-gcc $WARN $ARM -D$sw -I. -I"$out/jsmn" -c $src -o "$out/arm_$sw.o"
+done
+check arm_minimal     arm-none-eabi-gcc $WARN $ARM -DAPCONN_MINIMAL -I. -I"$out/jsmn" -c $src -o "$out/arm_minimal.o"
+check gcc_minimal     gcc $WARN -DAPCONN_MINIMAL -I. -c $src -o "$out/gcc_minimal.o"
+check clang_minimal   clang $WARN -DAPCONN_MINIMAL -I. -c $src -o "$out/clang_minimal.o"
+check gxx_minimal     g++ -x c++ $CXXWARN -DAPCONN_MINIMAL -I. -c $src -o "$out/gxx_minimal.o"
+check gcc_static_minimal gcc $WARN -DAPCONN_STATIC -DAPCONN_MINIMAL -Wno-unused-function -I. -c $src -o "$out/static_minimal.o"
+# AVR atmega2560 (avr-libc): 16-bit int and size_t; constant tables in flash (APCONN_PROGMEM)
+AVR="-mmcu=atmega2560 -Os"
+check avr_atmega2560_Os avr-gcc $WARN $AVR -I. -I"$out/jsmn" -c $src -o "$out/avr.o"
+check avr_atmega2560_minimal avr-gcc $WARN $AVR -DAPCONN_MINIMAL -I. -I"$out/jsmn" -c $src -o "$out/avr_minimal.o"
 # RISC-V rv32imc with picolibc: the core object, and a whole unit suite linked
 # (picolibc's rv32im multilib, semihosting crt0); nothing here runs it.
 RV="-march=rv32imc -mabi=ilp32 -Os --specs=picolibc.specs"
@@ -43,6 +58,13 @@ no_heap() { # object: must exist, and reference no heap function
 check no_heap_symbols_host no_heap "$out/gcc.o"
 check no_heap_symbols_arm  no_heap "$out/arm.o"
 check no_heap_symbols_riscv no_heap "$out/rv32.o"
+check no_heap_symbols_avr no_heap "$out/avr.o"
+check no_heap_symbols_minimal no_heap "$out/arm_minimal.o"
+no_strcmp() { # the core object calls no strcmp/strncmp (newlib's is 732 bytes on Cortex-M4)
+    syms=$(arm-none-eabi-nm "$1") || return 1
+    ! printf '%s\n' "$syms" | grep -Eq ' U (strcmp|strncmp)$'
+}
+check no_strcmp_arm no_strcmp "$out/arm.o"
 prefixed() { # every defined global symbol starts with apconn_
     syms=$(nm -g --defined-only "$1") || return 1
     bad=$(printf '%s\n' "$syms" | awk 'NF == 3 {print $3}' | grep -v '^apconn_' || true)

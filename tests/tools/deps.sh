@@ -26,7 +26,9 @@ for group in $groups; do
         core)  pkgs="$pkgs gcc g++ clang make libc6-dev libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm"
                # RISC-V rv32imc + picolibc (compile matrix); big-endian PowerPC + qemu-user (unit suites)
-               pkgs="$pkgs gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-powerpc-linux-gnu libc6-dev-powerpc-cross qemu-user" ;;
+               pkgs="$pkgs gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-powerpc-linux-gnu libc6-dev-powerpc-cross qemu-user"
+               # AVR atmega2560 (16-bit int): compile matrix and make size
+               pkgs="$pkgs gcc-avr avr-libc" ;;
         tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
         coverage) pkgs="$pkgs gcovr" ;;
         bench) pkgs="$pkgs valgrind libcjson-dev" ;;

@@ -192,6 +192,7 @@ static void upsert_accepts_200(void) {
 }
 
 /* ----- upsert: value_json ---------------------------------------------------------------- */
+#ifndef APCONN_NO_VALUE_JSON
 static void upsert_value_json_gets_the_type_written_first(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_BASIC_AUTH);
     r.value.value_json = "{\"username\":\"u\",\"password\":\"pw-TOPSECRET\",\"extra\":{\"type\":1}}";
@@ -219,6 +220,7 @@ static void upsert_value_json_props_object(void) {
     r.value.value_json = "{\"props\":{\"k\":\"v-TOPSECRET\"}}";
     upsert_sends(&r, "{\"type\":\"CUSTOM_AUTH\",\"props\":{\"k\":\"v-TOPSECRET\"}}", "v-TOPSECRET");
 }
+#endif
 
 /* Refused before anything is sent, with the status and the field named. */
 static void expect_refused(const apconn_upsert_request *r, apconn_status want, const char *field) {
@@ -231,6 +233,17 @@ static void expect_refused(const apconn_upsert_request *r, apconn_status want, c
     CHECK_EQ(st.sent_len, 0);
     check_no_secret("TOPSECRET");
 }
+#ifdef APCONN_NO_VALUE_JSON
+/* Not built in: refused, never ignored (the typed members would be sent instead). */
+static void upsert_value_json_is_refused_when_not_built_in(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.secret_text = "s-TOPSECRET";
+    r.value.value_json = "{\"secret_text\":\"s-TOPSECRET\"}";
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value_json");
+    r.value.value_json = "{}";
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value_json");
+}
+#else
 static void upsert_value_json_with_type_is_refused(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
     r.value.value_json = "{\"secret_text\":\"s-TOPSECRET\",\"type\":\"SECRET_TEXT\"}";
@@ -260,6 +273,7 @@ static void upsert_value_json_must_be_a_valid_object(void) {
     r.value.value_json = "{\"a\":}";
     expect_refused(&r, APCONN_ERR_JSON_SYNTAX, "value_json");
 }
+#endif
 
 /* ----- upsert: checks before sending ----------------------------------------------------------- */
 static void upsert_required_members_per_type(void) {
@@ -334,6 +348,7 @@ static void out_of_range_enums_are_refused_naming_their_field(void) {
     r.value.authorization_method = (apconn_oauth2_auth_method)9;
     expect_refused(&r, APCONN_ERR_ARGUMENT, "value.authorization_method");
 }
+#ifndef APCONN_NO_VALUE_JSON
 /* A value_json larger than the client's token array cannot be checked, so it is not sent. */
 static void value_json_with_more_tokens_than_the_client_holds_is_refused(void) {
     static char big[WORK_SIZE];
@@ -346,6 +361,7 @@ static void value_json_with_more_tokens_than_the_client_holds_is_refused(void) {
     r.value.value_json = big;
     expect_refused(&r, APCONN_ERR_JSON_TOKENS, "value_json");
 }
+#endif
 static void upsert_body_too_large_for_the_buffer_is_refused_and_wiped(void) {
     static char big[WORK_SIZE];
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
@@ -356,6 +372,11 @@ static void upsert_body_too_large_for_the_buffer_is_refused_and_wiped(void) {
 }
 
 /* ----- status mapping and error bodies (three delivery modes) ------------------------------------ */
+#ifdef APCONN_EMPTY_STATUS_TEXT
+#define HTTP_STATUS_LINE "status -80: HTTP " /* no texts: apconn_error_format names the number */
+#else
+#define HTTP_STATUS_LINE "server answered with an HTTP error status: HTTP "
+#endif
 static void upsert_error_status_gives_server_code_and_message(void) {
     char line[APCONN_ERROR_TEXT_SIZE];
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
@@ -363,10 +384,16 @@ static void upsert_error_status_gives_server_code_and_message(void) {
     serve(json_response("400 Bad Request", "{\"code\":\"INVALID_APP_CONNECTION\",\"params\":{\"error\":\"Invalid token\"}}"));
     CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_HTTP_STATUS);
     CHECK_EQ(err.http_status, 400);
+    apconn_error_format(&err, line, sizeof line);
+#ifdef APCONN_NO_ERROR_DETAILS /* not parsed: the body's excerpt, as it came */
+    CHECK_STR(err.code, "");
+    CHECK_STR(err.message, "{\"code\":\"INVALID_APP_CONNECTION\",\"params\":{\"error\":\"Invalid token\"}}");
+    CHECK_STR(line, HTTP_STATUS_LINE "400: {\"code\":\"INVALID_APP_CONNECTION\",\"params\":{\"error\":\"Invalid token\"}}");
+#else
     CHECK_STR(err.code, "INVALID_APP_CONNECTION");
     CHECK_STR(err.message, "Invalid token");
-    apconn_error_format(&err, line, sizeof line);
-    CHECK_STR(line, "server answered with an HTTP error status: HTTP 400 INVALID_APP_CONNECTION: Invalid token");
+    CHECK_STR(line, HTTP_STATUS_LINE "400 INVALID_APP_CONNECTION: Invalid token");
+#endif
     check_no_secret("xoxb-TOPSECRET");
 }
 static void fastify_error_shape_is_read(void) {
@@ -376,7 +403,13 @@ static void fastify_error_shape_is_read(void) {
                                            "\"message\":\"body/ Invalid input\"}"));
     CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_HTTP_STATUS);
     apconn_error_format(&err, line, sizeof line);
-    CHECK_STR(line, "server answered with an HTTP error status: HTTP 400 FST_ERR_VALIDATION: body/ Invalid input");
+#ifdef APCONN_NO_ERROR_DETAILS /* the first APCONN_ERROR_EXCERPT_SIZE bytes */
+    CHECK_EQ(err.message_truncated, 1);
+    CHECK_STR(line, HTTP_STATUS_LINE "400: {\"statusCode\":400,\"code\":\"FST_ERR_VALIDATION\",\"error\":\"Bad Request\","
+                    "\"message\":\"body/ Invalid inp");
+#else
+    CHECK_STR(line, HTTP_STATUS_LINE "400 FST_ERR_VALIDATION: body/ Invalid input");
+#endif
 }
 static void html_502_gives_a_printable_excerpt(void) {
     char line[APCONN_ERROR_TEXT_SIZE];
@@ -394,7 +427,7 @@ static void html_502_gives_a_printable_excerpt(void) {
     CHECK_EQ(err.message_truncated, 1);
     CHECK(strchr(err.message, '\r') == NULL && strchr(err.message, '\n') == NULL);
     apconn_error_format(&err, line, sizeof line);
-    CHECK(strstr(line, "server answered with an HTTP error status: HTTP 502: <html>  <head><title>502 Bad Gateway") == line);
+    CHECK(strstr(line, HTTP_STATUS_LINE "502: <html>  <head><title>502 Bad Gateway") == line);
     CHECK_EQ(st.sleeps, 0); /* a POST is not resent after a gateway error */
 }
 /* err->message itself, not only apconn_error_format, is safe to print. */
@@ -475,7 +508,11 @@ static void update_of_unknown_id_is_an_http_error(void) {
     serve(json_response("500 Internal Server Error", "{\"statusCode\":500,\"error\":\"Internal Server Error\",\"message\":\"boom\"}"));
     CHECK_EQ(apconn_connection_update(&client, ID, &u, &conn, &err), APCONN_ERR_HTTP_STATUS);
     CHECK_EQ(err.http_status, 500);
+#ifdef APCONN_NO_ERROR_DETAILS
+    CHECK_STR(err.message, "{\"statusCode\":500,\"error\":\"Internal Server Error\",\"message\":\"boom\"}");
+#else
     CHECK_STR(err.message, "boom");
+#endif
 }
 
 /* ----- list --------------------------------------------------------------------------------------------- */
@@ -550,6 +587,7 @@ static void list_reuses_the_connection_for_the_next_page(void) {
     memset(&q, 0, sizeof q);
     strcpy(first, json_response("200 OK", PAGE_JSON));
     serve(first); /* the second response comes after the second request */
+    if (PROFILE_IDLE_CLOSES) st_conn(&st); /* ...on a connection of its own */
     st_data(&st, json_response("200 OK", "{\"data\":[],\"next\":null,\"previous\":\"cHJldg==\"}"));
     CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_OK);
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_OK);
@@ -560,8 +598,8 @@ static void list_reuses_the_connection_for_the_next_page(void) {
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
     CHECK_EQ(page.has_next, APCONN_NULL);
     CHECK_STR(page.previous, "cHJldg==");
-    CHECK_EQ(st.connects, 1);
-    st_sent_on(&st, 0, sent, sizeof sent);
+    CHECK_EQ(st.connects, 1 + PROFILE_IDLE_CLOSES);
+    st_sent_on(&st, PROFILE_IDLE_CLOSES, sent, sizeof sent);
     CHECK(strstr(sent, "GET /api/v1/global-connections?cursor=bmV4dF9ZM0psWVhSbFpEb3hOek0xTnpnM01EUTFNREF3 HTTP/1.1\r\n") != NULL);
     check_no_secret(NULL);
 }
@@ -622,7 +660,7 @@ static void delete_204_is_ok(void) {
     serve("HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n");
     CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_OK);
     expect_request("DELETE", "/v1/global-connections/" ID, NULL);
-    CHECK_EQ(st.closes, 0);
+    CHECK_EQ(st.closes, PROFILE_IDLE_CLOSES);
     check_no_secret(NULL);
 }
 static void delete_200_is_tolerated(void) {
@@ -637,16 +675,27 @@ static void delete_404_is_not_found(void) {
     CHECK_EQ(apconn_connection_delete(&client, ID404, &err), APCONN_ERR_NOT_FOUND);
     CHECK_EQ(err.status, APCONN_ERR_NOT_FOUND);
     CHECK_EQ(err.http_status, 404);
-    CHECK_STR(err.code, "ENTITY_NOT_FOUND");
     apconn_error_format(&err, line, sizeof line);
+#ifdef APCONN_NO_ERROR_DETAILS /* the excerpt: the body's first APCONN_ERROR_EXCERPT_SIZE bytes */
+    CHECK_STR(err.code, "");
+    CHECK_EQ(strlen(err.message), APCONN_ERROR_EXCERPT_SIZE);
+    CHECK(strstr(line, ": HTTP 404: {\"code\":\"ENTITY_NOT_FOUND\",\"params\":{\"entityType\":") != NULL);
+#else
+    CHECK_STR(err.code, "ENTITY_NOT_FOUND");
     CHECK_STR(line, "no such connection (already gone, or never existed): HTTP 404 ENTITY_NOT_FOUND: entityType=AppConnection entityId=" ID404);
+#endif
 }
 static void delete_other_status_is_an_http_error(void) {
     serve(json_response("402 Payment Required", "{\"code\":\"FEATURE_DISABLED\",\"params\":{\"message\":\"Feature is disabled\"}}"));
     CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_ERR_HTTP_STATUS);
     CHECK_EQ(err.http_status, 402);
+#ifdef APCONN_NO_ERROR_DETAILS
+    CHECK_STR(err.code, "");
+    CHECK_STR(err.message, "{\"code\":\"FEATURE_DISABLED\",\"params\":{\"message\":\"Feature is disabled\"}}");
+#else
     CHECK_STR(err.code, "FEATURE_DISABLED");
     CHECK_STR(err.message, "Feature is disabled");
+#endif
 }
 static void delete_is_retried_on_a_stale_connection(void) {
     fixture();
@@ -659,6 +708,7 @@ static void delete_is_retried_on_a_stale_connection(void) {
     CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_ERR_NOT_FOUND);
     CHECK_EQ(st.connects, 2);
 }
+#ifndef APCONN_NO_KEEPALIVE_PROBE /* no connection is reused: nothing goes stale */
 static void upsert_is_not_resent_on_a_stale_connection(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
     r.value.secret_text = "xoxb-TOPSECRET";
@@ -673,6 +723,7 @@ static void upsert_is_not_resent_on_a_stale_connection(void) {
     CHECK_EQ(st.connects, 1);
     check_no_secret("xoxb-TOPSECRET");
 }
+#endif
 static void log_has_no_secret_for_the_four_calls(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
     r.value.secret_text = "xoxb-TOPSECRET";
@@ -695,19 +746,39 @@ int main(void) {
     RUN3(upsert_cloud_oauth2);
     RUN3(upsert_platform_oauth2);
     RUN3(upsert_accepts_200);
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_gets_the_type_written_first);
+#endif
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_empty_object_for_no_auth);
+#endif
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_props_object);
+#endif
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_with_whitespace);
+#endif
+#ifdef APCONN_NO_VALUE_JSON
+    RUN3(upsert_value_json_is_refused_when_not_built_in);
+#else
     RUN3(upsert_value_json_with_type_is_refused);
+#endif
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_with_escaped_key_is_refused);
+#endif
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_missing_or_empty_member_is_required);
+#endif
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_must_be_a_valid_object);
+#endif
     RUN3(upsert_required_members_per_type);
     RUN3(upsert_props_must_be_an_object);
     RUN3(upsert_common_fields_are_checked);
     RUN3(out_of_range_enums_are_refused_naming_their_field);
+#ifndef APCONN_NO_VALUE_JSON
     RUN3(value_json_with_more_tokens_than_the_client_holds_is_refused);
+#endif
     RUN3(upsert_body_too_large_for_the_buffer_is_refused_and_wiped);
     RUN3(upsert_error_status_gives_server_code_and_message);
     RUN3(fastify_error_shape_is_read);
@@ -731,7 +802,9 @@ int main(void) {
     RUN3(delete_404_is_not_found);
     RUN3(delete_other_status_is_an_http_error);
     RUN3(delete_is_retried_on_a_stale_connection);
+#ifndef APCONN_NO_KEEPALIVE_PROBE
     RUN3(upsert_is_not_resent_on_a_stale_connection);
+#endif
     RUN3(log_has_no_secret_for_the_four_calls);
     fixture_unused();
     return harness_summary("test_api");
