@@ -21,11 +21,11 @@ FUZZ_UNLISTED   := $(filter-out $(FUZZ_TARGETS),$(patsubst tests/fuzz/%.c,%,$(wi
 .PHONY: fuzz fuzz-ci
 comma := ,
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c apconn.h
+$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_views.h apconn.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c -o $@ $(LDFLAGS)
 
-$(BUILD)/fuzz/libfuzzer_%: tests/fuzz/%.c apconn.h
+$(BUILD)/fuzz/libfuzzer_%: tests/fuzz/%.c tests/fuzz/fuzz_views.h apconn.h
 	@mkdir -p $(dir $@)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. $< -o $@
 
