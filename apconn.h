@@ -63,7 +63,8 @@
 
    Configuration: define any of these before the implementation to override.
    All sizes are in bytes and include the terminating NUL where they hold text.
-   None of them limits what the server sends: that is the work buffer's job.
+   None of them limits a field the server sends (APCONN_JSON_MAX_DEPTH bounds
+   nesting only): that is the work buffer's job.
       APCONN_JSON_MAX_DEPTH        nesting depth the validator/writer accept   (16)
       APCONN_ERROR_FIELD_SIZE      apconn_error.field                          (64)
       APCONN_ERROR_CODE_SIZE       apconn_error.code                           (64)
@@ -446,10 +447,10 @@ typedef struct apconn_connection {
 typedef struct apconn__jv {
     size_t tokens;   /* values and keys begun so far: jsmn's token count */
     size_t mark;     /* body offset of the escape, literal or UTF-8 sequence being read */
-    uint32_t cp;     /* \\u digits */
+    uint32_t cp;     /* the hex digits of a \\u escape read so far */
     unsigned char stack[APCONN_JSON_MAX_DEPTH]; /* 1 = object, 0 = array */
     unsigned char depth, state, sub, lo, hi, flags, watch, klen;
-    char key[8];     /* the first bytes of a page-level key */
+    char key[sizeof "previous" - 1]; /* the first bytes of a page-level key; "previous" is the longest */
 } apconn__jv;
 
 /* Private: a response body read as a stream through a window of the work
@@ -545,7 +546,7 @@ typedef struct apconn__http_parser {
     unsigned long received;  /* response bytes seen */
     unsigned long retry_after_s;
     int status;
-    int stream_status;    /* a response with this status is streamed, not read whole */
+    int stream_status;    /* nonzero: this call streams a 2xx body (p->stream is set from the status) */
     unsigned char state, head_request, minor, has_length, chunked, is_json, close, keep_alive, has_retry_after;
     unsigned char cr, digits, in_ext; /* in_ext: 1 = BWS after the size, 2 = chunk-ext */
     unsigned char stream; /* this response's body is streamed: no whole-body size checks */
@@ -1372,7 +1373,7 @@ enum {
 #define APCONN__JF_ESCAPED 16u /* a string had an escape (reset by the stream per item) */
 /* Events apconn__jv_run stops at, for values nested fewer than jv.watch deep. */
 enum { APCONN__EV_NONE, APCONN__EV_START, APCONN__EV_END, APCONN__EV_KEY };
-#define APCONN__KEY_LONG 9u /* jv.klen of a page-level key too long (or escaped) to be ours */
+#define APCONN__KEY_LONG ((unsigned char)(sizeof((apconn__jv *)0)->key + 1u)) /* jv.klen of a key too long (or escaped) to be ours */
 
 static const char apconn__literals[] = "truefalsenull";
 
@@ -1383,7 +1384,11 @@ static void apconn__jv_init(apconn__jv *v, unsigned watch, unsigned flags) {
 }
 
 static int apconn__jv_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static int apconn__jv_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int apconn__http_is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; } /* JSON and HTTP */
+/* The escape, literal or UTF-8 sequence being read is reported where it began (v->mark). */
+static int apconn__jv_begun(const apconn__jv *v) {
+    return v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8);
+}
 /* A string byte that needs no look: printable ASCII but '"' and '\\'. */
 static int apconn__jv_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
@@ -1406,10 +1411,11 @@ static apconn_status apconn__jv_begin(apconn__jv *v, unsigned char c, size_t at,
         v->state = APCONN__J_STRING;
     } else if (c == '-') {
         v->state = APCONN__J_MINUS;
-    } else if (apconn__jv_digit(c)) {
+    } else if (apconn__http_is_digit(c)) {
         v->state = c == '0' ? APCONN__J_ZERO : APCONN__J_INT;
     } else if (c == 't' || c == 'f' || c == 'n') {
-        v->sub = (unsigned char)(c == 't' ? 1 : c == 'f' ? 5 : 10); /* index of the 2nd letter */
+        /* offsets into apconn__literals ("truefalsenull"): the 2nd letter, and the end */
+        v->sub = (unsigned char)(c == 't' ? 1 : c == 'f' ? 5 : 10);
         v->hi = (unsigned char)(c == 't' ? 4 : c == 'f' ? 9 : 13);
         v->state = APCONN__J_LITERAL;
     } else {
@@ -1418,7 +1424,6 @@ static apconn_status apconn__jv_begin(apconn__jv *v, unsigned char c, size_t at,
     return APCONN_OK;
 }
 
-/* A byte outside strings, literals and numbers. */
 /* A byte outside strings, literals and numbers (whitespace is skipped
    before): one case per state, the common bytes first. */
 static apconn_status apconn__jv_structure(apconn__jv *v, unsigned char c, size_t at, unsigned *ev) {
@@ -1491,8 +1496,6 @@ static apconn_status apconn__jv_string_byte(apconn__jv *v, unsigned char c, size
     return APCONN_OK;
 }
 
-
-/* Bytes of an escape, a UTF-8 sequence, a literal or a number. */
 /* The 4th hex digit of a \\u escape: a UTF-16 surrogate must come as a pair,
    high then low, since neither has a UTF-8 form alone (RFC 3629 §3). */
 static apconn_status apconn__jv_hex_done(apconn__jv *v) {
@@ -1538,7 +1541,7 @@ static apconn_status apconn__jv_escape_byte(apconn__jv *v, unsigned char c) {
 #define APCONN__N_END 0xFFu
 #define APCONN__N_BAD 0xFEu
 static unsigned apconn__jv_number_class(unsigned char c) {
-    if (apconn__jv_digit(c)) return c != '0';
+    if (apconn__http_is_digit(c)) return c != '0';
     if (c == '.') return 2;
     if ((c | 0x20) == 'e') return 3;
     return c == '+' || c == '-' ? 4 : 5;
@@ -1672,8 +1675,7 @@ static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_
     *ev = e;
     if (st != APCONN_OK) {
         /* escapes, literals and UTF-8 sequences are reported where they began */
-        int begun = v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8);
-        *err_at = begun && st != APCONN_ERR_JSON_DEPTH ? v->mark : base + i;
+        *err_at = apconn__jv_begun(v) && st != APCONN_ERR_JSON_DEPTH ? v->mark : base + i;
     }
     return st;
 }
@@ -1684,7 +1686,7 @@ static apconn_status apconn__jv_end(apconn__jv *v, size_t at, size_t *err_at) {
     int number = v->state == APCONN__J_ZERO || v->state == APCONN__J_INT || v->state == APCONN__J_FRAC ||
                  v->state == APCONN__J_EXP_DIGITS;
     if (v->state == APCONN__J_DONE || (number && v->depth == 0)) return APCONN_OK;
-    *err_at = v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8) ? v->mark : at;
+    *err_at = apconn__jv_begun(v) ? v->mark : at;
     return v->state == APCONN__J_UTF8 ? APCONN_ERR_JSON_UTF8
            : v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_LOW_U ? APCONN_ERR_JSON_ESCAPE
                                                                           : APCONN_ERR_JSON_SYNTAX;
@@ -2269,10 +2271,12 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
    it. The request head (it holds the API key) is built right after those
    pieces, sent, and wiped at once; the response is then read into the same
    place: its head line by line, its body de-chunked in place so that the body
-   ends up at the start of that region, NUL-terminated. When the call ends,
-   the request pieces are wiped too, so no secret outlives a call. A call
-   therefore needs (request body + largest response + 1) bytes of work buffer;
-   requests that live outside the work buffer leave it all to the response. */
+   ends up at the start of that region. Once the head is read no retry can
+   follow, so the request pieces are wiped then: no secret outlives a call.
+   A body read whole (apconn_http_request, error statuses) must fit:
+   request + response + 1 bytes. A success of the API calls is streamed
+   instead (section 4.6): that region is then the window one item at a time
+   passes through, so request + one item + 1 bytes suffice. */
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
    (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
    header of its own). */
@@ -2281,7 +2285,6 @@ static int apconn__http_has_unsafe(const char *s) {
     while (*s && !apconn__http_unsafe((unsigned char)*s)) s++;
     return *s != '\0';
 }
-static int apconn__http_is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
 static int apconn__http_is_alnum(unsigned char ch) {
     unsigned char l = (unsigned char)(ch | 0x20);
     return apconn__http_is_digit(ch) || (l >= 'a' && l <= 'z');
@@ -2460,7 +2463,6 @@ static void apconn__http_disconnect(apconn_client *c) {
    a page mapped from them earlier then answers APCONN_ERR_PAGE_STALE instead
    of reading bytes that now belong to something else. Call it before the
    first byte is written. */
-static void apconn__http_disconnect(apconn_client *c);
 static void apconn__claim_work(apconn_client *c) {
     c->apconn__calls++;
     /* the rest of an abandoned streamed body must never be read as the next
@@ -2679,12 +2681,17 @@ static apconn_status apconn__http_head_done(apconn__http_parser *p) {
                                                                                   : APCONN_OK;
 }
 
+/* Every status line starts so: a response that does not fails at its first
+   differing byte, not at a timeout. */
+#define APCONN__HTTP_PREFIX "HTTP/1."
+#define APCONN__HTTP_PREFIX_LEN (sizeof APCONN__HTTP_PREFIX - 1)
 static apconn_status apconn__http_head_byte(apconn__http_parser *p, unsigned char b) {
     apconn_status bad = p->state == APCONN__HS_STATUS ? APCONN_ERR_HTTP_STATUS_LINE : APCONN_ERR_HTTP_HEADER;
     size_t len;
     if (++p->framing >= p->cap) return APCONN_ERR_HTTP_HEAD_TOO_LARGE;
     /* non-HTTP bytes fail at the first byte that differs, not at a timeout */
-    if (p->state == APCONN__HS_STATUS && p->line < 7 && b != (unsigned char)"HTTP/1."[p->line]) return bad;
+    if (p->state == APCONN__HS_STATUS && p->line < APCONN__HTTP_PREFIX_LEN && b != (unsigned char)APCONN__HTTP_PREFIX[p->line])
+        return bad;
     if (b != '\n') {
         p->buf[p->line++] = b;
         return APCONN_OK;
@@ -2777,8 +2784,6 @@ static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end
     return n;
 }
 
-/* Feeds bytes that recv() put at buf[at..at+n). Every write goes to buf[line]
-   or buf[out], never past the byte being read, so parsing in place is safe. */
 /* The head fast path: the bytes of a header line (or of the status line past
    "HTTP/1.") up to its LF join the line in one move; the LF itself, and every
    check, stay with the per-byte path and the line parsers. The head budget
@@ -2786,7 +2791,7 @@ static size_t apconn__http_body_run(apconn__http_parser *p, size_t i, size_t end
 static size_t apconn__http_head_run(apconn__http_parser *p, size_t i, size_t end) {
     const unsigned char *lf;
     size_t n;
-    if (p->state > APCONN__HS_HEADER || (p->state == APCONN__HS_STATUS && p->line < 7)) return 0;
+    if (p->state > APCONN__HS_HEADER || (p->state == APCONN__HS_STATUS && p->line < APCONN__HTTP_PREFIX_LEN)) return 0;
     lf = (const unsigned char *)memchr(p->buf + i, '\n', end - i);
     n = (lf ? (size_t)(lf - p->buf) : end) - i;
     if (n >= p->cap - p->framing) n = 0; /* over the budget: the per-byte path says so */
@@ -2797,6 +2802,8 @@ static size_t apconn__http_head_run(apconn__http_parser *p, size_t i, size_t end
     return n;
 }
 
+/* Feeds bytes that recv() put at buf[at..at+n). Every write goes to buf[line]
+   or buf[out], never past the byte being read, so parsing in place is safe. */
 static apconn_status apconn__http_feed(apconn__http_parser *p, size_t at, size_t n) {
     apconn_status st;
     size_t i = at, end = at + n, run;
@@ -3391,7 +3398,7 @@ static apconn_status apconn__stream_next(apconn__stream *s, apconn_page *page, s
             if (eof) return apconn__stream_eof(s, err);
             continue;
         }
-        st = apconn__jv_run(&s->jv, s->buf, &s->pos, s->len, s->base - s->keep, &ev, &err_at);
+        st = apconn__jv_run(&s->jv, s->buf, &s->pos, s->len, apconn__stream_offset(s, 0), &ev, &err_at);
         if (st != APCONN_OK) return apconn__stream_stop(s, st, err_at, err);
         if (ev == APCONN__EV_NONE) continue;
         st = apconn__stream_event(s, page, ev, at, err);
@@ -3579,7 +3586,7 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
     unsigned found = 0, i, req = apconn__api_required[type];
     int key = 1, left;
     size_t n;
-    /* one pass: apconn__tokenize validates strictly before jsmn sees the text */
+    /* apconn__tokenize validates strictly, then jsmn tokenizes: the checks below trust the tokens */
     apconn_status st = apconn__tokenize(json, strlen(json), c->tokens, c->token_count, err);
     if (st == APCONN_OK && t[0].type != JSMN_OBJECT) st = apconn__error_set(err, APCONN_ERR_JSON_TYPE, (size_t)t[0].start);
     if (st != APCONN_OK) return apconn__api_fail(err, st, NULL, "value_json");
