@@ -580,7 +580,10 @@ typedef struct apconn_client {
 } apconn_client;
 
 /* ----- Requests ---------------------------------------------------------- */
-typedef enum apconn_tristate { APCONN_UNSET = 0, APCONN_FALSE = 1, APCONN_TRUE = 2 } apconn_tristate;
+/* Request members follow one rule: zero means "not sent" (NULL pointers,
+   APCONN_TRISTATE_UNSET, APCONN_AUTH_METHOD_UNSET, APCONN_GRANT_UNSET), so a
+   zeroed request sends only what you set. */
+typedef enum apconn_tristate { APCONN_TRISTATE_UNSET = 0, APCONN_FALSE = 1, APCONN_TRUE = 2 } apconn_tristate;
 typedef enum apconn_oauth2_auth_method { APCONN_AUTH_METHOD_UNSET = 0, APCONN_AUTH_METHOD_HEADER, APCONN_AUTH_METHOD_BODY } apconn_oauth2_auth_method;
 typedef enum apconn_oauth2_grant_type { APCONN_GRANT_UNSET = 0, APCONN_GRANT_AUTHORIZATION_CODE, APCONN_GRANT_CLIENT_CREDENTIALS } apconn_oauth2_grant_type;
 
@@ -619,8 +622,8 @@ typedef struct apconn_upsert_request {
 
 typedef struct apconn_update_request {
     const char *display_name; /* required, non-empty */
-    int set_project_ids;      /* nonzero: project_ids REPLACES the list ([] allowed) */
-    const char *const *project_ids;
+    const char *const *project_ids; /* NULL: not sent, the list stays as it is; otherwise it
+                                       REPLACES the list (project_id_count 0 sends []) */
     size_t project_id_count;
     const char *metadata_json; /* optional JSON object */
     apconn_tristate pre_select_for_new_projects;
@@ -736,7 +739,7 @@ APCONN_API apconn_connection_type apconn_type_from_name(const char *name);
    APCONN_ERR_URL; a space or control byte is APCONN_ERR_UNSAFE_CHAR. */
 APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
                                             const apconn_transport *transport, void *work, size_t work_size,
-                                            apconn_token *tokens, size_t token_count);
+                                            apconn_token *tokens, size_t token_count, apconn_error *err);
 /* Closes the connection (if any) and wipes the work buffer. */
 APCONN_API void apconn_client_close(apconn_client *c);
 /* One HTTP exchange with deadline, keep-alive and retries. `path` is below
@@ -2423,15 +2426,9 @@ static int apconn__http_is_loopback(const char *h) {
     return apconn__http_ieq(h, strlen(h), "localhost") || apconn__streq(h, "::1") || apconn__http_is_ipv4_loopback(h);
 }
 
-APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
-                                            const apconn_transport *transport, void *work, size_t work_size,
-                                            apconn_token *tokens, size_t token_count) {
+static apconn_status apconn__client_setup(apconn_client *c, const char *base_url, const char *api_key,
+                                          const apconn_transport *transport) {
     apconn_status st;
-    if (!c) return APCONN_ERR_ARGUMENT;
-    memset(c, 0, sizeof *c);
-    if (!base_url || !api_key || !transport || !transport->send || !transport->recv || !transport->now_ms ||
-        !work || work_size < 2 || work_size > (size_t)INT_MAX || !tokens || token_count == 0) /* int token offsets */
-        return APCONN_ERR_ARGUMENT;
     if (!*api_key) return APCONN_ERR_REQUIRED;
     if (!apconn__http_is_b64token(api_key) || apconn__http_has_unsafe(base_url)) return APCONN_ERR_UNSAFE_CHAR;
     st = apconn__http_parse_url(c, base_url);
@@ -2441,6 +2438,20 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
     if (!c->https && !apconn__http_is_loopback(c->host)) return APCONN_ERR_INSECURE;
     if (c->https && !transport->secure) return APCONN_ERR_INSECURE;
     if (!c->https && transport->secure) return APCONN_ERR_ARGUMENT;
+    return APCONN_OK;
+}
+
+APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
+                                            const apconn_transport *transport, void *work, size_t work_size,
+                                            apconn_token *tokens, size_t token_count, apconn_error *err) {
+    apconn_status st = apconn__error_begin(err, c != NULL);
+    if (st != APCONN_OK) return st;
+    memset(c, 0, sizeof *c);
+    if (!base_url || !api_key || !transport || !transport->send || !transport->recv || !transport->now_ms ||
+        !work || work_size < 2 || work_size > (size_t)INT_MAX || !tokens || token_count == 0) /* int token offsets */
+        return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
+    st = apconn__client_setup(c, base_url, api_key, transport);
+    if (st != APCONN_OK) return apconn__error_set(err, st, 0);
     c->transport = transport;
     c->api_key = api_key;
     c->work = (unsigned char *)work;
@@ -3650,10 +3661,10 @@ static void apconn__api_opt_string(apconn_json_writer *w, const char *key, const
 }
 
 /* projectIds, metadata, preSelectForNewProjects: shared by upsert and update. */
-static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids, size_t n, int set_ids,
+static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids, size_t n, int send_ids,
                                    const char *metadata, apconn_tristate pre) {
     size_t i;
-    if (set_ids) {
+    if (send_ids) {
         apconn_json_key(w, "projectIds");
         apconn_json_array_begin(w);
         for (i = 0; i < n; i++) apconn_json_string(w, ids[i]);
@@ -3663,7 +3674,7 @@ static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids
         apconn_json_key(w, "metadata");
         apconn_json_raw(w, metadata, strlen(metadata));
     }
-    if (pre != APCONN_UNSET) {
+    if (pre != APCONN_TRISTATE_UNSET) {
         apconn_json_key(w, "preSelectForNewProjects");
         apconn_json_bool(w, pre == APCONN_TRUE);
     }
@@ -3867,13 +3878,13 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     apconn__claim_work(c);
     if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
-    st = apconn__api_check_common(q->project_ids, q->set_project_ids ? q->project_id_count : 0, q->metadata_json,
+    st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
                                   q->pre_select_for_new_projects, err);
     if (st != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
     apconn_json_object_begin(&w);
     apconn__api_opt_string(&w, "displayName", q->display_name);
-    apconn__api_write_tail(&w, q->project_ids, q->project_id_count, q->set_project_ids, q->metadata_json,
+    apconn__api_write_tail(&w, q->project_ids, q->project_id_count, q->project_ids != NULL, q->metadata_json,
                            q->pre_select_for_new_projects);
     if ((st = apconn__api_finish(c, &w, &len, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "POST", path, NULL, len, 200, 200, &r, err);

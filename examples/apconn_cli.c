@@ -1128,7 +1128,6 @@ static int cli_open(cli_session *s, const cli_options *o) {
     apconn_status st;
     apconn_error err;
     int rc;
-    memset(&err, 0, sizeof err);
     apconn_posix_transport(&s->tcp, &s->plain);
     if (strncmp(o->url, "https://", 8) == 0 &&
         ((rc = cli_setup_proxy(s, o, &below_tls)) != 0 || (rc = cli_setup_tls(s, o, below_tls)) != 0))
@@ -1136,11 +1135,10 @@ static int cli_open(cli_session *s, const cli_options *o) {
     top = s->tls_ready ? &s->secure : &s->plain;
     if (o->verbose)
         top = cli_tap(s, top);
-    st = apconn_client_init(&s->client, o->url, cli_key, top, cli_work, sizeof cli_work, cli_tokens, APCONN_TOKEN_COUNT);
-    if (st != APCONN_OK) {
-        err.status = st;
+    st = apconn_client_init(&s->client, o->url, cli_key, top, cli_work, sizeof cli_work, cli_tokens,
+                            APCONN_TOKEN_COUNT, &err);
+    if (st != APCONN_OK)
         return cli_report_in(NULL, st, &err);
-    }
     s->client_ready = 1;
     s->client.max_retries = o->retries;
     s->client.timeout_ms = o->timeout_ms;
@@ -1214,8 +1212,7 @@ static int cli_update(cli_session *s, const cli_options *o) {
     apconn_status st;
     memset(&req, 0, sizeof req);
     req.display_name = o->name;
-    req.set_project_ids = o->project_count > 0;
-    req.project_ids = (const char *const *)o->projects;
+    req.project_ids = o->project_count > 0 ? (const char *const *)o->projects : NULL; /* NULL: unchanged */
     req.project_id_count = o->project_count;
     req.metadata_json = o->metadata;
     req.pre_select_for_new_projects = o->preselect;

@@ -44,7 +44,7 @@ int main(int argc, char **argv) {
     tls_cfg.ca_file = ca;                 /* firmware: tls_cfg.ca / ca_len, a PEM in flash */
     if (apconn_mbedtls_transport(&tls, &tls_cfg, &plain, &secure) != APCONN_OK) /* TLS over TCP */
         return 4;
-    st = apconn_client_init(&client, url, key, &secure, work, sizeof work, tokens, APCONN_TOKEN_COUNT);
+    st = apconn_client_init(&client, url, key, &secure, work, sizeof work, tokens, APCONN_TOKEN_COUNT, &err);
     if (st == APCONN_OK) {
         req.display_name = "Acme Slack";
         req.piece_name = "@activepieces/piece-slack";

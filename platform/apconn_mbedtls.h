@@ -20,7 +20,7 @@
       apconn_posix_transport(&tcp, &tcp_t);
       if (apconn_mbedtls_transport(&tls, &cfg, &tcp_t, &tls_t) != APCONN_OK)
           apconn_mbedtls_reason(&tls, why, sizeof why);   // say why, and stop
-      apconn_client_init(&client, "https://example.com/api", key, &tls_t, work, sizeof work, tokens, n);
+      apconn_client_init(&client, "https://example.com/api", key, &tls_t, work, sizeof work, tokens, n, &err);
       ...                                        // apconn calls connect/send/recv/close itself
       apconn_mbedtls_free(&tls);                 // at the end (and before setting up again)
    After a failed call, apconn_mbedtls_reason() gives one readable line (e.g.

@@ -378,6 +378,7 @@ static void fw_refuse(apconn_client *c, unsigned index) {
 static int fw_connect_client(apconn_client *c, const apconn_transport *link_t, apconn_transport *tls_t,
                              const char *url) {
     apconn_mbedtls_config cfg;
+    apconn_error err;
     apconn_status st;
     apconn_mbedtls_config_init(&cfg); /* verification required, TLS 1.3 when built in */
     cfg.ca = fw_ca_der;
@@ -389,9 +390,9 @@ static int fw_connect_client(apconn_client *c, const apconn_transport *link_t, a
         fw_tls_reason();
         return -1;
     }
-    st = apconn_client_init(c, url, fw_key, tls_t, fw_work, sizeof fw_work, fw_tokens, FW_TOKEN_COUNT);
+    st = apconn_client_init(c, url, fw_key, tls_t, fw_work, sizeof fw_work, fw_tokens, FW_TOKEN_COUNT, &err);
     if (st != APCONN_OK) {
-        printf("client_init: %s\n", apconn_strerror(st));
+        fw_report("client_init", st, APCONN_OK, &err);
         apconn_mbedtls_free(&fw_tls);
         return -1;
     }

@@ -198,7 +198,7 @@ static void init_client(variant *x, const char *response, size_t len, size_t pie
     x->transport.secure = 1;
     if (apconn_client_init(&x->client, "https://cloud.activepieces.com/api",
                            "sk-BenchKeyAbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQ", &x->transport, work,
-                           sizeof work, tokens, APCONN_TOKEN_COUNT) != APCONN_OK) {
+                           sizeof work, tokens, APCONN_TOKEN_COUNT, NULL) != APCONN_OK) {
         printf("client_init failed\n");
         exit(1);
     }

@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     t.sleep_ms = fuzz_sleep;
     t.secure = 1;
     if (apconn_client_init(&c, "https://fuzz.example/api", fuzz_key, &t, work, sizeof work, tokens,
-                           FUZZ_TOKENS) != APCONN_OK)
+                           FUZZ_TOKENS, NULL) != APCONN_OK)
         abort();
     c.max_retries = 0;
     c.timeout_ms = 5000;

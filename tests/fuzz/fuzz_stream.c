@@ -227,7 +227,7 @@ static void run_client(const unsigned char *r, size_t rlen, int bytes, size_t ma
     t.close = fz_close;
     t.now_ms = fz_now;
     t.secure = 1;
-    if (apconn_client_init(&c, "https://fuzz.example/api", fuzz_key, &t, work, sizeof work, tokens, FUZZ_TOKENS) !=
+    if (apconn_client_init(&c, "https://fuzz.example/api", fuzz_key, &t, work, sizeof work, tokens, FUZZ_TOKENS, NULL) !=
         APCONN_OK)
         abort();
     c.max_retries = 0;

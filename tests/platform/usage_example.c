@@ -30,7 +30,7 @@ int apconn_usage_example(const char *key, unsigned char *work, size_t work_size,
         apconn_mbedtls_reason(&tls, why, sizeof why);
         return 1;
     }
-    apconn_client_init(&client, "https://example.com/api", key, &tls_t, work, work_size, tokens, n);
+    apconn_client_init(&client, "https://example.com/api", key, &tls_t, work, work_size, tokens, n, NULL);
     apconn_mbedtls_free(&tls);
     return 0;
 }

@@ -37,11 +37,12 @@ static void fixture_log(void *ctx, const char *line) {
 
 /* A fresh transport (split as the current mode says) and a client on it. */
 static void fixture(void) {
+    apconn_error e;
     st_init(&st, split_mode);
     memset(work, 0xAA, sizeof work);
     log_len = 0;
     log_lines[0] = '\0';
-    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_OK);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS, &e), APCONN_OK);
     client.log = fixture_log;
 }
 

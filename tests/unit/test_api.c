@@ -451,10 +451,11 @@ static void success_status_with_bad_json_is_a_json_error(void) {
 
 /* ----- update ---------------------------------------------------------------------------------------- */
 static void update_sends_every_field(void) {
+    static const char *const none[1] = {NULL};
     apconn_update_request u;
     memset(&u, 0, sizeof u);
     u.display_name = "New name";
-    u.set_project_ids = 1;
+    u.project_ids = none; /* non-NULL with count 0: [] */
     u.metadata_json = "{\"a\":1}";
     u.pre_select_for_new_projects = APCONN_FALSE;
     serve(json_response("200 OK", CONN_JSON));
@@ -465,17 +466,18 @@ static void update_sends_every_field(void) {
     CHECK_STR(conn.display_name, "Acme Slack");
     check_no_secret(NULL);
 }
-static void update_leaves_project_ids_out_unless_set(void) {
+static void update_leaves_project_ids_out_when_null(void) {
     const char *projects[] = {P1};
     apconn_update_request u;
     memset(&u, 0, sizeof u);
     u.display_name = "N";
-    u.project_ids = projects;
-    u.project_id_count = 1;
     serve(json_response("200 OK", CONN_JSON));
     CHECK_EQ(apconn_connection_update(&client, ID, &u, &conn, &err), APCONN_OK);
     expect_request("POST", "/v1/global-connections/" ID, "{\"displayName\":\"N\"}");
-    u.set_project_ids = 1;
+    u.project_id_count = 1; /* a count without ids is a mistake, not "unchanged" */
+    CHECK_EQ(apconn_connection_update(&client, ID, &u, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_STR(err.field, "projectIds");
+    u.project_ids = projects;
     serve(json_response("200 OK", CONN_JSON));
     CHECK_EQ(apconn_connection_update(&client, ID, &u, &conn, &err), APCONN_OK);
     expect_request("POST", "/v1/global-connections/" ID, "{\"displayName\":\"N\",\"projectIds\":[\"" P1 "\"]}");
@@ -787,7 +789,7 @@ int main(void) {
     RUN3(success_status_without_json_is_unexpected);
     RUN3(success_status_with_bad_json_is_a_json_error);
     RUN3(update_sends_every_field);
-    RUN3(update_leaves_project_ids_out_unless_set);
+    RUN3(update_leaves_project_ids_out_when_null);
     RUN3(update_requires_a_display_name_and_a_good_id);
     RUN3(update_of_unknown_id_is_an_http_error);
     RUN3(list_without_filters_sends_no_query);

@@ -454,7 +454,6 @@ static void run_call(int call, run_result *r) {
         apconn_update_request u;
         memset(&u, 0, sizeof u);
         u.display_name = "Renamed";
-        u.set_project_ids = 1;
         u.project_ids = projects;
         u.project_id_count = 1;
         r->st = apconn_connection_update(&client, ID, &u, &conn, &err);
@@ -518,9 +517,10 @@ static int secrets_left(void) {
 static void setup(int warm) {
     ft_reset();
     memset(work, 0xAA, sizeof work);
-    apconn_client_init(&client, URL, KEY, &ft.t, work, sizeof work, tokens, TOKENS);
+    apconn_error err;
+    if (apconn_client_init(&client, URL, KEY, &ft.t, work, sizeof work, tokens, TOKENS, &err) != APCONN_OK)
+        ft_violation("client_init failed");
     if (warm) {
-        apconn_error err;
         if (apconn_connection_delete(&client, ID, &err) != APCONN_OK) ft_violation("warm-up delete failed");
     }
     ft.calls = 0;

@@ -55,7 +55,7 @@ static apconn_upsert_request secret_upsert(void) {
 static apconn_status init_url(const char *url, int secure) {
     st_init(&st, ST_WHOLE);
     st.t.secure = secure;
-    return apconn_client_init(&client, url, KEY, &st.t, work, sizeof work, tokens, TOKENS);
+    return apconn_client_init(&client, url, KEY, &st.t, work, sizeof work, tokens, TOKENS, &err);
 }
 
 /* ===== response framing: desync and smuggling shapes ===================================== */

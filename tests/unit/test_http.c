@@ -26,10 +26,20 @@ static apconn_status get_with(const char *text, int end) {
 }
 
 /* ----- base URL and client_init --------------------------------------------- */
+/* client_init reports like every other call: err is cleared, then holds the status. */
+static apconn_status init_checked(const char *url, const char *key) {
+    apconn_status s;
+    memset(&err, 0x5A, sizeof err);
+    s = apconn_client_init(&client, url, key, &st.t, work, sizeof work, tokens, TOKENS, &err);
+    CHECK_EQ(err.status, s);
+    CHECK_EQ(err.http_status, 0);
+    CHECK_STR(err.message, "");
+    return s;
+}
 static apconn_status init_url(const char *url, int secure) {
     st_init(&st, ST_WHOLE);
     st.t.secure = secure;
-    return apconn_client_init(&client, url, KEY, &st.t, work, sizeof work, tokens, TOKENS);
+    return init_checked(url, KEY);
 }
 
 static void https_url_gives_host_default_port_and_path(void) {
@@ -116,15 +126,15 @@ static void fragment_mark_in_the_query_is_refused(void) {
 }
 static void control_bytes_in_key_are_refused(void) {
     st_init(&st, ST_WHOLE);
-    CHECK_EQ(apconn_client_init(&client, URL, "sk-abc\r\nX-Evil: 1", &st.t, work, sizeof work, tokens, TOKENS),
+    CHECK_EQ(apconn_client_init(&client, URL, "sk-abc\r\nX-Evil: 1", &st.t, work, sizeof work, tokens, TOKENS, &err),
              APCONN_ERR_UNSAFE_CHAR);
-    CHECK_EQ(apconn_client_init(&client, URL, "sk-abc def", &st.t, work, sizeof work, tokens, TOKENS),
+    CHECK_EQ(apconn_client_init(&client, URL, "sk-abc def", &st.t, work, sizeof work, tokens, TOKENS, &err),
              APCONN_ERR_UNSAFE_CHAR);
-    CHECK_EQ(apconn_client_init(&client, URL, "", &st.t, work, sizeof work, tokens, TOKENS), APCONN_ERR_REQUIRED);
+    CHECK_EQ(apconn_client_init(&client, URL, "", &st.t, work, sizeof work, tokens, TOKENS, &err), APCONN_ERR_REQUIRED);
 }
 static apconn_status init_key(const char *key) {
     st_init(&st, ST_WHOLE);
-    return apconn_client_init(&client, URL, key, &st.t, work, sizeof work, tokens, TOKENS);
+    return init_checked(URL, key);
 }
 /* RFC 6750 §2.1 b64token: what may follow "Bearer ". */
 static void api_key_must_be_a_bearer_b64token(void) {
@@ -159,14 +169,19 @@ static void scheme_and_transport_security_must_match(void) {
 }
 static void missing_arguments_are_refused(void) {
     st_init(&st, ST_WHOLE);
-    CHECK_EQ(apconn_client_init(&client, NULL, KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_ERR_ARGUMENT);
-    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, NULL, sizeof work, tokens, TOKENS), APCONN_ERR_ARGUMENT);
-    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, NULL, TOKENS), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_client_init(&client, NULL, KEY, &st.t, work, sizeof work, tokens, TOKENS, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, NULL, sizeof work, tokens, TOKENS, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, NULL, TOKENS, &err), APCONN_ERR_ARGUMENT);
     /* token offsets are int: a window past INT_MAX (32767 with a 16-bit int) could not be addressed */
-    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, (size_t)INT_MAX + 1u, tokens, TOKENS), APCONN_ERR_ARGUMENT);
-    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_OK);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, (size_t)INT_MAX + 1u, tokens, TOKENS, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS, &err), APCONN_OK);
     st.t.now_ms = NULL;
-    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(err.status, APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_client_init(NULL, URL, KEY, &st.t, work, sizeof work, tokens, TOKENS, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(err.status, APCONN_ERR_ARGUMENT);
+    /* err may be NULL, as for every call */
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, 0, NULL), APCONN_ERR_ARGUMENT);
 }
 
 /* ----- request head ----------------------------------------------------------- */
@@ -204,7 +219,7 @@ static void host_header_has_port_and_ipv6_brackets(void) {
     char sent[1024];
     st_init(&st, ST_WHOLE);
     st.t.secure = 0;
-    CHECK_EQ(apconn_client_init(&client, "http://[::1]:3000", KEY, &st.t, work, sizeof work, tokens, TOKENS), APCONN_OK);
+    CHECK_EQ(apconn_client_init(&client, "http://[::1]:3000", KEY, &st.t, work, sizeof work, tokens, TOKENS, &err), APCONN_OK);
     st_conn(&st);
     st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
     CHECK_EQ(apconn_http_request(&client, "DELETE", "/v1/x", NULL, NULL, 0, &resp, &err), APCONN_OK);

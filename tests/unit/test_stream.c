@@ -211,7 +211,7 @@ static void fake_init(int delivery, int framing, const char *(*serve)(const char
     fk.t.sleep_ms = fk_sleep;
     fk.t.secure = 1;
     memset(work, 0xAA, sizeof work);
-    CHECK_EQ(apconn_client_init(&client, URL, KEY, &fk.t, work, sizeof work, tokens, NTOKENS), APCONN_OK);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &fk.t, work, sizeof work, tokens, NTOKENS, &err), APCONN_OK);
 }
 
 /* ===== responses ============================================================= */
