@@ -2427,8 +2427,14 @@ static int apconn__http_is_loopback(const char *h) {
 }
 
 static apconn_status apconn__client_setup(apconn_client *c, const char *base_url, const char *api_key,
-                                          const apconn_transport *transport) {
+                                          const apconn_transport *transport, void *work, size_t work_size,
+                                          apconn_token *tokens, size_t token_count) {
     apconn_status st;
+    if (!c) return APCONN_ERR_ARGUMENT;
+    memset(c, 0, sizeof *c);
+    if (!base_url || !api_key || !transport || !transport->send || !transport->recv || !transport->now_ms ||
+        !work || work_size < 2 || work_size > (size_t)INT_MAX || !tokens || token_count == 0) /* int token offsets */
+        return APCONN_ERR_ARGUMENT;
     if (!*api_key) return APCONN_ERR_REQUIRED;
     if (!apconn__http_is_b64token(api_key) || apconn__http_has_unsafe(base_url)) return APCONN_ERR_UNSAFE_CHAR;
     st = apconn__http_parse_url(c, base_url);
@@ -2438,20 +2444,6 @@ static apconn_status apconn__client_setup(apconn_client *c, const char *base_url
     if (!c->https && !apconn__http_is_loopback(c->host)) return APCONN_ERR_INSECURE;
     if (c->https && !transport->secure) return APCONN_ERR_INSECURE;
     if (!c->https && transport->secure) return APCONN_ERR_ARGUMENT;
-    return APCONN_OK;
-}
-
-APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
-                                            const apconn_transport *transport, void *work, size_t work_size,
-                                            apconn_token *tokens, size_t token_count, apconn_error *err) {
-    apconn_status st = apconn__error_begin(err, c != NULL);
-    if (st != APCONN_OK) return st;
-    memset(c, 0, sizeof *c);
-    if (!base_url || !api_key || !transport || !transport->send || !transport->recv || !transport->now_ms ||
-        !work || work_size < 2 || work_size > (size_t)INT_MAX || !tokens || token_count == 0) /* int token offsets */
-        return apconn__error_set(err, APCONN_ERR_ARGUMENT, 0);
-    st = apconn__client_setup(c, base_url, api_key, transport);
-    if (st != APCONN_OK) return apconn__error_set(err, st, 0);
     c->transport = transport;
     c->api_key = api_key;
     c->work = (unsigned char *)work;
@@ -2461,6 +2453,14 @@ APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_u
     c->timeout_ms = APCONN_DEFAULT_TIMEOUT_MS;
     c->max_retries = APCONN_DEFAULT_MAX_RETRIES;
     return APCONN_OK;
+}
+
+APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
+                                            const apconn_transport *transport, void *work, size_t work_size,
+                                            apconn_token *tokens, size_t token_count, apconn_error *err) {
+    apconn__error_begin(err, 1);
+    return apconn__error_set(err, apconn__client_setup(c, base_url, api_key, transport, work, work_size, tokens,
+                                                       token_count), 0);
 }
 
 static void apconn__http_disconnect(apconn_client *c) {
