@@ -2,7 +2,9 @@
 # The set-up tools themselves: fetch_mbedtls3.sh derives its deb-src entry from
 # either apt layout (classic sources.list, deb822 .sources) through a scratch
 # apt configuration (APT_CONFIG; the machine's own is not touched),
-# run_tests.sh counts skips, tests/harness.h's SKIP() counts as skipped.
+# run_tests.sh counts skips, tests/harness.h's SKIP() counts as skipped; a test
+# that makes no check fails (tests/harness.h and tests/tools/harness.py) and so
+# does a suite that exits 0 without its summary line (run_tests.sh).
 # Prints "setup_tools: N passed, N failed, 0 skipped".
 BUILD=${BUILD:-build}
 out="$BUILD/setup"; rm -rf "$out"; mkdir -p "$out"
@@ -167,6 +169,53 @@ EOF
         grep -qx "  SKIP skips: no such device" "$out/got" || { cat "$out/got"; return 1; }
 }
 check harness_skip_counts_as_skipped_not_passed harness_skip_is_counted
+
+run_tests_fails_a_silent_exit_0() {
+    sh "$here/run_tests.sh" "echo 'a: 2 passed, 0 failed'" "true" "echo 'no summary here'" >"$out/got"; rc=$?
+    [ "$rc" -ne 0 ] && [ "$(tail -n 1 "$out/got")" = "2 passed, 2 failed, 0 skipped" ] &&
+        [ "$(grep -c "exited 0 but printed no" "$out/got")" -eq 2 ] || { cat "$out/got"; return 1; }
+}
+check run_tests_counts_a_suite_without_summary_as_failed run_tests_fails_a_silent_exit_0
+
+harness_test_without_check_fails() {
+    cat >"$out/nocheck.c" <<'EOF'
+#include "harness.h"
+static void checks(void) { CHECK_EQ(1, 1); }
+static void checks_nothing(void) { }
+static void skips_without_check(void) { SKIP("no such device"); }
+int main(void) {
+    RUN(checks); RUN(checks_nothing); RUN(skips_without_check);
+    return harness_summary("harness_nocheck");
+}
+EOF
+    ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$here/.." "$out/nocheck.c" -o "$out/nocheck" || return 1
+    "$out/nocheck" >"$out/got"
+    [ $? -eq 1 ] && [ "$(tail -n 1 "$out/got")" = "harness_nocheck: 1 passed, 1 failed, 1 skipped" ] &&
+        grep -qx "  FAIL checks_nothing: made no check" "$out/got" || { cat "$out/got"; return 1; }
+}
+check harness_test_without_a_check_fails harness_test_without_check_fails
+
+python_harness_test_without_check_fails() {
+    cat >"$out/nocheck.py" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import harness
+from harness import check
+def test_checks(): check(1 == 1, "one")
+def test_checks_nothing(): pass
+def test_fails(): check(1 == 2)
+class Cases(harness.Case):
+    def test_asserts(self): self.assertEqual(1, 1)
+    def test_asserts_nothing(self): pass
+sys.exit(harness.run_suite("py_nocheck", harness.tests_in(globals())))
+EOF
+    ${PYTHON:-python3} "$out/nocheck.py" "$here" >"$out/got"
+    [ $? -eq 1 ] && [ "$(tail -n 1 "$out/got")" = "py_nocheck: 2 passed, 3 failed" ] &&
+        grep -qx "  FAIL test_checks_nothing: made no check.*" "$out/got" &&
+        grep -qx "  FAIL Cases.test_asserts_nothing: made no check.*" "$out/got" &&
+        grep -qx "  FAIL test_fails: nocheck.py:7: def test_fails(): check(1 == 2)" "$out/got" || { cat "$out/got"; return 1; }
+}
+check python_harness_test_without_a_check_fails python_harness_test_without_check_fails
 
 echo "setup_tools: $pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]
