@@ -96,19 +96,16 @@ class ServerProcess:
 
 
 def tests_in(namespace, only="", keep=None):
-    """The tests defined in a module's globals(), in definition order: test_* functions and
-    the test_* methods of harness.Case subclasses, as (name, callable) pairs. `only` keeps the
-    names containing it; keep(name) may drop more."""
+    """The tests defined in a module's globals() as (name, callable) pairs: test_* functions in
+    definition order, and the test_* methods of each harness.Case subclass (as unittest finds
+    them). `only` keeps the names containing it; keep(name) may drop more."""
     found = []
     for name, obj in list(namespace.items()):
         if inspect.isfunction(obj) and name.startswith("test_"):
             found.append((name, obj))
         elif inspect.isclass(obj) and issubclass(obj, Case) and obj is not Case:
-            methods = [m for m, f in vars(obj).items() if m.startswith("test_") and callable(f)]
-            for base in obj.__mro__[1:]:  # inherited tests too (none of ours uses that, kept for safety)
-                if issubclass(base, Case) and base is not Case:
-                    methods += [m for m in vars(base) if m.startswith("test_") and m not in methods]
-            found += [("%s.%s" % (name, m), _case_runner(obj, m)) for m in methods]
+            found += [("%s.%s" % (name, m), _case_runner(obj, m))
+                      for m in unittest.defaultTestLoader.getTestCaseNames(obj)]
     return [(n, f) for n, f in found if only in n and (keep is None or keep(n))]
 
 
