@@ -2,17 +2,20 @@
    Each suite ends with "<suite>: N passed, N failed, N skipped"; tests/tools/run_tests.sh
    sums the suites into the final "N passed, N failed, N skipped" line.
    A test that cannot run here calls SKIP("reason") and returns: it prints
-   "  SKIP <test>: <reason>" and counts as skipped, never as passed. */
+   "  SKIP <test>: <reason>" and counts as skipped, never as passed.
+   A test that ran no CHECK (and did not skip) fails: "  FAIL <test>: made no check". */
 #ifndef APCONN_TEST_HARNESS_H
 #define APCONN_TEST_HARNESS_H
 #include <stdio.h>
 #include <string.h>
 
 static int harness_passed, harness_failed, harness_skipped, harness_current_failed, harness_current_skipped;
+static long harness_current_checks; /* CHECKs the running test made */
 static const char *harness_current;
 
 #define CHECK(cond)                                                                          \
     do {                                                                                     \
+        harness_current_checks++;                                                            \
         if (!(cond)) {                                                                       \
             printf("  FAIL %s: %s:%d: %s\n", harness_current, __FILE__, __LINE__, #cond);    \
             harness_current_failed = 1;                                                      \
@@ -22,6 +25,7 @@ static const char *harness_current;
 #define CHECK_EQ(a, b)                                                                       \
     do {                                                                                     \
         long long harness_a_ = (long long)(a), harness_b_ = (long long)(b);                  \
+        harness_current_checks++;                                                            \
         if (harness_a_ != harness_b_) {                                                      \
             printf("  FAIL %s: %s:%d: %s == %s (%lld != %lld)\n", harness_current, __FILE__, \
                    __LINE__, #a, #b, harness_a_, harness_b_);                                \
@@ -32,6 +36,7 @@ static const char *harness_current;
 #define CHECK_STR(a, b)                                                                      \
     do {                                                                                     \
         const char *harness_a_ = (a), *harness_b_ = (b);                                     \
+        harness_current_checks++;                                                            \
         if (harness_a_ == NULL || harness_b_ == NULL || strcmp(harness_a_, harness_b_)) {    \
             printf("  FAIL %s: %s:%d: %s == %s (\"%s\" != \"%s\")\n", harness_current,       \
                    __FILE__, __LINE__, #a, #b, harness_a_ ? harness_a_ : "(null)",           \
@@ -43,6 +48,7 @@ static const char *harness_current;
 /* Compares n bytes; prints both sides when they differ. */
 #define CHECK_MEM(a, b, n)                                                                   \
     do {                                                                                     \
+        harness_current_checks++;                                                            \
         if (memcmp((a), (b), (n)) != 0) {                                                    \
             printf("  FAIL %s: %s:%d: %s == %s (%u bytes)\n---\n%.*s\n---\n%.*s\n---\n",     \
                    harness_current, __FILE__, __LINE__, #a, #b, (unsigned)(n), (int)(n),     \
@@ -63,10 +69,14 @@ static const char *harness_current;
         harness_current = #test;                                                             \
         harness_current_failed = 0;                                                          \
         harness_current_skipped = 0;                                                         \
+        harness_current_checks = 0;                                                          \
         test();                                                                              \
         if (harness_current_failed) harness_failed++;                                        \
         else if (harness_current_skipped) harness_skipped++;                                 \
-        else harness_passed++;                                                               \
+        else if (harness_current_checks == 0) {                                              \
+            printf("  FAIL %s: made no check\n", harness_current);                           \
+            harness_failed++;                                                                \
+        } else harness_passed++;                                                             \
     } while (0)
 
 /* What apconn.h's size profiles change (make minimal-unit builds every suite

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import select
-import signal
 import socket
 import ssl
 import subprocess
@@ -20,13 +19,15 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SERVER = os.path.join(ROOT, "tests", "server", "ap_server.py")
 sys.path.insert(0, os.path.dirname(SERVER))
+sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import ap_server  # noqa: E402  (project_id(): the ids --projects makes known)
+import harness  # noqa: E402
+from harness import check, free_port  # noqa: E402
 CERTS_SCRIPT = os.path.join(ROOT, "tests", "tools", "make_test_certs.sh")  # shared with the TLS tests
 
 KEY = "sk-" + "K3y" * 20 + "Z"  # 64 chars: sk- + 61 alphanumerics
@@ -40,11 +41,10 @@ CREATE_ONE = None  # optional third argument: build/examples/create_one
 TMP = None
 TRANSCRIPT = []  # (test name, stdout, stderr) of every CLI run
 SUITE = ["cli_integration"]  # suite name; ..._mbedtls2 = the CLI built against mbedTLS 2.28
-CURRENT = ["?"]
 
 
-class Server:
-    """ap_server.py in a subprocess; stopped by stop() (tests use try/finally via `with`)."""
+class Server(harness.ServerProcess):
+    """ap_server.py in a subprocess on a port it picks; stopped when the `with` ends."""
 
     def __init__(self, cert="server", extra=(), seed=0):
         self.log = tempfile.mktemp(dir=TMP, suffix=".log")
@@ -54,22 +54,9 @@ class Server:
             args += ["--tls-cert", os.path.join(TMP, cert + ".pem"), "--tls-key", os.path.join(TMP, cert + ".key")]
         if seed:
             args += ["--seed", str(seed)]
-        self.proc = subprocess.Popen(args + list(extra), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     text=True)
-        self.port = int(self.proc.stdout.readline())
+        super().__init__(args + list(extra))
         scheme = "https" if cert else "http"
         self.url = "%s://localhost:%d/api" % (scheme, self.port)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
     def requests(self):
         with open(self.log) as f:
@@ -100,7 +87,7 @@ def cli_argv(args, url=None, key=KEY, env_extra=None, ca="ca"):
 def run(args, url=None, key=KEY, stdin=None, env_extra=None, ca="ca"):
     argv, env = cli_argv(args, url, key, env_extra, ca)
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, timeout=60)
-    TRANSCRIPT.append((CURRENT[0], p.stdout, p.stderr))
+    TRANSCRIPT.append((harness.CURRENT[0], p.stdout, p.stderr))
     return p.returncode, p.stdout, p.stderr
 
 
@@ -110,90 +97,77 @@ def create_args(name="Acme Slack", ext="acme_slack", value=None, extra=()):
             + list(extra))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
-
-
-def expect_rc(got, want, err):
-    expect(got == want, "exit status %d, expected %d; stderr: %s" % (got, want, err.strip()))
+def check_rc(got, want, err):
+    check(got == want, "exit status %d, expected %d; stderr: %s" % (got, want, err.strip()))
 
 
 # ---- happy paths -------------------------------------------------------------------
 def test_create_prints_the_connection_as_one_json_line():
     with Server() as s:
         rc, out, err = run(create_args(), s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         lines = out.splitlines()
-        expect(len(lines) == 1, "one line, got %r" % out)
+        check(len(lines) == 1, "one line, got %r" % out)
         conn = json.loads(lines[0])
-        expect(len(conn["id"]) == 21 and conn["displayName"] == "Acme Slack", conn)
-        expect(conn["projectIds"] == [P1] and conn["externalId"] == "acme_slack", conn)
-        expect(conn["metadata"] is None, "null metadata printed as null: %r" % conn)
-        expect("value" not in conn, conn)
+        check(len(conn["id"]) == 21 and conn["displayName"] == "Acme Slack", conn)
+        check(conn["projectIds"] == [P1] and conn["externalId"] == "acme_slack", conn)
+        check(conn["metadata"] is None, "null metadata printed as null: %r" % conn)
+        check("value" not in conn, conn)
 
 
 def test_create_output_has_every_field_the_server_sent():
     with Server() as s:
         rc, out, err = run(create_args(extra=["--metadata", '{"team":"ops","n":[1,2]}', "--piece-version", "0.9.0"]),
                            s.url)
-        expect_rc(rc, 0, err)
-        expect(json.loads(out) == s.requests()[0]["response"], "CLI %s\nserver %s" % (out, s.requests()[0]["response"]))
+        check_rc(rc, 0, err)
+        check(json.loads(out) == s.requests()[0]["response"], "CLI %s\nserver %s" % (out, s.requests()[0]["response"]))
 
 
 def test_list_output_has_every_field_the_server_sent():
     with Server(seed=3) as s:
         rc, out, err = run(["list"], s.url)
-        expect_rc(rc, 0, err)
-        expect([json.loads(line) for line in out.splitlines()] == s.requests()[0]["response"]["data"], out)
+        check_rc(rc, 0, err)
+        check([json.loads(line) for line in out.splitlines()] == s.requests()[0]["response"]["data"], out)
 
 
 def test_absent_fields_are_omitted_and_nulls_kept():
     with Server(seed=1, extra=["--fault", "old-server"]) as s:
         rc, out, err = run(["list"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         item = json.loads(out)
-        expect("usingSecretManager" not in item and "pieceVersion" not in item, item)
-        expect("platformId" in item and item["platformId"] is None, item)
-        expect(item == s.requests()[0]["response"]["data"][0], item)
+        check("usingSecretManager" not in item and "pieceVersion" not in item, item)
+        check("platformId" in item and item["platformId"] is None, item)
+        check(item == s.requests()[0]["response"]["data"][0], item)
 
 
 def test_create_sends_the_value_with_its_type_and_the_bearer_key():
     with Server() as s:
         rc, _, err = run(create_args(), s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         req = s.requests()[0]
         body = json.loads(req["body"])
-        expect(body["value"] == {"type": "SECRET_TEXT", "secret_text": SECRET}, body)
-        expect(body["scope"] == "PLATFORM" and body["projectIds"] == [P1], body)
-        expect(["Authorization", "Bearer " + KEY] in req["headers"], req["headers"])
-        expect(req["method"] == "POST" and req["path"] == "/api/v1/global-connections", req)
+        check(body["value"] == {"type": "SECRET_TEXT", "secret_text": SECRET}, body)
+        check(body["scope"] == "PLATFORM" and body["projectIds"] == [P1], body)
+        check(["Authorization", "Bearer " + KEY] in req["headers"], req["headers"])
+        check(req["method"] == "POST" and req["path"] == "/api/v1/global-connections", req)
 
 
 def test_create_again_with_same_external_id_updates_in_place():
     with Server() as s:
         first = json.loads(run(create_args(), s.url)[1])
         rc, out, err = run(create_args(name="Renamed"), s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         second = json.loads(out)
-        expect(second["id"] == first["id"] and second["displayName"] == "Renamed", second)
+        check(second["id"] == first["id"] and second["displayName"] == "Renamed", second)
 
 
 def test_value_file_dash_reads_the_value_from_stdin():
     with Server() as s:
         args = ["create", "--type", "BASIC_AUTH", "--name", "B", "--piece", SLACK, "--value-file", "-"]
         rc, _, err = run(args, s.url, stdin=json.dumps({"username": "u", "password": STDIN_SECRET}))
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         body = json.loads(s.requests()[0]["body"])
-        expect(body["value"] == {"type": "BASIC_AUTH", "username": "u", "password": STDIN_SECRET}, body)
+        check(body["value"] == {"type": "BASIC_AUTH", "username": "u", "password": STDIN_SECRET}, body)
 
 
 def test_value_file_reads_the_value_from_a_file():
@@ -203,76 +177,76 @@ def test_value_file_reads_the_value_from_a_file():
     with Server() as s:
         args = ["create", "--type", "SECRET_TEXT", "--name", "F", "--piece", SLACK, "--value-file", path]
         rc, _, err = run(args, s.url)
-        expect_rc(rc, 0, err)
-        expect(json.loads(s.requests()[0]["body"])["value"]["secret_text"] == SECRET, "value from file")
+        check_rc(rc, 0, err)
+        check(json.loads(s.requests()[0]["body"])["value"]["secret_text"] == SECRET, "value from file")
 
 
 def test_no_auth_needs_no_value():
     with Server() as s:
         rc, out, err = run(["create", "--type", "NO_AUTH", "--name", "N", "--piece", SLACK], s.url)
-        expect_rc(rc, 0, err)
-        expect(json.loads(s.requests()[0]["body"])["value"] == {"type": "NO_AUTH"}, "value")
-        expect(json.loads(out)["type"] == "NO_AUTH", out)
+        check_rc(rc, 0, err)
+        check(json.loads(s.requests()[0]["body"])["value"] == {"type": "NO_AUTH"}, "value")
+        check(json.loads(out)["type"] == "NO_AUTH", out)
 
 
 def test_list_prints_one_connection_per_line():
     with Server(seed=7) as s:
         rc, out, err = run(["list", "--limit", "5"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         names = [json.loads(line)["displayName"] for line in out.splitlines()]
-        expect(names == ["Seed %d" % i for i in range(5)], names)
+        check(names == ["Seed %d" % i for i in range(5)], names)
 
 
 def test_list_items_print_owner_and_flow_ids():
     with Server(seed=1) as s:
         rc, out, err = run(["list"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         item = json.loads(out)
-        expect(item["owner"]["email"] == "admin@acme.io" and item["flowIds"] == [], item)
-        expect(item["owner"]["externalId"] is None, item["owner"])
+        check(item["owner"]["email"] == "admin@acme.io" and item["flowIds"] == [], item)
+        check(item["owner"]["externalId"] is None, item["owner"])
 
 
 def test_list_all_follows_next_cursors_to_the_end():
     with Server(seed=23) as s:
         rc, out, err = run(["list", "--all", "--limit", "5"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         names = [json.loads(line)["displayName"] for line in out.splitlines()]
-        expect(names == ["Seed %d" % i for i in range(23)], names)
-        expect(len(s.requests()) == 5, "5 pages, got %d requests" % len(s.requests()))
+        check(names == ["Seed %d" % i for i in range(23)], names)
+        check(len(s.requests()) == 5, "5 pages, got %d requests" % len(s.requests()))
 
 
 def test_a_full_page_of_100_fits_the_cli_buffers():
     with Server(seed=150) as s:
         rc, out, err = run(["list", "--all", "--limit", "100"], s.url)
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 150 and len(s.requests()) == 2, "150 rows in 2 pages")
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 150 and len(s.requests()) == 2, "150 rows in 2 pages")
 
 
 def test_list_all_uses_one_tcp_connection():
     with Server(seed=23) as s:
         rc, _, err = run(["list", "--all", "--limit", "5"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         conns = {(r["conn"], r["client_port"]) for r in s.requests()}
-        expect(len(conns) == 1, "keep-alive: one connection, got %r" % conns)
+        check(len(conns) == 1, "keep-alive: one connection, got %r" % conns)
 
 
 def test_list_all_reconnects_when_the_server_closes_between_pages():
     with Server(seed=12, extra=["--fault", "close-after=1"]) as s:
         rc, out, err = run(["list", "--all", "--limit", "5"], s.url)
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 12, out)
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 12, out)
 
 
 def test_list_filters_are_sent_encoded():
     with Server(seed=20) as s:
         rc, out, err = run(["list", "--all", "--status", "ERROR", "--status", "MISSING", "--name", "seed 1",
                             "--piece", SLACK], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         statuses = {json.loads(line)["status"] for line in out.splitlines()}
-        expect(statuses == {"ERROR", "MISSING"}, statuses)
+        check(statuses == {"ERROR", "MISSING"}, statuses)
         q = s.requests()[0]["query"]
         for part in ("status=ERROR", "status=MISSING", "displayName=seed%201", "pieceName=%40activepieces%2Fpiece-slack"):
-            expect(part in q.split("&"), "%s in %s" % (part, q))
+            check(part in q.split("&"), "%s in %s" % (part, q))
 
 
 def test_update_changes_name_and_replaces_projects():
@@ -280,53 +254,53 @@ def test_update_changes_name_and_replaces_projects():
         conn = json.loads(run(create_args(), s.url)[1])
         rc, out, err = run(["update", conn["id"], "--name", "New name", "--project", P2, "--project", P3,
                             "--preselect", "true", "--metadata", '{"team":"ops"}'], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         upd = json.loads(out)
-        expect(upd["id"] == conn["id"] and upd["displayName"] == "New name", upd)
-        expect(upd["projectIds"] == [P2, P3] and upd["preSelectForNewProjects"] is True, upd)
-        expect(upd["metadata"] == {"team": "ops"}, upd)
+        check(upd["id"] == conn["id"] and upd["displayName"] == "New name", upd)
+        check(upd["projectIds"] == [P2, P3] and upd["preSelectForNewProjects"] is True, upd)
+        check(upd["metadata"] == {"team": "ops"}, upd)
 
 
 def test_delete_prints_nothing_and_exits_0():
     with Server() as s:
         conn = json.loads(run(create_args(), s.url)[1])
         rc, out, err = run(["delete", conn["id"]], s.url)
-        expect_rc(rc, 0, err)
-        expect(out == "", out)
+        check_rc(rc, 0, err)
+        check(out == "", out)
         req = s.requests()[-1]
-        expect(req["method"] == "DELETE" and not any(h[0].lower() == "content-type" for h in req["headers"]), req)
+        check(req["method"] == "DELETE" and not any(h[0].lower() == "content-type" for h in req["headers"]), req)
 
 
 def test_plain_http_to_localhost_is_allowed():
     with Server(cert=None) as s:
         rc, _, err = run(["list"], s.url, ca=None)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
 
 
 def test_apconn_url_environment_is_the_default_url():
     with Server(seed=2) as s:
         rc, out, err = run(["list"], None, env_extra={"APCONN_URL": s.url})
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 2, out)
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 2, out)
 
 
 def test_chunked_responses_are_read():
     with Server(seed=3, extra=["--fault", "chunked"]) as s:
         rc, out, err = run(["list"], s.url)
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 3, out)
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 3, out)
 
 
 def test_help_prints_usage_and_exits_0():
     rc, out, _ = run(["--help"], None)
-    expect(rc == 0 and "usage: apconn" in out and "APCONN_API_KEY" in out, out)
+    check(rc == 0 and "usage: apconn" in out and "APCONN_API_KEY" in out, out)
 
 
 def test_verbose_logs_method_path_and_status_only():
     with Server() as s:
         rc, _, err = run(["--verbose"] + create_args(), s.url)
-        expect_rc(rc, 0, err)
-        expect("POST" in err and "/v1/global-connections" in err and "201" in err, err)
+        check_rc(rc, 0, err)
+        check("POST" in err and "/v1/global-connections" in err and "201" in err, err)
 
 
 # ---- platforms of any size: streamed lists, any number of projects --------------------
@@ -348,9 +322,9 @@ def test_create_takes_a_9th_and_a_100th_project():
         for n in (9, 100):
             ids = [ap_server.project_id(i) for i in range(n)]
             rc, out, err = run(create_args(ext="many_%d" % n) + project_args(ids), s.url)
-            expect_rc(rc, 0, err)
-            expect(json.loads(out)["projectIds"] == [P1] + ids, "%d projects: %s" % (n, out[:200]))
-            expect(json.loads(s.requests()[-1]["body"])["projectIds"] == [P1] + ids, "sent in order")
+            check_rc(rc, 0, err)
+            check(json.loads(out)["projectIds"] == [P1] + ids, "%d projects: %s" % (n, out[:200]))
+            check(json.loads(s.requests()[-1]["body"])["projectIds"] == [P1] + ids, "sent in order")
 
 
 def test_update_replaces_projects_with_100():
@@ -358,8 +332,8 @@ def test_update_replaces_projects_with_100():
         conn = json.loads(run(create_args(), s.url)[1])
         ids = [ap_server.project_id(i) for i in range(99, -1, -1)]
         rc, out, err = run(["update", conn["id"], "--name", "Shared"] + project_args(ids), s.url)
-        expect_rc(rc, 0, err)
-        expect(json.loads(out)["projectIds"] == ids, out[:200])
+        check_rc(rc, 0, err)
+        check(json.loads(out)["projectIds"] == ids, out[:200])
 
 
 def test_a_connection_shared_with_10000_projects_round_trips():
@@ -367,32 +341,32 @@ def test_a_connection_shared_with_10000_projects_round_trips():
     with Server(extra=["--projects", "10000"]) as s:
         rc, out, err = run(["create", "--type", "NO_AUTH", "--name", "Everyone", "--piece", SLACK,
                             "--external-id", "everyone"] + project_args(ids), s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         created = json.loads(out)
-        expect(json.loads(s.requests()[0]["body"])["projectIds"] == ids, "10,000 ids sent in order")
-        expect(created["projectIds"] == ids, "create printed %d ids" % len(created["projectIds"]))
-        expect(created == s.requests()[0]["response"], "create printed what the server sent")
+        check(json.loads(s.requests()[0]["body"])["projectIds"] == ids, "10,000 ids sent in order")
+        check(created["projectIds"] == ids, "create printed %d ids" % len(created["projectIds"]))
+        check(created == s.requests()[0]["response"], "create printed what the server sent")
         rc, out, err = run(["list"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         item = json.loads(out)
-        expect(item["id"] == created["id"] and item["projectIds"] == ids, "list: %d ids" % len(item["projectIds"]))
-        expect(item == listed(s)[0], "list printed what the server sent")
+        check(item["id"] == created["id"] and item["projectIds"] == ids, "list: %d ids" % len(item["projectIds"]))
+        check(item == listed(s)[0], "list printed what the server sent")
 
 
 def test_list_all_prints_every_connection_of_a_busy_platform():
     with Server(extra=["--seed-busy", "1000"]) as s:
         rc, out, err = run(["list", "--all", "--limit", "100"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         printed = [json.loads(line) for line in out.splitlines()]
         served = listed(s)
-        expect(len(printed) == 1000 and len(s.requests()) == 10, "%d items, %d pages" % (len(printed), len(s.requests())))
-        expect(len({c["id"] for c in printed}) == 1000, "every connection once")
+        check(len(printed) == 1000 and len(s.requests()) == 10, "%d items, %d pages" % (len(printed), len(s.requests())))
+        check(len({c["id"] for c in printed}) == 1000, "every connection once")
         bad = [i for i, (a, b) in enumerate(zip(printed, served)) if a != b]
-        expect(not bad, "items differ from what was served: %r" % bad[:5])
+        check(not bad, "items differ from what was served: %r" % bad[:5])
         busy = printed[0]
-        expect(len(busy["projectIds"]) == 50 and len(busy["flowIds"]) == 20, "busy shape")
-        expect(len(json.dumps(busy["metadata"])) > 255 and len(busy["displayName"].encode()) > 127, "large fields")
-        expect(len({(r["conn"], r["client_port"]) for r in s.requests()}) == 1, "one keep-alive connection")
+        check(len(busy["projectIds"]) == 50 and len(busy["flowIds"]) == 20, "busy shape")
+        check(len(json.dumps(busy["metadata"])) > 255 and len(busy["displayName"].encode()) > 127, "large fields")
+        check(len({(r["conn"], r["client_port"]) for r in s.requests()}) == 1, "one keep-alive connection")
 
 
 def test_a_page_larger_than_the_cli_buffer_is_streamed():
@@ -400,9 +374,9 @@ def test_a_page_larger_than_the_cli_buffer_is_streamed():
     big = [a for i in range(100) for a in ("--big-metadata", "%d=40000" % i)]
     with Server(extra=["--seed-busy", "100"] + big) as s:
         rc, out, err = run(["list", "--limit", "100"], s.url)
-        expect_rc(rc, 0, err)
-        expect(len(s.requests()[0]["response"]["data"]) == 100, "one page")
-        expect([json.loads(line) for line in out.splitlines()] == listed(s), "every item as served")
+        check_rc(rc, 0, err)
+        check(len(s.requests()[0]["response"]["data"]) == 100, "one page")
+        check([json.loads(line) for line in out.splitlines()] == listed(s), "every item as served")
 
 
 def test_list_prints_each_connection_as_it_arrives():
@@ -419,11 +393,11 @@ def test_list_prints_each_connection_as_it_arrives():
         err = p.stderr.read()   # a few lines at most: cannot fill the pipe while stdout is read
         p.wait(60)
         t_all = time.monotonic() - t0
-        TRANSCRIPT.append((CURRENT[0], first + rest, err))
-        expect_rc(p.returncode, 0, err)
+        TRANSCRIPT.append((harness.CURRENT[0], first + rest, err))
+        check_rc(p.returncode, 0, err)
         lines = (first + rest).splitlines()
-        expect(len(lines) == 8 and json.loads(first) == listed(s)[0], "all 8: %d lines, first %r" % (len(lines), first[:200]))
-        expect(t_all >= 2.0 and t_first < t_all - 1.5, "first line after %.2f s of %.2f s" % (t_first, t_all))
+        check(len(lines) == 8 and json.loads(first) == listed(s)[0], "all 8: %d lines, first %r" % (len(lines), first[:200]))
+        check(t_all >= 2.0 and t_first < t_all - 1.5, "first line after %.2f s of %.2f s" % (t_first, t_all))
 
 
 def jsmn_tokens(v):
@@ -438,58 +412,58 @@ def jsmn_tokens(v):
 def needed_from(err, unit):
     """The number in 'needs ... N <unit>' of the CLI's message."""
     m = re.search(r"needs (?:a work buffer of )?(\d+) %s" % unit, err)
-    expect(m, "names the size needed: %s" % err)
+    check(m, "names the size needed: %s" % err)
     return int(m.group(1))
 
 
 def test_a_connection_larger_than_the_cli_buffer_exits_5_naming_the_size_and_the_rest_is_printed():
     with Server(extra=["--seed-busy", "5", "--big-metadata", "2=1200000"]) as s:
         rc, out, err = run(["list", "--all", "--limit", "2"], s.url)
-        expect_rc(rc, 5, err)
+        check_rc(rc, 5, err)
         served = listed(s)
         printed = [json.loads(line) for line in out.splitlines()]
-        expect(len(served) == 5 and printed == served[:2] + served[3:], "the other four: %d" % len(printed))
-        expect("data[0]" in err and "work buffer" in err, err)
+        check(len(served) == 5 and printed == served[:2] + served[3:], "the other four: %d" % len(printed))
+        check("data[0]" in err and "work buffer" in err, err)
         size = len(ap_server.compact(served[2]))
         need = needed_from(err, "bytes")
-        expect(size <= need < size + 65536, "needs %d bytes for a %d-byte item" % (need, size))
-        expect(len(s.requests()) == 3, "went on to the last page")
+        check(size <= need < size + 65536, "needs %d bytes for a %d-byte item" % (need, size))
+        check(len(s.requests()) == 3, "went on to the last page")
 
 
 def test_a_connection_with_more_ids_than_the_cli_tokens_exits_5_naming_the_tokens():
     with Server(extra=["--seed-busy", "3", "--many-flow-ids", "1=20000"]) as s:
         rc, out, err = run(["list"], s.url)
-        expect_rc(rc, 5, err)
+        check_rc(rc, 5, err)
         served = listed(s)
-        expect([json.loads(line) for line in out.splitlines()] == [served[0], served[2]], out[:300])
-        expect("data[1]" in err, err)
+        check([json.loads(line) for line in out.splitlines()] == [served[0], served[2]], out[:300])
+        check("data[1]" in err, err)
         need = needed_from(err, "JSON tokens")
-        expect(need == jsmn_tokens(served[1]), "needs %d tokens, the item has %d" % (need, jsmn_tokens(served[1])))
+        check(need == jsmn_tokens(served[1]), "needs %d tokens, the item has %d" % (need, jsmn_tokens(served[1])))
 
 
 def test_a_malformed_connection_is_reported_and_the_others_printed():
     with Server(seed=5, extra=["--fault", "bad-item=2"]) as s:
         rc, out, err = run(["list", "--all", "--limit", "3"], s.url)
-        expect_rc(rc, 5, err)
+        check_rc(rc, 5, err)
         served = listed(s)
-        expect([json.loads(line) for line in out.splitlines()] == served[:1] + served[2:4] + served[5:], out)
-        expect(err.count("wrong type") == 2 and "data[1].projectIds" in err, err)
+        check([json.loads(line) for line in out.splitlines()] == served[:1] + served[2:4] + served[5:], out)
+        check(err.count("wrong type") == 2 and "data[1].projectIds" in err, err)
 
 
 def test_verbose_shows_the_whole_path_and_query_and_no_secret():
     with Server(seed=3) as s:
         rc, _, err = run(["--verbose", "list", "--limit", "2", "--status", "ERROR", "--name", "a b"], s.url)
-        expect_rc(rc, 0, err)
-        expect("> GET /api/v1/global-connections?limit=2&status=ERROR&displayName=a%20b HTTP/1.1" in err
-               or ("> GET /api/v1/global-connections?" in err and "limit=2" in err and "status=ERROR" in err), err)
+        check_rc(rc, 0, err)
+        check("> GET /api/v1/global-connections?limit=2&status=ERROR&displayName=a%20b HTTP/1.1" in err
+              or ("> GET /api/v1/global-connections?" in err and "limit=2" in err and "status=ERROR" in err), err)
         q = s.requests()[0]
-        expect("> GET %s?%s HTTP/1.1" % (q["path"], q["query"]) in err, "the request line as the server got it: %s" % err)
-        expect(KEY not in err and "Bearer" not in err and "Authorization" not in err, err)
+        check("> GET %s?%s HTTP/1.1" % (q["path"], q["query"]) in err, "the request line as the server got it: %s" % err)
+        check(KEY not in err and "Bearer" not in err and "Authorization" not in err, err)
     with Server() as s:
         rc, _, err = run(["--verbose"] + create_args(), s.url)
-        expect_rc(rc, 0, err)
-        expect("> POST /api/v1/global-connections HTTP/1.1" in err, err)
-        expect(SECRET not in err and KEY not in err, err)
+        check_rc(rc, 0, err)
+        check("> POST /api/v1/global-connections HTTP/1.1" in err, err)
+        check(SECRET not in err and KEY not in err, err)
 
 
 # ---- --version, help, "--", usage errors ----------------------------------------------
@@ -503,9 +477,9 @@ def apconn_h_version():
 
 def test_version_prints_apconn_and_the_tls_library_and_needs_no_key():
     rc, out, err = run(["--version"], key=None, ca=None)
-    expect_rc(rc, 0, err)
+    check_rc(rc, 0, err)
     lines = out.splitlines()
-    expect(len(lines) == 1 and lines[0].startswith("apconn " + apconn_h_version() + " (mbedTLS "), out)
+    check(len(lines) == 1 and lines[0].startswith("apconn " + apconn_h_version() + " (mbedTLS "), out)
 
 
 def test_help_command_and_command_help_print_the_same_page():
@@ -513,40 +487,40 @@ def test_help_command_and_command_help_print_the_same_page():
         rc1, out1, err1 = run(["help", cmd], key=None, ca=None)
         rc2, out2, err2 = run([cmd, "--help"], key=None, ca=None)
         rc3, out3, _ = run([cmd, "-h"], key=None, ca=None)
-        expect(rc1 == rc2 == rc3 == 0 and out1 == out2 == out3, "%s: %r / %r" % (cmd, err1, err2))
-        expect(out1.startswith("usage: apconn " + cmd), out1)
+        check(rc1 == rc2 == rc3 == 0 and out1 == out2 == out3, "%s: %r / %r" % (cmd, err1, err2))
+        check(out1.startswith("usage: apconn " + cmd), out1)
     rc, out, _ = run(["help"], key=None, ca=None)
-    expect(rc == 0 and "usage: apconn" in out and "Commands" in out, out)
+    check(rc == 0 and "usage: apconn" in out and "Commands" in out, out)
 
 
 def test_help_warns_that_value_is_visible_and_recommends_value_file():
     rc, out, _ = run(["create", "--help"], key=None, ca=None)
-    expect(rc == 0 and "visible to other local users" in out and "prefer --value-file" in out, out)
+    check(rc == 0 and "visible to other local users" in out and "prefer --value-file" in out, out)
     rc, out, _ = run(["--help"], key=None, ca=None)
-    expect(rc == 0 and "visible to other local users" in out and "--value-file" in out, out)
+    check(rc == 0 and "visible to other local users" in out and "--value-file" in out, out)
 
 
 def test_help_for_an_unknown_command_is_a_usage_error():
     rc, out, err = run(["help", "frobnicate"], key=None, ca=None)
-    expect(rc == 2 and out == "" and "frobnicate" in err, err)
+    check(rc == 2 and out == "" and "frobnicate" in err, err)
 
 
 def test_help_after_an_option_value_is_still_help():
     rc, out, err = run(["list", "--limit", "5", "--help"], key=None, ca=None)
-    expect(rc == 0 and out.startswith("usage: apconn list"), err)
+    check(rc == 0 and out.startswith("usage: apconn list"), err)
 
 
 def test_double_dash_ends_the_options():
     with Server() as s:
         conn = json.loads(run(create_args(), s.url)[1])
         rc, out, err = run(["delete", "--", conn["id"]], s.url)
-        expect_rc(rc, 0, err)
-        expect(s.requests()[-1]["method"] == "DELETE", s.requests()[-1])
+        check_rc(rc, 0, err)
+        check(s.requests()[-1]["method"] == "DELETE", s.requests()[-1])
         # after "--" an option-looking word is an argument: here a bad ID, not an unknown option
         rc, out, err = run(["delete", "--", "--all"], s.url)
-        expect(rc == 2 and "ID must be" in err and "unknown option" not in err, err)
+        check(rc == 2 and "ID must be" in err and "unknown option" not in err, err)
         rc, out, err = run(["list", "--", "--all"], s.url)
-        expect(rc == 2 and "unexpected argument" in err, err)
+        check(rc == 2 and "unexpected argument" in err, err)
 
 
 HINT_CASES = [
@@ -565,20 +539,20 @@ def test_a_usage_error_is_one_line_and_a_hint():
     for args, hint in HINT_CASES:
         rc, out, err = run(args, None, ca=None)
         lines = err.splitlines()
-        expect(rc == 2 and out == "", "%r: exit %d" % (args, rc))
-        expect(len(lines) == 2 and lines[0].startswith("apconn: ") and lines[1] == hint, "%r: %r" % (args, err))
+        check(rc == 2 and out == "", "%r: exit %d" % (args, rc))
+        check(len(lines) == 2 and lines[0].startswith("apconn: ") and lines[1] == hint, "%r: %r" % (args, err))
 
 
 def test_no_usage_error_dumps_the_usage_block():
     with Server() as s:
         for name, args in USAGE_CASES:
             _, _, err = run(args, s.url)
-            expect("usage:" not in err and len(err.splitlines()) <= 2, "%s: %r" % (name, err))
+            check("usage:" not in err and len(err.splitlines()) <= 2, "%s: %r" % (name, err))
 
 
 def test_an_unknown_inline_option_does_not_echo_its_value():
     rc, _, err = run(["list", "--token=" + KEY], None, ca=None)
-    expect(rc == 2 and "--token" in err and KEY not in err, err)
+    check(rc == 2 and "--token" in err and KEY not in err, err)
 
 
 # ---- the next cursor without --all ----------------------------------------------------------
@@ -592,44 +566,44 @@ def test_list_without_all_gives_the_next_cursor_on_stderr_and_stdout_stays_ndjso
         while True:
             args = ["list", "--limit", "5"] + (["--cursor", cursor] if cursor else [])
             rc, out, err = run(args, s.url)
-            expect_rc(rc, 0, err)
+            check_rc(rc, 0, err)
             seen += [json.loads(line)["displayName"] for line in out.splitlines()]  # every line is JSON
             pages += 1
             cursors = next_cursor_lines(err)
-            expect(len(cursors) <= 1, err)
+            check(len(cursors) <= 1, err)
             if not cursors:
                 break
             cursor = cursors[0]
-            expect(cursor and " " not in cursor, cursor)
-            expect(pages < 10, "the cursor must lead to the end")
-        expect(seen == ["Seed %d" % i for i in range(12)] and pages == 3, (pages, seen))
+            check(cursor and " " not in cursor, cursor)
+            check(pages < 10, "the cursor must lead to the end")
+        check(seen == ["Seed %d" % i for i in range(12)] and pages == 3, (pages, seen))
 
 
 def test_cursor_file_holds_the_next_cursor_and_is_empty_after_the_last_page():
     path = os.path.join(TMP, "cursor")
     with Server(seed=7) as s:
         rc, out, err = run(["list", "--limit", "5", "--cursor-file", path], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         with open(path) as f:
             first = f.read()
-        expect(first.endswith("\n") and first.strip() == next_cursor_lines(err)[0], (first, err))
+        check(first.endswith("\n") and first.strip() == next_cursor_lines(err)[0], (first, err))
         rc, out, err = run(["list", "--limit", "5", "--cursor", first.strip(), "--cursor-file", path], s.url)
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 2 and next_cursor_lines(err) == [], (out, err))
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 2 and next_cursor_lines(err) == [], (out, err))
         with open(path) as f:
-            expect(f.read() == "", "empty at the last page")
+            check(f.read() == "", "empty at the last page")
 
 
 def test_list_all_prints_no_cursor():
     with Server(seed=12) as s:
         rc, out, err = run(["list", "--all", "--limit", "5"], s.url)
-        expect(rc == 0 and len(out.splitlines()) == 12 and next_cursor_lines(err) == [], err)
+        check(rc == 0 and len(out.splitlines()) == 12 and next_cursor_lines(err) == [], err)
 
 
 def test_unwritable_cursor_file_exits_2():
     with Server(seed=12) as s:
         rc, _, err = run(["list", "--limit", "5", "--cursor-file", os.path.join(TMP, "no", "such", "dir")], s.url)
-        expect(rc == 2 and "--cursor-file" in err, err)
+        check(rc == 2 and "--cursor-file" in err, err)
 
 
 # ---- the key and the value: what exactly is wrong ---------------------------------------------
@@ -651,16 +625,16 @@ def test_a_bad_key_names_apconn_api_key_and_says_what_is_wrong():
     with Server() as s:
         for key, why in KEY_CASES:
             rc, out, err = run(["list"], s.url, key=key)
-            expect(rc == 2 and out == "", "%r: exit %d" % (why, rc))
-            expect("APCONN_API_KEY" in err and why in err, "%r: %r" % (why, err))
-            expect(KEY not in err and KEY[3:13] not in err, "the key is never printed: %r" % err)
-        expect(s.requests() == [], "nothing sent")
+            check(rc == 2 and out == "", "%r: exit %d" % (why, rc))
+            check("APCONN_API_KEY" in err and why in err, "%r: %r" % (why, err))
+            check(KEY not in err and KEY[3:13] not in err, "the key is never printed: %r" % err)
+        check(s.requests() == [], "nothing sent")
 
 
 def test_a_key_with_padding_at_the_end_is_accepted():
     with Server() as s:
         rc, _, err = run(["list"], s.url, key=KEY + "==")
-        expect(rc == 3 and "401" in err, "sent (and refused by the server, which knows another key): %s" % err)
+        check(rc == 3 and "401" in err, "sent (and refused by the server, which knows another key): %s" % err)
 
 
 VALUE_SHAPE_CASES = [
@@ -683,36 +657,36 @@ def test_a_value_of_the_wrong_shape_names_the_member_and_the_expected_type():
         for typ, value, want in VALUE_SHAPE_CASES:
             rc, out, err = run(["create", "--type", typ, "--name", "x", "--piece", SLACK, "--value", json.dumps(value)],
                                s.url)
-            expect(rc == 2 and want in err, "%s %r: exit %d, %r" % (typ, value, rc, err))
-        expect(s.requests() == [], "nothing sent")
+            check(rc == 2 and want in err, "%s %r: exit %d, %r" % (typ, value, rc, err))
+        check(s.requests() == [], "nothing sent")
 
 
 def test_a_value_with_strings_and_nested_members_passes_the_shape_check():
     with Server() as s:
         rc, _, err = run(["create", "--type", "CUSTOM_AUTH", "--name", "x", "--piece", SLACK,
                           "--value", '{ "props" : {"secret_text": 1, "s": "}\\"{"} }'], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
 
 
 # ---- the CA bundle from the environment -----------------------------------------------------
 def test_ca_bundle_from_apconn_ca_bundle_then_ssl_cert_file():
     good, bad = os.path.join(TMP, "ca.pem"), os.path.join(TMP, "other_ca.pem")
-    expect(os.path.exists(bad), "make_test_certs.sh writes other_ca.pem (a CA that signed none of the server certificates)")
+    check(os.path.exists(bad), "make_test_certs.sh writes other_ca.pem (a CA that signed none of the server certificates)")
     with Server(seed=1) as s:
         rc, _, err = run(["list"], s.url, ca=None, env_extra={"APCONN_CA_BUNDLE": good})
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         rc, _, err = run(["list"], s.url, ca=None, env_extra={"SSL_CERT_FILE": good})
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         rc, _, err = run(["list"], s.url, ca=None, env_extra={"APCONN_CA_BUNDLE": good, "SSL_CERT_FILE": bad})
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         rc, _, err = run(["--retries", "0", "list"], s.url, ca=None, env_extra={"APCONN_CA_BUNDLE": bad, "SSL_CERT_FILE": good})
-        expect_rc(rc, 4, err)
+        check_rc(rc, 4, err)
         rc, _, err = run(["list"], s.url, ca="ca", env_extra={"APCONN_CA_BUNDLE": bad, "SSL_CERT_FILE": bad})
-        expect_rc(rc, 0, err)  # --ca wins
+        check_rc(rc, 0, err)  # --ca wins
     rc, _, err = run(["list"], "https://localhost:1/api", ca=None, env_extra={"APCONN_CA_BUNDLE": "/nonexistent.pem"})
-    expect(rc == 2 and "APCONN_CA_BUNDLE" in err and "/nonexistent.pem" in err, err)
+    check(rc == 2 and "APCONN_CA_BUNDLE" in err and "/nonexistent.pem" in err, err)
     rc, _, err = run(["list"], "https://localhost:1/api", ca=None, env_extra={"SSL_CERT_FILE": "/nonexistent.pem"})
-    expect(rc == 2 and "SSL_CERT_FILE" in err, err)
+    check(rc == 2 and "SSL_CERT_FILE" in err, err)
 
 
 # ---- exit 2: usage and invalid input, nothing sent ------------------------------------
@@ -756,16 +730,16 @@ def test_bad_usage_exits_2_and_sends_nothing():
     with Server() as s:
         for name, args in USAGE_CASES:
             rc, out, err = run(args, s.url)
-            expect(rc == 2, "%s: exit %d, expected 2 (stderr %r)" % (name, rc, err))
-            expect(err.startswith("apconn: ") and out == "", "%s: diagnostics on stderr only" % name)
-        expect(s.requests() == [], "nothing may reach the server: %r" % s.requests())
+            check(rc == 2, "%s: exit %d, expected 2 (stderr %r)" % (name, rc, err))
+            check(err.startswith("apconn: ") and out == "", "%s: diagnostics on stderr only" % name)
+        check(s.requests() == [], "nothing may reach the server: %r" % s.requests())
 
 
 def test_missing_api_key_exits_2_and_sends_nothing():
     with Server() as s:
         rc, _, err = run(["list"], s.url, key=None)
-        expect_rc(rc, 2, err)
-        expect("APCONN_API_KEY" in err and s.requests() == [], err)
+        check_rc(rc, 2, err)
+        check("APCONN_API_KEY" in err and s.requests() == [], err)
 
 
 def test_value_file_too_large_exits_2_and_sends_nothing():
@@ -773,14 +747,14 @@ def test_value_file_too_large_exits_2_and_sends_nothing():
         big = json.dumps({"secret_text": "x" * 100000})
         args = ["create", "--type", "SECRET_TEXT", "--name", "x", "--piece", SLACK, "--value-file", "-"]
         rc, _, err = run(args, s.url, stdin=big)
-        expect_rc(rc, 2, err)
-        expect(s.requests() == [], "nothing sent")
+        check_rc(rc, 2, err)
+        check(s.requests() == [], "nothing sent")
 
 
 def test_plain_http_to_a_non_loopback_host_exits_2():
     for url in ("http://example.com/api", "http://127.0.0.1.example.com/api", "ftp://localhost/api"):
         rc, out, err = run(["list"], url, ca=None)
-        expect(rc == 2 and out == "", "%s: exit %d (%s)" % (url, rc, err))
+        check(rc == 2 and out == "", "%s: exit %d (%s)" % (url, rc, err))
 
 
 def other_name_for_loopback():
@@ -805,23 +779,23 @@ def test_plain_http_to_a_non_loopback_name_sends_nothing_even_when_it_resolves_t
     with Server(cert=None) as s:
         url = s.url.replace("localhost", name) if name else s.url.replace("http://localhost", "http://example.com")
         rc, out, err = run(["list"], url, ca=None)
-        expect_rc(rc, 2, err)
-        expect(s.requests() == [], "nothing may reach the server: %r" % s.requests())
+        check_rc(rc, 2, err)
+        check(s.requests() == [], "nothing may reach the server: %r" % s.requests())
 
 
 def test_missing_ca_file_exits_2():
     with Server() as s:
         rc, _, err = run(["list"], s.url, ca="does-not-exist")
-        expect_rc(rc, 2, err)
-        expect(s.requests() == [], "nothing sent")
+        check_rc(rc, 2, err)
+        check(s.requests() == [], "nothing sent")
 
 
 # ---- exit 3: the server said no ------------------------------------------------------
 def test_delete_of_an_unknown_id_exits_3_with_404():
     with Server() as s:
         rc, _, err = run(["delete", "A" * 21], s.url)
-        expect_rc(rc, 3, err)
-        expect("404" in err and "ENTITY_NOT_FOUND" in err, err)
+        check_rc(rc, 3, err)
+        check("404" in err and "ENTITY_NOT_FOUND" in err, err)
 
 
 def test_server_validation_error_exits_3_with_its_message():
@@ -830,84 +804,84 @@ def test_server_validation_error_exits_3_with_its_message():
     with Server() as s:
         rc, _, err = run(["create", "--type", "OAUTH2", "--name", "O", "--piece", SLACK,
                           "--value", json.dumps(value)], s.url)
-        expect_rc(rc, 3, err)
-        expect("400" in err and "FST_ERR_VALIDATION" in err and "body/ Invalid input" in err, err)
+        check_rc(rc, 3, err)
+        check("400" in err and "FST_ERR_VALIDATION" in err and "body/ Invalid input" in err, err)
 
 
 def test_unknown_project_exits_3_with_404():
     with Server() as s:
         rc, _, err = run(create_args(extra=["--project", "Zz" * 10 + "Z"]), s.url)
-        expect_rc(rc, 3, err)
-        expect("404" in err and "ENTITY_NOT_FOUND" in err, err)
+        check_rc(rc, 3, err)
+        check("404" in err and "ENTITY_NOT_FOUND" in err, err)
 
 
 def test_unknown_api_key_exits_3_with_401():
     with Server() as s:
         rc, _, err = run(["list"], s.url, key="sk-" + "w" * 61)
-        expect_rc(rc, 3, err)
-        expect("401" in err and "AUTHENTICATION" in err, err)
-        expect("does not accept the key in APCONN_API_KEY" in err and "w" * 20 not in err, err)
+        check_rc(rc, 3, err)
+        check("401" in err and "AUTHENTICATION" in err, err)
+        check("does not accept the key in APCONN_API_KEY" in err and "w" * 20 not in err, err)
 
 
 def test_update_of_an_unknown_id_exits_3_with_500():
     with Server() as s:
         rc, _, err = run(["update", "A" * 21, "--name", "x"], s.url)
-        expect_rc(rc, 3, err)
-        expect("500" in err, err)
+        check_rc(rc, 3, err)
+        check("500" in err, err)
 
 
 def test_html_502_exits_3():
     with Server(extra=["--fault", "html-502"]) as s:
         rc, _, err = run(["--retries", "0", "list"], s.url)
-        expect_rc(rc, 3, err)
-        expect("502" in err, err)
+        check_rc(rc, 3, err)
+        check("502" in err, err)
 
 
 # ---- exit 4: network, TLS, certificates, timeouts --------------------------------------
 def test_retries_option_allows_that_many_extra_attempts():
     with Server(seed=1, extra=["--fault", "unavailable-first=2"]) as s:
         rc, _, err = run(["--retries", "1", "list"], s.url)
-        expect_rc(rc, 3, err)
-        expect("503" in err and len(s.requests()) == 2, "1 + 1 attempts, got %d" % len(s.requests()))
+        check_rc(rc, 3, err)
+        check("503" in err and len(s.requests()) == 2, "1 + 1 attempts, got %d" % len(s.requests()))
     with Server(seed=1, extra=["--fault", "unavailable-first=2"]) as s:
         rc, out, err = run(["--retries", "2", "list"], s.url)
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 1 and len(s.requests()) == 3, "third attempt answered")
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 1 and len(s.requests()) == 3, "third attempt answered")
 
 
 def test_refused_connection_exits_4():
     rc, _, err = run(["--retries", "0", "list"], "https://localhost:%d/api" % free_port())
-    expect_rc(rc, 4, err)
+    check_rc(rc, 4, err)
 
 
 def test_silent_server_times_out_with_exit_4():
     with Server(extra=["--fault", "silent-tcp"]) as s:
         t0 = time.monotonic()
         rc, _, err = run(["--timeout-ms", "1500", "list"], s.url)
-        expect_rc(rc, 4, err)
-        expect(time.monotonic() - t0 < 20, "the deadline bounds the command")
+        check_rc(rc, 4, err)
+        check(time.monotonic() - t0 < 20, "the deadline bounds the command")
 
 
 def test_server_that_never_answers_times_out_with_exit_4():
     with Server(extra=["--fault", "silent"]) as s:
         rc, _, err = run(["--timeout-ms", "1500", "list"], s.url)
-        expect_rc(rc, 4, err)
+        check_rc(rc, 4, err)
 
 
 def test_timeout_bounds_list_all_across_pages():
     # Each page takes 300 ms, well inside the deadline; ten of them do not fit in 1.5 s.
     with Server(seed=10, extra=["--fault", "delay-ms=300"]) as s:
         rc, out, err = run(["--timeout-ms", "1500", "list", "--all", "--limit", "1"], s.url)
-        expect_rc(rc, 4, err)
-        expect(0 < len(out.splitlines()) < 10, "stopped part way: %r" % out)
+        check_rc(rc, 4, err)
+        check(0 < len(out.splitlines()) < 10, "stopped part way: %r" % out)
 
 
 def cert_refused(cert):
     with Server(cert=cert) as s:
         rc, out, err = run(["--retries", "0", "list"], s.url)
-        expect_rc(rc, 4, err)
-        expect(out == "", out)
-        expect(s.requests() == [], "nothing may reach the server: %r" % s.requests())
+        check_rc(rc, 4, err)
+        check(out == "", out)
+        check(s.requests() == [], "nothing may reach the server: %r" % s.requests())
 
 
 def test_wrong_host_name_certificate_is_refused():
@@ -946,15 +920,15 @@ def test_name_constrained_intermediate_is_refused():
 def test_chain_with_its_intermediate_is_accepted():
     with Server(cert="chain") as s:
         rc, _, err = run(["list"], s.url)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
 
 
 def test_certificate_without_san_is_refused_and_says_so():
     with Server(cert="nosan") as s:  # CN=localhost, no subjectAltName
         rc, out, err = run(["--retries", "0", "list"], s.url)
-        expect_rc(rc, 4, err)
-        expect("no subjectAltName" in err, err)
-        expect(out == "" and s.requests() == [], "nothing may reach the server: %r" % s.requests())
+        check_rc(rc, 4, err)
+        check("no subjectAltName" in err, err)
+        check(out == "" and s.requests() == [], "nothing may reach the server: %r" % s.requests())
 
 
 # ---- IP-address hosts: iPAddress SANs only ---------------------------------------------
@@ -965,23 +939,23 @@ def ip_url(s):
 def test_ip_address_url_matches_the_ip_san():
     with Server(cert="ip") as s:  # IP:127.0.0.1, IP:::1
         rc, _, err = run(["list"], ip_url(s))
-        expect_rc(rc, 0, err)
-        expect(len(s.requests()) == 1, s.requests())
+        check_rc(rc, 0, err)
+        check(len(s.requests()) == 1, s.requests())
 
 
 def test_ip_address_url_is_not_matched_by_a_dns_san_spelling_it():
     with Server(cert="ipdns") as s:  # DNS:127.0.0.1
         rc, out, err = run(["--retries", "0", "list"], ip_url(s))
-        expect_rc(rc, 4, err)
-        expect("iPAddress" in err, err)
-        expect(out == "" and s.requests() == [], "nothing may reach the server: %r" % s.requests())
+        check_rc(rc, 4, err)
+        check("iPAddress" in err, err)
+        check(out == "" and s.requests() == [], "nothing may reach the server: %r" % s.requests())
 
 
 def test_dns_url_is_not_matched_by_an_ip_san():
     with Server(cert="ip") as s:
         rc, _, err = run(["--retries", "0", "list"], s.url)  # https://localhost:...
-        expect_rc(rc, 4, err)
-        expect(s.requests() == [], s.requests())
+        check_rc(rc, 4, err)
+        check(s.requests() == [], s.requests())
 
 
 # ---- TLS 1.3 and the linked mbedTLS ------------------------------------------------------
@@ -991,10 +965,10 @@ def expected_mbedtls():
 
 def test_version_names_the_linked_mbedtls():
     rc, out, err = run(["--version"], key=None, ca=None)
-    expect_rc(rc, 0, err)
+    check_rc(rc, 0, err)
     m = re.match(r"^apconn \d+\.\d+\.\d+ \(mbedTLS (\d+\.\d+\.\d+)\)\n$", out)
-    expect(m is not None, "version line: %r" % out)
-    expect(m.group(1).startswith(expected_mbedtls()), "linked %s, expected %s" % (m.group(1), expected_mbedtls()))
+    check(m is not None, "version line: %r" % out)
+    check(m.group(1).startswith(expected_mbedtls()), "linked %s, expected %s" % (m.group(1), expected_mbedtls()))
 
 
 class Tls13OnlyProxy:
@@ -1061,55 +1035,55 @@ def test_tls13_only_server():
     with Server(cert=None) as backend, Tls13OnlyProxy(backend.port) as proxy:
         rc, out, err = run(["--retries", "0", "list"], "https://localhost:%d/api" % proxy.port)
         if expected_mbedtls() == "2.28.":  # no TLS 1.3 in 2.28: refused, nothing sent
-            expect_rc(rc, 4, err)
-            expect(backend.requests() == [], backend.requests())
+            check_rc(rc, 4, err)
+            check(backend.requests() == [], backend.requests())
         else:
-            expect_rc(rc, 0, err)
-            expect(proxy.versions == ["TLSv1.3"], proxy.versions)
-            expect(len(backend.requests()) == 1, backend.requests())
+            check_rc(rc, 0, err)
+            check(proxy.versions == ["TLSv1.3"], proxy.versions)
+            check(len(backend.requests()) == 1, backend.requests())
 
 
 # ---- exit 5: the response is not what the contract says --------------------------------
 def test_malformed_json_response_exits_5():
     with Server(seed=2, extra=["--fault", "malformed"]) as s:
         rc, _, err = run(["list"], s.url)
-        expect_rc(rc, 5, err)
+        check_rc(rc, 5, err)
 
 
 def test_oversized_response_exits_5_naming_the_size():
     with Server(extra=["--fault", "oversized"]) as s:
         rc, out, err = run(create_args(), s.url)
-        expect_rc(rc, 5, err)
+        check_rc(rc, 5, err)
         size = len(ap_server.compact(dict(s.requests()[0]["response"], padding="x" * ap_server.OVERSIZED_PADDING)))
         need = needed_from(err, "bytes")
-        expect(size <= need < size + 65536, "needs %d bytes for a %d-byte body" % (need, size))
-        expect("did apply the change" in err and out == "", err)
+        check(size <= need < size + 65536, "needs %d bytes for a %d-byte body" % (need, size))
+        check("did apply the change" in err and out == "", err)
 
 
 def test_non_json_success_response_exits_5():
     with Server(seed=1, extra=["--fault", "text-plain"]) as s:
         rc, _, err = run(["list"], s.url)
-        expect_rc(rc, 5, err)
+        check_rc(rc, 5, err)
 
 
 def test_truncated_response_exits_5():
     with Server(seed=1, extra=["--fault", "truncate"]) as s:
         rc, _, err = run(["--retries", "0", "list"], s.url)
-        expect_rc(rc, 5, err)
+        check_rc(rc, 5, err)
 
 
 def test_body_cut_without_close_notify_exits_5():
     with Server(seed=1, extra=["--fault", "cut"]) as s:
         rc, _, err = run(["--retries", "0", "list"], s.url)
-        expect_rc(rc, 5, err)
-        expect("ended before its body was complete" in err, err)
+        check_rc(rc, 5, err)
+        check("ended before its body was complete" in err, err)
 
 
 def test_close_delimited_body_ended_by_close_notify_is_read():
     with Server(seed=1, extra=["--fault", "unframed"]) as s:
         rc, out, err = run(["list"], s.url)
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 1, out)
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 1, out)
 
 
 def test_close_delimited_body_cut_without_close_notify_is_not_believed():
@@ -1117,9 +1091,9 @@ def test_close_delimited_body_cut_without_close_notify_is_not_believed():
     # streams, so the item that arrived is printed; the exit status says the list is not whole.
     with Server(seed=1, extra=["--fault", "cut-unframed"]) as s:
         rc, out, err = run(["--retries", "0", "list"], s.url)
-        expect_rc(rc, 5, err)
-        expect("ended before its body was complete" in err, err)
-        expect([json.loads(line) for line in out.splitlines()] == listed(s), out)
+        check_rc(rc, 5, err)
+        check("ended before its body was complete" in err, err)
+        check([json.loads(line) for line in out.splitlines()] == listed(s), out)
 
 
 # ---- examples/create_one.c, so that the first program a reader sees cannot rot ----------
@@ -1129,10 +1103,10 @@ def test_create_one_example_creates_a_connection():
         env["APCONN_API_KEY"] = KEY
         p = subprocess.run([CREATE_ONE, s.url, os.path.join(TMP, "ca.pem")], capture_output=True, text=True,
                            env=env, timeout=60)
-        TRANSCRIPT.append((CURRENT[0], p.stdout, p.stderr))
-        expect_rc(p.returncode, 0, p.stderr)
-        expect(p.stdout.startswith("created ") and "(Acme Slack)" in p.stdout, p.stdout)
-        expect(json.loads(s.requests()[0]["body"])["externalId"] == "acme_slack", "upsert sent")
+        TRANSCRIPT.append((harness.CURRENT[0], p.stdout, p.stderr))
+        check_rc(p.returncode, 0, p.stderr)
+        check(p.stdout.startswith("created ") and "(Acme Slack)" in p.stdout, p.stdout)
+        check(json.loads(s.requests()[0]["body"])["externalId"] == "acme_slack", "upsert sent")
 
 
 # ---- secrets --------------------------------------------------------------------------
@@ -1142,37 +1116,21 @@ def test_key_and_values_never_appear_in_any_output():
         run(["--verbose", "list"], s.url)
     leaks = [(name, which) for name, out, err in TRANSCRIPT for which, text in (("stdout", out), ("stderr", err))
              if KEY in text or SECRET in text or STDIN_SECRET in text or KEY[3:] in text]
-    expect(len(TRANSCRIPT) > 40, "ran %d CLI commands" % len(TRANSCRIPT))
-    expect(leaks == [], "secret printed by: %r" % leaks)
+    check(len(TRANSCRIPT) > 40, "ran %d CLI commands" % len(TRANSCRIPT))
+    check(leaks == [], "secret printed by: %r" % leaks)
 
 
 def main():
     global BINARY, TMP, CREATE_ONE
-    if len(sys.argv) < 2:
-        print("usage: test_cli.py BINARY [SUITE_NAME [CREATE_ONE_BINARY]]", file=sys.stderr)
-        return 2
+    harness.usage(sys.argv, 1, "BINARY [SUITE_NAME [CREATE_ONE_BINARY]]")
     BINARY = os.path.abspath(sys.argv[1])
-    suite = sys.argv[2] if len(sys.argv) > 2 else "cli_integration"
-    SUITE[0] = suite
+    SUITE[0] = sys.argv[2] if len(sys.argv) > 2 else "cli_integration"
     CREATE_ONE = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     only = os.environ.get("CLI_TEST_ONLY", "")  # run only tests whose name contains this
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so every `with Server()` stops its server
     with tempfile.TemporaryDirectory(prefix="apconn-cli-") as tmp:
         TMP = tmp
         subprocess.run(["sh", CERTS_SCRIPT, tmp], check=True, stdout=subprocess.DEVNULL)
-        tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f) and only in n
-                 and (CREATE_ONE or "create_one" not in n)]
-        passed = failed = 0
-        for name, fn in tests:
-            CURRENT[0] = name
-            try:
-                fn()
-                passed += 1
-            except Exception:  # noqa: BLE001 - every failure is reported, none stops the suite
-                failed += 1
-                print("  FAIL %s: %s" % (name, traceback.format_exc().strip().splitlines()[-1]))
-    print("%s: %d passed, %d failed" % (suite, passed, failed))
-    return 0 if failed == 0 else 1
+        return harness.run_suite(SUITE[0], harness.tests_in(globals(), only, lambda n: CREATE_ONE or "create_one" not in n))
 
 
 if __name__ == "__main__":

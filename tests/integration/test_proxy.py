@@ -14,19 +14,19 @@ import base64
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import test_cli as cli  # noqa: E402  (Server, run, the key and the secrets)
-from test_cli import KEY, SECRET, STDIN_SECRET, SLACK, Server, expect, expect_rc, free_port  # noqa: E402
+import test_cli as cli  # noqa: E402  (Server, run, the key and the secrets; puts tests/tools on the path)
+from test_cli import KEY, SECRET, STDIN_SECRET, SLACK, Server, check_rc  # noqa: E402
+import harness  # noqa: E402
+from harness import check, free_port  # noqa: E402
 
 PROXY_USER, PROXY_PASS = "alice", "pr0xy-Pa55"
 
@@ -70,12 +70,7 @@ class Tinyproxy:
         return self
 
     def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        harness.stop_process(self.proc)
 
     def text(self):
         with open(self.log, errors="replace") as f:
@@ -171,17 +166,17 @@ def dead_proxy_url():
 def all_calls(url, proxy_env):
     """create (value on the command line and from stdin), list, update, delete."""
     rc, out, err = run(["--verbose"] + cli.create_args(), url, proxy_env)
-    expect_rc(rc, 0, err)
+    check_rc(rc, 0, err)
     conn = json.loads(out)
     args = ["create", "--type", "BASIC_AUTH", "--name", "B", "--piece", SLACK, "--value-file", "-"]
     rc, _, err = run(args, url, proxy_env, stdin=json.dumps({"username": "u", "password": STDIN_SECRET}))
-    expect_rc(rc, 0, err)
+    check_rc(rc, 0, err)
     rc, out, err = run(["--verbose", "list", "--all", "--limit", "1"], url, proxy_env)
-    expect(rc == 0 and len(out.splitlines()) == 2, err)
+    check(rc == 0 and len(out.splitlines()) == 2, err)
     rc, _, err = run(["update", conn["id"], "--name", "Renamed"], url, proxy_env)
-    expect_rc(rc, 0, err)
+    check_rc(rc, 0, err)
     rc, _, err = run(["delete", conn["id"]], url, proxy_env)
-    expect_rc(rc, 0, err)
+    check_rc(rc, 0, err)
 
 
 SECRETS = (KEY, KEY[3:], SECRET, STDIN_SECRET, "Bearer")
@@ -191,68 +186,68 @@ SECRETS = (KEY, KEY[3:], SECRET, STDIN_SECRET, "Bearer")
 def test_every_call_works_through_tinyproxy_and_it_only_sees_connect():
     with Server() as s, Tinyproxy() as p:
         all_calls(s.url, {"https_proxy": p.url})
-        expect(len(s.requests()) >= 6, "the server got the calls: %d" % len(s.requests()))
+        check(len(s.requests()) >= 6, "the server got the calls: %d" % len(s.requests()))
         lines = p.request_lines()
-        expect(lines and all(line.startswith("CONNECT localhost:%d " % s.port) for line in lines), lines)
+        check(lines and all(line.startswith("CONNECT localhost:%d " % s.port) for line in lines), lines)
         log = p.text()
         for secret in SECRETS + ("Renamed", "global-connections", "GET ", "POST ", "DELETE "):
-            expect(secret not in log, "%r in the proxy's log" % secret)
+            check(secret not in log, "%r in the proxy's log" % secret)
 
 
 def test_uppercase_https_proxy_is_used_and_lowercase_wins():
     with Server(seed=1) as s, Tinyproxy() as p:
         rc, _, err = run(["list"], s.url, {"HTTPS_PROXY": p.url})
-        expect_rc(rc, 0, err)
-        expect(len(p.request_lines()) == 1, p.request_lines())
+        check_rc(rc, 0, err)
+        check(len(p.request_lines()) == 1, p.request_lines())
         rc, _, err = run(["list"], s.url, {"https_proxy": p.url, "HTTPS_PROXY": dead_proxy_url()})
-        expect_rc(rc, 0, err)
-        expect(len(p.request_lines()) == 2, p.request_lines())
+        check_rc(rc, 0, err)
+        check(len(p.request_lines()) == 2, p.request_lines())
 
 
 def test_verbose_names_the_proxy_but_never_its_credentials():
     with Server(seed=1) as s, Tinyproxy(basic_auth=True) as p:
         url = "http://%s:%s@127.0.0.1:%d" % (PROXY_USER, PROXY_PASS, p.port)
         rc, _, err = run(["--verbose", "list"], s.url, {"https_proxy": url})
-        expect_rc(rc, 0, err)
-        expect("via proxy 127.0.0.1:%d (with credentials)" % p.port in err, err)
-        expect(PROXY_PASS not in err and base64.b64encode(("%s:%s" % (PROXY_USER, PROXY_PASS)).encode()).decode()
-               not in err, err)
+        check_rc(rc, 0, err)
+        check("via proxy 127.0.0.1:%d (with credentials)" % p.port in err, err)
+        check(PROXY_PASS not in err and base64.b64encode(("%s:%s" % (PROXY_USER, PROXY_PASS)).encode()).decode()
+              not in err, err)
 
 
 def test_proxy_credentials_from_the_url_userinfo_are_sent_as_basic():
     with Server(seed=1) as s, Tinyproxy(basic_auth=True) as p:
         rc, out, err = run(["list"], s.url, {"https_proxy": "http://%s:%s@127.0.0.1:%d/" % (PROXY_USER, PROXY_PASS, p.port)})
-        expect_rc(rc, 0, err)
-        expect(len(out.splitlines()) == 1, out)
+        check_rc(rc, 0, err)
+        check(len(out.splitlines()) == 1, out)
 
 
 def test_proxy_that_wants_credentials_is_exit_4_with_its_status_line():
     with Server(seed=1) as s, Tinyproxy(basic_auth=True) as p:
         for url in (p.url, "http://%s:wrong@127.0.0.1:%d" % (PROXY_USER, p.port)):
             rc, out, err = run(["--retries", "0", "list"], s.url, {"https_proxy": url})
-            expect(rc == 4 and out == "", "exit %d: %s" % (rc, err))
+            check(rc == 4 and out == "", "exit %d: %s" % (rc, err))
             # tinyproxy 1.11 answers 401 (RFC 9110 says 407): either way its own status line is shown
-            expect("refused the tunnel: HTTP/1.0 401 Unauthorized" in err or "HTTP/1.0 407" in err, err)
-            expect("wrong" not in err, "the password is never printed: %s" % err)
-        expect(s.requests() == [], "nothing reached the server")
+            check("refused the tunnel: HTTP/1.0 401 Unauthorized" in err or "HTTP/1.0 407" in err, err)
+            check("wrong" not in err, "the password is never printed: %s" % err)
+        check(s.requests() == [], "nothing reached the server")
 
 
 def test_proxy_refusing_the_port_is_exit_4_with_its_status_line():
     with Server(seed=1) as s, Tinyproxy(connect_ports=(443,)) as p:
         rc, out, err = run(["--retries", "0", "list"], s.url, {"https_proxy": p.url})
-        expect(rc == 4 and out == "", "exit %d: %s" % (rc, err))
-        expect("403" in err and "refused the tunnel" in err, err)
-        expect(s.requests() == [], "nothing reached the server")
+        check(rc == 4 and out == "", "exit %d: %s" % (rc, err))
+        check("403" in err and "refused the tunnel" in err, err)
+        check(s.requests() == [], "nothing reached the server")
 
 
 def test_tls_is_verified_end_to_end_through_the_tunnel():
     for cert in ("wronghost", "untrusted", "expired"):
         with Server(cert=cert) as s, Tinyproxy() as p:
             rc, out, err = run(["--retries", "0", "list"], s.url, {"https_proxy": p.url})
-            expect(rc == 4 and out == "", "%s: exit %d: %s" % (cert, rc, err))
-            expect("TLS:" in err, "%s: the certificate, not the proxy, is the reason: %s" % (cert, err))
-            expect(len(p.request_lines()) >= 1, "%s went through the proxy" % cert)
-            expect(s.requests() == [], "%s: nothing reached the server" % cert)
+            check(rc == 4 and out == "", "%s: exit %d: %s" % (cert, rc, err))
+            check("TLS:" in err, "%s: the certificate, not the proxy, is the reason: %s" % (cert, err))
+            check(len(p.request_lines()) >= 1, "%s went through the proxy" % cert)
+            check(s.requests() == [], "%s: nothing reached the server" % cert)
 
 
 def test_no_proxy_bypasses_the_proxy():
@@ -261,7 +256,7 @@ def test_no_proxy_bypasses_the_proxy():
                     {"no_proxy": "example.com, .localhost,localhost:9"}, {"no_proxy": "LOCALHOST"}):
             env = dict(env, https_proxy=dead_proxy_url())
             rc, _, err = run(["list"], s.url, env)
-            expect(rc == 0, "%r: exit %d %s" % (env, rc, err))
+            check(rc == 0, "%r: exit %d %s" % (env, rc, err))
 
 
 def test_no_proxy_that_does_not_match_keeps_the_proxy():
@@ -269,15 +264,15 @@ def test_no_proxy_that_does_not_match_keeps_the_proxy():
         for no_proxy in ("example.com", "host", "calhost", "localhost.example", ".example.com"):
             dead = dead_proxy_url()
             rc, _, err = run(["--retries", "0", "list"], s.url, {"https_proxy": dead, "no_proxy": no_proxy})
-            expect(rc == 4 and "proxy 127.0.0.1:%s" % dead.rsplit(":", 1)[1] in err, "%r: exit %d %s" % (no_proxy, rc, err))
-        expect(s.requests() == [], "nothing bypassed the proxy")
+            check(rc == 4 and "proxy 127.0.0.1:%s" % dead.rsplit(":", 1)[1] in err, "%r: exit %d %s" % (no_proxy, rc, err))
+        check(s.requests() == [], "nothing bypassed the proxy")
 
 
 def test_proxy_that_is_down_is_exit_4_naming_the_proxy():
     with Server(seed=1) as s:
         dead = dead_proxy_url()
         rc, _, err = run(["--retries", "0", "list"], s.url, {"https_proxy": dead})
-        expect(rc == 4 and "cannot connect to the proxy" in err and "refused" in err.lower(), err)
+        check(rc == 4 and "cannot connect to the proxy" in err and "refused" in err.lower(), err)
 
 
 def test_unusable_proxy_url_is_exit_2_and_not_echoed():
@@ -287,15 +282,15 @@ def test_unusable_proxy_url_is_exit_2_and_not_echoed():
     with Server(seed=1) as s:
         for url in cases:
             rc, out, err = run(["list"], s.url, {"https_proxy": url})
-            expect(rc == 2 and out == "" and "https_proxy" in err, "%r: exit %d %s" % (url, rc, err))
-            expect(PROXY_PASS not in err, "%r: credentials echoed: %s" % (url, err))
-        expect(s.requests() == [], "nothing sent")
+            check(rc == 2 and out == "" and "https_proxy" in err, "%r: exit %d %s" % (url, rc, err))
+            check(PROXY_PASS not in err, "%r: credentials echoed: %s" % (url, err))
+        check(s.requests() == [], "nothing sent")
 
 
 def test_plain_http_to_loopback_ignores_https_proxy():
     with Server(cert=None, seed=1) as s:
         rc, _, err = run(["list"], s.url, {"https_proxy": dead_proxy_url()}, ca=None)
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
 
 
 # ---- a spy proxy: every byte the client sends it ----------------------------------------
@@ -303,76 +298,62 @@ def test_the_proxy_receives_only_a_connect_head_and_then_tls_records():
     with Server() as s, SpyProxy() as p:
         all_calls(s.url, {"https_proxy": p.url})
         data = bytes(p.received)
-        expect(len(p.heads) >= 1, "the spy saw the connections")
+        check(len(p.heads) >= 1, "the spy saw the connections")
         for head in p.heads:
             lines = head.split("\r\n")
-            expect(lines[0] == "CONNECT localhost:%d HTTP/1.1" % s.port, lines[0])
-            expect("Host: localhost:%d" % s.port in lines, lines)
-            expect(not any(line.lower().startswith(("authorization", "proxy-authorization")) for line in lines), lines)
+            check(lines[0] == "CONNECT localhost:%d HTTP/1.1" % s.port, lines[0])
+            check("Host: localhost:%d" % s.port in lines, lines)
+            check(not any(line.lower().startswith(("authorization", "proxy-authorization")) for line in lines), lines)
         rest = data
         for head in p.heads:
             rest = rest.replace(head.encode("latin-1"), b"")
-        expect(rest[:1] == b"\x16", "after CONNECT the first byte is a TLS handshake record: %r" % rest[:8])
+        check(rest[:1] == b"\x16", "after CONNECT the first byte is a TLS handshake record: %r" % rest[:8])
         for secret in SECRETS + ("global-connections", "Acme Slack", "GET ", "POST "):
-            expect(secret.encode() not in data, "%r crossed the proxy in clear" % secret)
+            check(secret.encode() not in data, "%r crossed the proxy in clear" % secret)
 
 
 def test_spy_proxy_gets_basic_credentials_percent_decoded():
     with Server(seed=1) as s, SpyProxy() as p:
         rc, _, err = run(["list"], s.url, {"https_proxy": "http://al%%69ce:p%%40ss%%3Aw%%2Frd@127.0.0.1:%d" % p.port})
-        expect_rc(rc, 0, err)
+        check_rc(rc, 0, err)
         want = "Proxy-Authorization: Basic " + base64.b64encode(b"alice:p@ss:w/rd").decode()
-        expect(want in p.heads[0].split("\r\n"), p.heads[0])
-        expect("p@ss" not in err and "p%40ss" not in err, err)
+        check(want in p.heads[0].split("\r\n"), p.heads[0])
+        check("p@ss" not in err and "p%40ss" not in err, err)
 
 
 def test_a_proxy_error_answer_is_exit_4_with_its_status_line():
     for answer in ("HTTP/1.1 502 Bad Gateway", "HTTP/1.0 403 Forbidden", "HTTP/1.1 503 Service Unavailable"):
         with Server(seed=1) as s, SpyProxy(answer=answer) as p:
             rc, out, err = run(["--retries", "0", "list"], s.url, {"https_proxy": p.url})
-            expect(rc == 4 and out == "" and answer in err, "%s: exit %d %s" % (answer, rc, err))
+            check(rc == 4 and out == "" and answer in err, "%s: exit %d %s" % (answer, rc, err))
 
 
 def test_a_proxy_that_does_not_speak_http_is_exit_4():
     with Server(seed=1) as s, SpyProxy(answer="SSH-2.0-OpenSSH_9.2") as p:
         rc, _, err = run(["--retries", "0", "list"], s.url, {"https_proxy": p.url})
-        expect(rc == 4 and "not HTTP" in err, err)
+        check(rc == 4 and "not HTTP" in err, err)
 
 
 def test_key_and_values_never_appear_in_any_output():
     leaks = [(name, which) for name, out, err in cli.TRANSCRIPT for which, text in (("stdout", out), ("stderr", err))
              if any(secret in text for secret in (KEY, KEY[3:], SECRET, STDIN_SECRET, PROXY_PASS))]
-    expect(len(cli.TRANSCRIPT) > 30, "ran %d CLI commands" % len(cli.TRANSCRIPT))
-    expect(leaks == [], "secret printed by: %r" % leaks)
+    check(len(cli.TRANSCRIPT) > 30, "ran %d CLI commands" % len(cli.TRANSCRIPT))
+    check(leaks == [], "secret printed by: %r" % leaks)
 
 
 def main():
-    if len(sys.argv) < 2:
-        print("usage: test_proxy.py BINARY [SUITE_NAME]", file=sys.stderr)
-        return 2
+    harness.usage(sys.argv, 1, "BINARY [SUITE_NAME]")
     cli.BINARY = os.path.abspath(sys.argv[1])
     suite = sys.argv[2] if len(sys.argv) > 2 else "proxy_integration"
     only = os.environ.get("CLI_TEST_ONLY", "")
     if shutil.which("tinyproxy") is None:
-        print("  FAIL tinyproxy is not installed (tests/tools/deps.sh proxy)")
+        print("  FAIL tinyproxy is not installed (make deps-proxy)")
         print("%s: 0 passed, 1 failed" % suite)
         return 1
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with tempfile.TemporaryDirectory(prefix="apconn-proxy-") as tmp:
         cli.TMP = tmp
         subprocess.run(["sh", cli.CERTS_SCRIPT, tmp], check=True, stdout=subprocess.DEVNULL)
-        tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f) and only in n]
-        passed = failed = 0
-        for name, fn in tests:
-            cli.CURRENT[0] = name
-            try:
-                fn()
-                passed += 1
-            except Exception:  # noqa: BLE001 - every failure is reported, none stops the suite
-                failed += 1
-                print("  FAIL %s: %s" % (name, traceback.format_exc().strip().splitlines()[-1]))
-    print("%s: %d passed, %d failed" % (suite, passed, failed))
-    return 0 if failed == 0 else 1
+        return harness.run_suite(suite, harness.tests_in(globals(), only))
 
 
 if __name__ == "__main__":

@@ -9,13 +9,9 @@ $(BUILD)/bench/%: tests/bench/%.c apconn.h tests/spec_example.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(BENCH_CFLAGS) -I. -Itests $< -o $@ $(BENCH_LDLIBS_$*)
 
-bench: deps-core deps-bench $(BENCH_BINS)
+bench: need-core+bench $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 	@$(MAKE) --no-print-directory bench-callgrind
-
-.PHONY: deps-bench
-deps-bench:
-	@sh $(DEPS) bench
 
 # bench_json compares against cJSON (Debian libcjson-dev, deps group core).
 BENCH_LDLIBS_bench_json := -lcjson
@@ -30,8 +26,8 @@ CALLGRIND_JSON_N   ?= 200
 BENCH_IR = valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=$(1) $(2) 2>&1 >/dev/null \
            | sed -n 's/.*Collected : *//p'
 
-bench-callgrind: deps-core deps-bench $(BUILD)/bench/bench_http $(BUILD)/bench/bench_json
-	@command -v valgrind >/dev/null 2>&1 || { echo "bench-callgrind needs valgrind (Debian: apt-get install valgrind)"; exit 1; }
+bench-callgrind: need-core+bench $(BUILD)/bench/bench_http $(BUILD)/bench/bench_json
+	@command -v valgrind >/dev/null 2>&1 || { echo "bench-callgrind needs valgrind: as root, run: make deps-bench"; exit 1; }
 	@set -e; b=$(BUILD)/bench; \
 	page=$$($$b/bench_http page 1); create=$$($$b/bench_http create 1); \
 	bytes=$$(echo "$$page" | sed -n 's/.*body_bytes=\([0-9]*\).*/\1/p'); \

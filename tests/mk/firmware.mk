@@ -14,14 +14,11 @@ FW_DIR      ?= $(BUILD)/firmware
 FW_TLS_DEFS ?=
 FW_ARCH     := -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard
 # The RAM the image gets (the budget: ld fails when .data + .bss + the stack
-# do not fit) and the stack inside it. `-T picolibc.ld` comes after the
-# --defsym options so that picolibc.ld sees __stack_size (otherwise it
-# reserves its default 2 KiB whatever __stack_size says).
+# do not fit) and the stack inside it, in the Makefile's one memory map
+# (CORTEX_M_MEM, which puts -T picolibc.ld after the --defsym options).
 FW_RAM_SIZE   ?= 0xA000
 FW_STACK_SIZE ?= 0x1800
-FW_MEM := -Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
-          -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=$(FW_RAM_SIZE) \
-          -Wl,--defsym=__stack_size=$(FW_STACK_SIZE) -T picolibc.ld
+FW_MEM := $(call CORTEX_M_MEM,$(FW_RAM_SIZE),$(FW_STACK_SIZE))
 # picolibc's default crt0 (not crt0-semihost, whose command-line buffers take
 # 1.3 KB of RAM a board would not have); I/O and exit still go through
 # semihosting (--oslib=semihost).
@@ -32,16 +29,16 @@ FW_TUNING := examples/firmware/fw_mbedtls_tuning.h
 FW_COMMON_CFLAGS := $(FW_ARCH) -Os -ffunction-sections -fdata-sections --specs=picolibc.specs \
     -I$(CURDIR)/platform -I$(CURDIR)/examples/firmware -DMBEDTLS_USER_CONFIG_FILE='"fw_mbedtls_tuning.h"' $(FW_TLS_DEFS)
 
-FW_MBEDTLS2_SRC := $(abspath $(BUILD)/mbedtls2-src/mbedtls)
-FW_MBEDTLS3_SRC := $(abspath $(BUILD)/mbedtls3-src/mbedtls)
+FW_MBEDTLS2_SRC := $(abspath $(MBEDTLS2_SRC))
+FW_MBEDTLS3_SRC := $(abspath $(MBEDTLS3_SRC))
 FW_CFLAGS_tls12 := -DMBEDTLS_CONFIG_FILE='"mbedtls_config_mcu.h"' -I$(FW_MBEDTLS2_SRC)/include
 FW_CFLAGS_tls13 := -DMBEDTLS_CONFIG_FILE='"mbedtls_config_mcu_tls13.h"' -I$(FW_MBEDTLS3_SRC)/include
 FW_CONFIG_tls12 := platform/mbedtls_config_mcu.h
 FW_CONFIG_tls13 := platform/mbedtls_config_mcu_tls13.h
 # The sources come from fetch_mbedtls3.sh through platform.mk's rules (their
 # stamps), so that two rules never fetch at once under make -j.
-FW_FETCHED_tls12 := $(BUILD)/mbedtls2-src/arm-m4.stamp
-FW_FETCHED_tls13 := $(BUILD)/mbedtls3-src/built.stamp
+FW_FETCHED_tls12 := $(MBEDTLS2_ARM_STAMP)
+FW_FETCHED_tls13 := $(MBEDTLS3_STAMP)
 FW_SRC_tls12 := $(FW_MBEDTLS2_SRC)
 FW_SRC_tls13 := $(FW_MBEDTLS3_SRC)
 
@@ -60,7 +57,7 @@ $(FW_DIR)/mbedtls-tls13/libmbedtls-all.a: $(FW_CONFIG_tls13) $(FW_FETCHED_tls13)
 
 # The test CA as a C array: firmware keeps its trust anchor in flash.
 FW_CA_H := $(FW_DIR)/fw_test_ca.h
-$(FW_CA_H): $(BUILD)/platform/certs/ca.pem
+$(FW_CA_H): $(PLATFORM_CERTS)
 	@mkdir -p $(dir $@)
 	@python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); \
 	    print("/* generated from %s: the test CA (DER) */" % sys.argv[1]); \
@@ -75,10 +72,10 @@ $(FW_DIR)/firmware_%.elf: examples/firmware/firmware.c apconn.h platform/apconn_
 
 FW_ELFS := $(FW_DIR)/firmware_tls12.elf $(FW_DIR)/firmware_tls13.elf
 
-firmware: deps-cross deps-tls $(FW_ELFS)
+firmware: need-cross+tls $(FW_ELFS)
 	@arm-none-eabi-size $(FW_ELFS)
 
-firmware-test: deps-cross deps-tls $(FW_ELFS) $(BUILD)/platform/certs/ca.pem
+firmware-test: need-cross+tls $(FW_ELFS) $(PLATFORM_CERTS)
 	@tests/tools/run_tests.sh "BUILD=$(BUILD) FW_DIR=$(FW_DIR) tests/tools/firmware_test.sh tls12" \
 	    "BUILD=$(BUILD) FW_DIR=$(FW_DIR) tests/tools/firmware_test.sh tls13"
 
@@ -88,4 +85,4 @@ TEST_COMMANDS += "BUILD=$(BUILD) FW_DIR=$(FW_DIR) tests/tools/firmware_test.sh t
                  "BUILD=$(BUILD) FW_DIR=$(FW_DIR) tests/tools/firmware_test.sh tls13"
 
 # `make size` runs both images to measure their RAM (tests/tools/size_report.sh).
-size: $(FW_ELFS) $(BUILD)/platform/certs/ca.pem deps-tls
+size: $(FW_ELFS) $(PLATFORM_CERTS)

@@ -10,7 +10,7 @@ $(BUILD)/minimal/%: tests/unit/%.c tests/unit/no_heap.c apconn.h tests/harness.h
 	$(CC) $(ALL_CFLAGS) -DAPCONN_MINIMAL -DHARNESS_SUITE_PREFIX='"minimal."' $< tests/unit/no_heap.c -o $@ \
 	    $(LDFLAGS) $(NOHEAP_LDFLAGS)
 
-minimal-unit: deps-core $(MINIMAL_BINS)
+minimal-unit: need-core $(MINIMAL_BINS)
 	@tests/tools/run_tests.sh $(MINIMAL_BINS)
 
 .PHONY: minimal-unit

@@ -6,14 +6,11 @@
 #   make mbedtls3          only fetch + build mbedTLS 3.6
 #   make size-tls          the TLS layer alone, and linked with mbedTLS 2.28 in the QEMU test image
 #                          (Cortex-M4 -Os, MCU config)
+# MBEDTLS3_*, MBEDTLS2_SRC, MBEDTLS2_ARM_STAMP, PLATFORM_CERTS and the memory
+# map (CORTEX_M_MEM) are defined in the Makefile: other fragments use them too.
 PLATFORM_COMMON := apconn.h tests/harness.h platform/apconn_posix.h
 PLATFORM_TLS    := $(PLATFORM_COMMON) platform/apconn_mbedtls.h
 MBEDTLS2_LIBS   := -lmbedtls -lmbedx509 -lmbedcrypto
-MBEDTLS3_SRC    := $(BUILD)/mbedtls3-src/mbedtls
-MBEDTLS3_LIBS   := $(MBEDTLS3_SRC)/library/libmbedtls.a $(MBEDTLS3_SRC)/library/libmbedx509.a \
-                   $(MBEDTLS3_SRC)/library/libmbedcrypto.a
-MBEDTLS3_STAMP  := $(BUILD)/mbedtls3-src/built.stamp
-PLATFORM_CERTS  := $(BUILD)/platform/certs/ca.pem
 
 # mbedTLS 3.6: sources once (idempotent script), then its own static build.
 # Its make runs without our MAKEFLAGS/CFLAGS (a sanitizer or -Werror build of
@@ -24,7 +21,7 @@ $(MBEDTLS3_STAMP): tests/tools/fetch_mbedtls3.sh
 		make -s -j2 -C library static >/dev/null
 	@touch $@
 
-mbedtls3: deps-tls $(MBEDTLS3_STAMP)
+mbedtls3: need-tls $(MBEDTLS3_STAMP)
 
 $(PLATFORM_CERTS): tests/tools/make_test_certs.sh
 	@sh tests/tools/make_test_certs.sh $(dir $@) >/dev/null
@@ -44,14 +41,10 @@ $(BUILD)/platform/test_tls_mbedtls3: tests/platform/test_tls.c $(PLATFORM_TLS) $
 # Cortex-M4: mbedTLS 2.28 from Debian 12's source package, built with
 # platform/mbedtls_config_mcu.h (about 20 s), and test_tls_mcu.c run under
 # QEMU (mps2-an386): the MCU config builds, links and handshakes to a deadline.
-MBEDTLS2_SRC       := $(BUILD)/mbedtls2-src/mbedtls
-MBEDTLS2_ARM_STAMP := $(BUILD)/mbedtls2-src/arm-m4.stamp
 MBEDTLS2_ARM_LIBS  := $(MBEDTLS2_SRC)/library/libmbedtls.a $(MBEDTLS2_SRC)/library/libmbedx509.a \
                       $(MBEDTLS2_SRC)/library/libmbedcrypto.a
 MCU_TLS_CFLAGS     := -mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections --specs=picolibc.specs
-MCU_TLS_MEM        := -Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
-                      -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 \
-                      -Wl,--defsym=__stack_size=0x10000
+MCU_TLS_MEM        := $(call CORTEX_M_MEM,$(QEMU_RAM_SIZE),$(QEMU_STACK_SIZE))
 
 $(MBEDTLS2_ARM_STAMP): tests/tools/fetch_mbedtls3.sh platform/mbedtls_config_mcu.h
 	@sh tests/tools/fetch_mbedtls3.sh $(BUILD) bookworm
@@ -77,7 +70,7 @@ PLATFORM_COMMANDS := $(BUILD)/platform/test_posix \
         -semihosting-config enable=on,target=native -kernel $(BUILD)/platform/test_tls_mcu.elf 2>&1"
 
 .PHONY: platform-test mbedtls3
-platform-test: deps-core deps-cross deps-tls $(PLATFORM_PREREQS)
+platform-test: need-core+cross+tls $(PLATFORM_PREREQS)
 	@tests/tools/run_tests.sh $(PLATFORM_COMMANDS)
 
 TEST_PREREQS  += $(PLATFORM_PREREQS)
@@ -90,6 +83,6 @@ $(BUILD)/platform/tls_layer_m4.o: tests/platform/compile_platform.c $(PLATFORM_T
 	$(ARM_CC) $(WARN) $(MCU_TLS_CFLAGS) -DWITH_MBEDTLS -DMBEDTLS_CONFIG_FILE='"mbedtls_config_mcu.h"' -Iplatform \
 		-I$(MBEDTLS2_SRC)/include -I. -I$(BUILD)/cross/jsmn -c $< -o $@
 
-size-tls: deps-cross $(BUILD)/platform/tls_layer_m4.o $(BUILD)/platform/test_tls_mcu.elf
+size-tls: need-cross+tls $(BUILD)/platform/tls_layer_m4.o $(BUILD)/platform/test_tls_mcu.elf
 	@arm-none-eabi-size $(BUILD)/platform/tls_layer_m4.o $(BUILD)/platform/test_tls_mcu.elf
 .PHONY: size-tls

@@ -14,7 +14,7 @@ $(BUILD)/ppc/%: tests/unit/%.c tests/unit/no_heap.c apconn.h tests/harness.h tes
 
 PPC_COMMANDS := $(foreach b,$(PPC_BINS),"timeout 300 qemu-ppc -L $(PPC_SYSROOT) $(b)")
 
-ppc-unit: deps-cross $(PPC_BINS)
+ppc-unit: need-cross $(PPC_BINS)
 	@tests/tools/run_tests.sh $(PPC_COMMANDS)
 
 .PHONY: ppc-unit

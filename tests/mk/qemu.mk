@@ -4,11 +4,7 @@
 QEMU_SKIP  ?=
 QEMU_SRCS  := $(filter-out $(addprefix tests/unit/,$(QEMU_SKIP)),$(UNIT_SRCS))
 QEMU_BINS  := $(QEMU_SRCS:tests/unit/%.c=$(BUILD)/qemu/%.elf)
-QEMU_MEM   := -Wl,--defsym=__flash=0x00000000 -Wl,--defsym=__flash_size=0x400000 \
-              -Wl,--defsym=__ram=0x20000000 -Wl,--defsym=__ram_size=0x400000 \
-              -Wl,--defsym=__stack_size=0x10000 -T picolibc.ld
-# (-T after the --defsym options: otherwise picolibc.ld does not see
-# __stack_size and reserves its default 2 KiB.)
+QEMU_MEM   := $(call CORTEX_M_MEM,$(QEMU_RAM_SIZE),$(QEMU_STACK_SIZE))
 QEMU_CFLAGS := --specs=picolibc.specs --oslib=semihost --crt0=semihost -mcpu=cortex-m3 -mthumb -Os \
               -DHARNESS_SUITE_PREFIX='"qemu-m3."'
 
@@ -16,7 +12,7 @@ $(BUILD)/qemu/%.elf: tests/unit/%.c apconn.h tests/harness.h tests/spec_example.
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(WARN) $(QEMU_CFLAGS) -I. -Itests -I$(BUILD)/cross/jsmn $(QEMU_MEM) $< -o $@
 
-qemu-unit: deps-cross $(QEMU_BINS)
+qemu-unit: need-cross $(QEMU_BINS)
 	@tests/tools/run_tests.sh $(foreach b,$(QEMU_BINS),"tests/tools/qemu_run.sh $(b)") $(QEMU_SKIP_CMDS)
 
 # A suite left out still shows: as one skip with its reason (run_tests.sh counts it).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Self-test of ap_server.py over a real socket: the C tests trust this server,
 so the spec behaviours it implements are checked here one by one.
-Prints "server_selftest: N passed, N failed"."""
+Prints "server_selftest: N passed, N failed" (tests/tools/harness.py)."""
 
 import base64
 import http.client
@@ -12,10 +12,11 @@ import sys
 import tempfile
 import threading
 import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 import ap_server  # noqa: E402
+import harness  # noqa: E402
 
 KEY = "sk-" + "a" * 61
 P1, P2, P3 = ap_server.DEFAULT_PROJECTS
@@ -30,7 +31,7 @@ def upsert_body(**over):
     return body
 
 
-class ServerTest(unittest.TestCase):
+class ServerTest(harness.Case):
     faults = ()
 
     def setUp(self):
@@ -505,15 +506,14 @@ class MalformedFault(ServerTest):
         self.assertRaises(ValueError, json.loads, text)
 
 
-class CommandLine(unittest.TestCase):
+class CommandLine(harness.Case):
     """The server as the tests start it: a subprocess that reports its port."""
 
-    def start(self, *args):
-        proc = subprocess.Popen([sys.executable, ap_server.__file__, "--port", "0", "--api-key", KEY] + list(args),
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.addCleanup(proc.wait)
-        self.addCleanup(proc.terminate)
-        return proc
+    def start(self, *args, read_port=True):
+        server = harness.ServerProcess([sys.executable, ap_server.__file__, "--port", "0", "--api-key", KEY] + list(args),
+                                       read_port=read_port)
+        self.addCleanup(server.stop)
+        return server
 
     def get(self, port):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -523,13 +523,13 @@ class CommandLine(unittest.TestCase):
         return status
 
     def test_port_zero_prints_the_chosen_port_first(self):
-        proc = self.start("--seed", "2")
-        self.assertEqual(self.get(int(proc.stdout.readline())), 200)
+        server = self.start("--seed", "2")
+        self.assertEqual(self.get(server.port), 200)
 
     def test_port_file_receives_the_port(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "port")
-            self.start("--port-file", path)
+            self.start("--port-file", path, read_port=False)
             for _ in range(100):
                 if os.path.exists(path):
                     break
@@ -538,9 +538,8 @@ class CommandLine(unittest.TestCase):
                 self.assertEqual(self.get(int(f.read())), 200)
 
     def test_platform_shape_options(self):
-        proc = self.start("--seed", "1", "--seed-busy", "3", "--projects", "60", "--big-metadata", "2=4000",
-                          "--many-flow-ids", "3=70")
-        port = int(proc.stdout.readline())
+        port = self.start("--seed", "1", "--seed-busy", "3", "--projects", "60", "--big-metadata", "2=4000",
+                          "--many-flow-ids", "3=70").port
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", "/api/v1/global-connections", headers={"Authorization": "Bearer " + KEY})
         rows = json.loads(conn.getresponse().read())["data"]
@@ -561,11 +560,7 @@ class CommandLine(unittest.TestCase):
 
 
 def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=1).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    print("server_selftest: %d passed, %d failed" % (result.testsRun - failed, failed))
-    return 0 if failed == 0 else 1
+    return harness.run_suite("server_selftest", harness.tests_in(globals()))
 
 
 if __name__ == "__main__":

@@ -1,27 +1,34 @@
 #!/bin/sh
 # Makes sure the Debian packages a make target needs are installed.
-# As root it installs the missing ones (apt-get update first); otherwise it
-# prints ONE line for root that installs all of them, and fails, so nothing
-# half-works and no second round asks for more.
-# Usage: tests/tools/deps.sh GROUP...
-#   groups: core cross tls coverage bench proxy manifests, test (= core cross tls
-#   proxy manifests + the apt deb-src entries of both mbedTLS source packages,
-#   see fetch_mbedtls3.sh) and demo (what `make demo` needs: the CLI links
-#   mbedTLS 3.6, built from source)
+# Usage: tests/tools/deps.sh GROUP...           (make deps-GROUP)
+#        tests/tools/deps.sh --check GROUP...   (make need-GROUP[+GROUP...])
+# Installing: as root it installs the missing ones (apt-get update first);
+# otherwise it prints ONE line for root that installs all of them, and fails,
+# so nothing half-works and no second round asks for more.
+# --check installs nothing and runs no apt-get: when something is missing it
+# prints one line naming the `make deps-...` to run, and fails.
+#   groups: core cross tls coverage bench proxy manifests sanitize, test (= core
+#   cross tls proxy manifests sanitize) and demo (what `make demo` needs: the
+#   CLI links mbedTLS 3.6, built from source). tls and test include the apt
+#   deb-src entries of both mbedTLS source packages (fetch_mbedtls3.sh), demo
+#   that of 3.6.
 # BUILD (default build) is where fetch_mbedtls3.sh unpacks those sources.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-build}
+check=""
+[ "${1:-}" != "--check" ] || { check=1; shift; }
 pkgs=""; sources=""
 groups=""
 for group in "$@"; do
     case "$group" in
-        test) groups="$groups core cross tls proxy manifests sanitize"; sources="$sources trixie bookworm" ;;
-        demo) groups="$groups demo"; sources="$sources trixie" ;;
+        test) groups="$groups core cross tls proxy manifests sanitize" ;;
         *) groups="$groups $group" ;;
     esac
 done
+missing=""; need_groups=""
 for group in $groups; do
+    pkgs=""
     case "$group" in
         core)  pkgs="$pkgs gcc g++ clang make libc6-dev libjsmn-dev libcjson-dev python3 pkgconf complexity" ;;
         cross) pkgs="$pkgs gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm"
@@ -29,23 +36,22 @@ for group in $groups; do
                pkgs="$pkgs gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-powerpc-linux-gnu libc6-dev-powerpc-cross qemu-user"
                # AVR atmega2560 (16-bit int): compile matrix and make size
                pkgs="$pkgs gcc-avr avr-libc" ;;
-        tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev" ;;
+        tls)   pkgs="$pkgs libmbedtls-dev openssl ca-certificates python3 dpkg-dev"; sources="$sources trixie bookworm" ;;
         coverage) pkgs="$pkgs gcovr" ;;
         bench) pkgs="$pkgs valgrind libcjson-dev" ;;
-        demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev" ;;
+        demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev"; sources="$sources trixie" ;;
         proxy) pkgs="$pkgs tinyproxy python3" ;;
         manifests) pkgs="$pkgs cmake python3-yaml pkgconf" ;;
         # clang's ASan/UBSan and libFuzzer runtimes (clang only recommends them): asan-test, fuzz
         sanitize) pkgs="$pkgs clang libclang-rt-dev" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
-done
-missing=""
-for p in $pkgs; do
-    case " $missing " in *" $p "*) continue ;; esac
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-        missing="$missing $p"
-    fi
+    for p in $pkgs; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            case " $need_groups " in *" deps-$group "*) ;; *) need_groups="$need_groups deps-$group" ;; esac
+            case " $missing " in *" $p "*) ;; *) missing="$missing $p" ;; esac
+        fi
+    done
 done
 # Suites whose mbedTLS sources are neither unpacked in BUILD nor known to apt.
 src_missing=""
@@ -57,6 +63,12 @@ fi
 src_missing=${src_missing# }
 src_missing=${src_missing% }
 [ -z "$missing" ] && [ -z "$src_missing" ] && exit 0
+
+if [ -n "$check" ]; then
+    [ -z "$src_missing" ] || case " $need_groups " in *" deps-tls "*) ;; *) need_groups="$need_groups deps-tls" ;; esac
+    echo "missing Debian packages:${missing:- none}${src_missing:+ (and the mbedTLS source entries: $src_missing)}; as root, run: make$need_groups" >&2
+    exit 1
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
     cmd=""

@@ -32,9 +32,9 @@
 # read from the machine's configuration.
 # Idempotent: does nothing when the source tree is already there.
 # Downloading needs no root once apt knows the source package; adding the
-# entry does: not root and no index, it prints exactly what to run and fails.
+# entry does, and only --apt-sources (make deps-tls) adds it: without an index
+# the fetch prints what to run and fails.
 set -eu
-me=$0
 # apt's own source parts directory (/etc/apt/sources.list.d unless APT_CONFIG says otherwise).
 apt_dir=/etc/apt/sources.list.d
 eval "$(apt-config shell apt_dir Dir::Etc::sourceparts/d 2>/dev/null)" || true
@@ -161,18 +161,16 @@ link="$dest/mbedtls"
 
 fetched "$BUILD" && exit 0 # already fetched
 
+# Adding the deb-src entry is set-up, done only by `make deps-tls` (deps.sh,
+# which calls --apt-sources as root), never by a build rule.
 if ! have_index; then
-    if [ "$(id -u)" -ne 0 ]; then
-        cat >&2 <<EOF
-fetch_mbedtls3.sh: apt does not know the mbedTLS source package of Debian '$suite', and adding
-its deb-src entry needs root. As root, run:
-    sh $(cd "$(dirname "$me")" && pwd)/fetch_mbedtls3.sh --apt-sources $suite
+    cat >&2 <<EOF
+fetch_mbedtls3.sh: apt does not know the mbedTLS source package of Debian '$suite'. As root, run:
+    make deps-tls
 (it adds $apt_dir/apconn-mbedtls-src-$suite.sources or .list, derived from the
 machine's Debian entry, and refreshes its index); then run make again.
 EOF
-        exit 1
-    fi
-    apt_sources "$suite"
+    exit 1
 fi
 
 command -v dpkg-source >/dev/null || { echo "fetch_mbedtls3.sh: dpkg-dev is needed (apt-get install dpkg-dev)" >&2; exit 1; }

@@ -20,9 +20,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import traceback
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = None
@@ -32,15 +35,10 @@ WARN = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow"]
 PLATFORM_HEADERS = sorted(f for f in os.listdir(os.path.join(ROOT, "platform")) if f.endswith(".h"))
 
 
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
-
-
 def sh(args, cwd=None, env=None, ok=True):
     p = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-    if ok and p.returncode != 0:
-        raise AssertionError("%s failed (%d):\n%s%s" % (" ".join(args), p.returncode, p.stdout[-3000:], p.stderr[-3000:]))
+    if ok:
+        check(p.returncode == 0, "%s failed (%d):\n%s%s" % (" ".join(args), p.returncode, p.stdout[-3000:], p.stderr[-3000:]))
     return p
 
 
@@ -126,9 +124,9 @@ def build_consumer(name, find_stanza, cmake_args=(), env=None):
     shutil.rmtree(out, ignore_errors=True)
     sh(["cmake", "-S", src, "-B", out, "-DCMAKE_C_FLAGS=" + " ".join(WARN)] + list(cmake_args), env=env)
     sh(["cmake", "--build", out], env=env)
-    expect(sh([os.path.join(out, "core")]).returncode == 0, "core runs")
+    check(sh([os.path.join(out, "core")]).returncode == 0, "core runs")
     got = sh([os.path.join(out, "tls")]).stdout.strip()
-    expect(got == '{"v":"%s"}' % version(), got)
+    check(got == '{"v":"%s"}' % version(), got)
     return out
 
 
@@ -145,7 +143,7 @@ def make_install(destdir, prefix):
 def test_cmake_find_package_from_a_make_install_prefix():
     prefix = scratch("prefix")
     make_install(None, prefix)
-    expect(os.path.isfile(os.path.join(prefix, "lib/cmake/apconn/apconnConfig.cmake")), "config installed")
+    check(os.path.isfile(os.path.join(prefix, "lib/cmake/apconn/apconnConfig.cmake")), "config installed")
     build_consumer("find-prefix", "find_package(apconn %s REQUIRED)" % version(), ["-DCMAKE_PREFIX_PATH=" + prefix])
 
 
@@ -171,7 +169,7 @@ def test_cmake_find_package_checks_the_version():
               "if(NOT apconn_FOUND)\n  message(FATAL_ERROR \"not found\")\nendif()\n" % want)
         p = sh(["cmake", "-S", src, "-B", os.path.join(TMP, "version-build"), "-DCMAKE_PREFIX_PATH=" + prefix], ok=False)
         shutil.rmtree(os.path.join(TMP, "version-build"), ignore_errors=True)
-        expect((p.returncode == 0) == found, "find_package(apconn %s): exit %d" % (want, p.returncode))
+        check((p.returncode == 0) == found, "find_package(apconn %s): exit %d" % (want, p.returncode))
 
 
 def test_cmake_find_package_without_jsmn_says_so():
@@ -183,7 +181,7 @@ def test_cmake_find_package_without_jsmn_says_so():
     p = sh(["cmake", "-S", src, "-B", os.path.join(TMP, "nojsmn-build"), "-DCMAKE_PREFIX_PATH=" + prefix,
             "-DAPCONN_JSMN_INCLUDE_DIR=APCONN_JSMN_INCLUDE_DIR-NOTFOUND", "-DCMAKE_FIND_ROOT_PATH=/nonexistent",
             "-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY"], ok=False)
-    expect(p.returncode != 0 and "libjsmn-dev" in p.stdout + p.stderr, p.stdout + p.stderr)
+    check(p.returncode != 0 and "libjsmn-dev" in p.stdout + p.stderr, p.stdout + p.stderr)
 
 
 def test_cmake_add_subdirectory():
@@ -197,11 +195,11 @@ def test_cmake_install_of_the_project_then_find_package():
     sh(["cmake", "--build", out])
     sh(["cmake", "--install", out])
     cfg = [os.path.join(d, f) for d, _, fs in os.walk(prefix) for f in fs if f == "apconnConfig.cmake"]
-    expect(len(cfg) == 1, cfg)
+    check(len(cfg) == 1, cfg)
     pcs = [f for _, _, fs in os.walk(prefix) for f in fs if f.endswith(".pc")]
-    expect(sorted(pcs) == ["apconn-mbedtls.pc", "apconn.pc"], pcs)
+    check(sorted(pcs) == ["apconn-mbedtls.pc", "apconn.pc"], pcs)
     for h in PLATFORM_HEADERS:
-        expect(os.path.isfile(os.path.join(prefix, "include/apconn/platform", h)), h)
+        check(os.path.isfile(os.path.join(prefix, "include/apconn/platform", h)), h)
     build_consumer("cmake-installed", "find_package(apconn REQUIRED)", ["-DCMAKE_PREFIX_PATH=" + prefix])
 
 
@@ -213,36 +211,36 @@ def test_pkg_config_cflags_give_both_include_forms():
     src = write(os.path.join(TMP, "pc", "use.c"), CONSUMER_C)
     exe = os.path.join(TMP, "pc", "use")
     sh(["cc"] + WARN + [src, "-o", exe] + flags)
-    expect(sh([exe]).stdout.strip() == '{"v":"%s"}' % version(), "runs")
+    check(sh([exe]).stdout.strip() == '{"v":"%s"}' % version(), "runs")
 
 
 def test_make_install_installs_the_cli_man_page_and_completion():
     prefix = scratch("prefix")
     make_install(None, prefix)
     exe = os.path.join(prefix, "bin", "apconn")
-    expect(os.access(exe, os.X_OK), "bin/apconn")
-    expect(sh([exe, "--version"]).stdout.startswith("apconn " + version() + " (mbedTLS "), "installed CLI runs")
+    check(os.access(exe, os.X_OK), "bin/apconn")
+    check(sh([exe, "--version"]).stdout.startswith("apconn " + version() + " (mbedTLS "), "installed CLI runs")
     man = os.path.join(prefix, "share/man/man1/apconn.1")
     text = open(man).read()
-    expect("@VERSION@" not in text and "apconn " + version() in text, "version filled in")
+    check("@VERSION@" not in text and "apconn " + version() in text, "version filled in")
     p = sh(["groff", "-man", "-Tutf8", "-ww", "-z", man])
-    expect(p.stderr.strip() == "", "groff warnings: %s" % p.stderr)
+    check(p.stderr.strip() == "", "groff warnings: %s" % p.stderr)
     rendered = sh(["groff", "-man", "-Tascii", "-rHY=0", man]).stdout  # no hyphenation
     rendered = " ".join(re.sub(r".\x08", "", rendered).split())
     for words in ("APCONN_API_KEY", "https_proxy", "no_proxy", "--cursor-file", "next-cursor:",
                   "visible to other local users", "EXIT STATUS"):
-        expect(words in rendered, "man page mentions %s" % words)
+        check(words in rendered, "man page mentions %s" % words)
     comp = os.path.join(prefix, "share/bash-completion/completions/apconn")
     script = ("source %s; COMP_WORDS=(apconn list --st); COMP_CWORD=2; _apconn; echo \"${COMPREPLY[*]}\"; "
               "COMP_WORDS=(apconn create --type S); COMP_CWORD=3; _apconn; echo \"${COMPREPLY[*]}\"; complete -p apconn"
               % comp)
     lines = sh(["bash", "-c", script]).stdout.splitlines()
-    expect(lines[0] == "--status" and lines[1] == "SECRET_TEXT" and "_apconn" in lines[2], lines)
+    check(lines[0] == "--status" and lines[1] == "SECRET_TEXT" and "_apconn" in lines[2], lines)
     env = dict(os.environ)
     env.pop("MAKEFLAGS", None)
     sh(["make", "-s", "--no-print-directory", "uninstall", "PREFIX=" + prefix, "BUILD=" + BUILD], cwd=ROOT, env=env)
     left = [os.path.join(d, f) for d, _, fs in os.walk(prefix) for f in fs]
-    expect(left == [], "uninstall leaves %r" % left)
+    check(left == [], "uninstall leaves %r" % left)
 
 
 def test_every_cli_option_is_in_the_man_page_and_the_completion():
@@ -252,7 +250,7 @@ def test_every_cli_option_is_in_the_man_page_and_the_completion():
     man = open(os.path.join(ROOT, "examples", "apconn.1")).read().replace("\\-", "-")
     comp = open(os.path.join(ROOT, "examples", "apconn-completion.bash")).read()
     missing = sorted(o for o in options if o not in man or o not in comp)
-    expect(len(options) > 20 and missing == [], "not documented or not completed: %r" % missing)
+    check(len(options) > 20 and missing == [], "not documented or not completed: %r" % missing)
 
 
 # ---- ESP-IDF ------------------------------------------------------------------------------
@@ -317,31 +315,31 @@ def jsmn_as(layout_dir):
 def test_esp_idf_manifest_names_jsmn_and_idf():
     with open(os.path.join(ROOT, "idf_component.yml")) as f:
         m = yaml.safe_load(f)
-    expect(m["version"] == version(), "idf_component.yml version %s != apconn.h %s" % (m["version"], version()))
+    check(m["version"] == version(), "idf_component.yml version %s != apconn.h %s" % (m["version"], version()))
     deps = m["dependencies"]
-    expect(set(deps) == {"idf", "espressif/jsmn"}, deps)
+    check(set(deps) == {"idf", "espressif/jsmn"}, deps)
     jsmn = deps["espressif/jsmn"]
-    expect(jsmn["version"].lstrip("^~>=") .startswith("1.1") and jsmn.get("require") == "public", jsmn)
-    expect(re.match(r"^>=\s*4\.[4-9]|^>=\s*5", str(deps["idf"])), deps["idf"])
-    expect(m["license"] == "MIT" and m["description"] and m["url"], m)
+    check(jsmn["version"].lstrip("^~>=") .startswith("1.1") and jsmn.get("require") == "public", jsmn)
+    check(re.match(r"^>=\s*4\.[4-9]|^>=\s*5", str(deps["idf"])), deps["idf"])
+    check(m["license"] == "MIT" and m["description"] and m["url"], m)
     for pattern in m["files"]["exclude"]:  # the registry archive must keep what the build needs
         for kept in ["apconn.h", "CMakeLists.txt", "idf_component.yml", "LICENSE"] + ["platform/" + h for h in PLATFORM_HEADERS]:
-            expect(not fnmatch.fnmatch(kept, pattern), "%s excluded by %s" % (kept, pattern))
+            check(not fnmatch.fnmatch(kept, pattern), "%s excluded by %s" % (kept, pattern))
 
 
 def test_esp_idf_component_registers_and_compiles_as_declared():
     rec = run_stubbed(IDF_STUB, [("COMPONENT_DIR", ROOT)])
-    expect("AFTER_RETURN" in rec and rec["INCLUDE_DIRS"][0], rec)  # the ESP branch ends in return()
-    expect(rec["SRCS"] == [""] and rec["SRC_DIRS"] == [""], "header-only component: %r" % rec)
+    check("AFTER_RETURN" in rec and rec["INCLUDE_DIRS"][0], rec)  # the ESP branch ends in return()
+    check(rec["SRCS"] == [""] and rec["SRC_DIRS"] == [""], "header-only component: %r" % rec)
     requires = rec["REQUIRES"][0].split(";")
-    expect("mbedtls" in requires, "IDF's mbedtls is required: %r" % requires)
+    check("mbedtls" in requires, "IDF's mbedtls is required: %r" % requires)
     incs = [os.path.join(ROOT, d) for d in rec["INCLUDE_DIRS"][0].split(";")]
     for d in incs:
-        expect(os.path.isdir(d), d)
-    expect("TARGET_DEFINITIONS" not in rec, rec)
+        check(os.path.isdir(d), d)
+    check("TARGET_DEFINITIONS" not in rec, rec)
     linked = run_stubbed(IDF_STUB, [("COMPONENT_DIR", ROOT), ("CONFIG_JSMN_PARENT_LINKS", "y")])
-    expect(linked.get("TARGET_DEFINITIONS") == ["__idf_apconn INTERFACE JSMN_PARENT_LINKS"],
-           "espressif/jsmn's parent links reach apconn's users: %r" % linked)
+    check(linked.get("TARGET_DEFINITIONS") == ["__idf_apconn INTERFACE JSMN_PARENT_LINKS"],
+          "espressif/jsmn's parent links reach apconn's users: %r" % linked)
     # espressif/jsmn puts jsmn.h in its include/ (managed_components/espressif__jsmn/include)
     jsmn = jsmn_as(os.path.join(TMP, "managed_components", "espressif__jsmn", "include"))
     for mbed in mbedtls_include_dirs():
@@ -405,30 +403,30 @@ def zephyr_paths():
 
 def test_zephyr_module_points_into_platform():
     m, cmake_dir, kconfig = zephyr_paths()
-    expect(m["name"] == "apconn", m)
-    expect(m["build"]["cmake"].startswith("platform/") and m["build"]["kconfig"].startswith("platform/"), m)
-    expect(os.path.isfile(os.path.join(cmake_dir, "CMakeLists.txt")) and os.path.isfile(kconfig), m)
+    check(m["name"] == "apconn", m)
+    check(m["build"]["cmake"].startswith("platform/") and m["build"]["kconfig"].startswith("platform/"), m)
+    check(os.path.isfile(os.path.join(cmake_dir, "CMakeLists.txt")) and os.path.isfile(kconfig), m)
 
 
 def test_zephyr_kconfig_options_are_apconn_macros_with_the_same_defaults():
     _, _, kconfig = zephyr_paths()
     opts = parse_kconfig(kconfig)
-    expect(opts.get("APCONN", {}).get("type") == "bool", "menuconfig APCONN")
+    check(opts.get("APCONN", {}).get("type") == "bool", "menuconfig APCONN")
     defaults = apconn_h_defaults()
     sizes = [n for n in opts if n != "APCONN"]
-    expect(len(sizes) >= 8, sizes)
+    check(len(sizes) >= 8, sizes)
     for name in sizes:
         o = opts[name]
-        expect(name.startswith("APCONN_"), name)
+        check(name.startswith("APCONN_"), name)
         if o["type"] == "bool":
             with open(os.path.join(ROOT, "apconn.h")) as f:
                 text = f.read()
-            expect(re.search(r"defined\(%s\)|#ifn?def %s\b" % (name, name), text) is not None,
-                   "%s is not used by apconn.h" % name)
+            check(re.search(r"defined\(%s\)|#ifn?def %s\b" % (name, name), text) is not None,
+                  "%s is not used by apconn.h" % name)
             continue
-        expect(o["type"] == "int" and name in defaults, "%s: no #ifndef %s in apconn.h" % (name, name))
-        expect(o["default"] == defaults[name].rstrip("uUlL"), "%s: Kconfig %s, apconn.h %s" % (name, o["default"], defaults[name]))
-        expect(o["range"] and o["range"][0] <= int(o["default"]) <= o["range"][1], "%s range" % name)
+        check(o["type"] == "int" and name in defaults, "%s: no #ifndef %s in apconn.h" % (name, name))
+        check(o["default"] == defaults[name].rstrip("uUlL"), "%s: Kconfig %s, apconn.h %s" % (name, o["default"], defaults[name]))
+        check(o["range"] and o["range"][0] <= int(o["default"]) <= o["range"][1], "%s range" % name)
 
 
 def zephyr_compile(config):
@@ -441,7 +439,7 @@ def zephyr_compile(config):
 def test_zephyr_module_maps_kconfig_to_definitions_and_compiles():
     _, _, kconfig = zephyr_paths()
     opts = parse_kconfig(kconfig)
-    expect(zephyr_compile({"APCONN": "n"}) == {}, "CONFIG_APCONN=n adds nothing")
+    check(zephyr_compile({"APCONN": "n"}) == {}, "CONFIG_APCONN=n adds nothing")
     config = {"APCONN": "y"}
     changed = {}
     for name, o in opts.items():  # every int option off its default, inside its range
@@ -450,10 +448,10 @@ def test_zephyr_module_maps_kconfig_to_definitions_and_compiles():
     config["APCONN_NO_STATUS_TEXT"] = "y"
     rec = zephyr_compile(config)
     incs = rec.get("INCLUDE", [])
-    expect(sorted(os.path.realpath(d) for d in incs) == sorted([ROOT, os.path.join(ROOT, "platform")]), incs)
-    expect("SOURCES" not in rec, "header-only: %r" % rec.get("SOURCES"))
+    check(sorted(os.path.realpath(d) for d in incs) == sorted([ROOT, os.path.join(ROOT, "platform")]), incs)
+    check("SOURCES" not in rec, "header-only: %r" % rec.get("SOURCES"))
     defines = dict(d.split("=", 1) for d in rec["DEFINE"])
-    expect(defines == dict(changed, APCONN_NO_STATUS_TEXT="1"), defines)
+    check(defines == dict(changed, APCONN_NO_STATUS_TEXT="1"), defines)
     checks = "".join("typedef char check_%s[(%s == %s) ? 1 : -1];\n" % (n, n, v) for n, v in changed.items())
     text = ("#define APCONN_IMPLEMENTATION\n#include <apconn.h>\n#include <apconn_mbedtls.h>\n%s"
             "int zephyr_main(void);\nint zephyr_main(void) { return apconn_strerror(APCONN_OK)[0] == 'A' ? 0 : 1; }\n" % checks)
@@ -479,19 +477,19 @@ def pio_selected(src_dir, filters):
 def test_platformio_manifest_declares_frameworks_and_jsmn():
     with open(os.path.join(ROOT, "library.json")) as f:
         m = json.load(f)
-    expect(m["name"] == "apconn" and m["version"] == version(), "library.json version %s" % m["version"])
-    expect(m["frameworks"] == "*" and m["platforms"] == "*", "every framework and platform")
+    check(m["name"] == "apconn" and m["version"] == version(), "library.json version %s" % m["version"])
+    check(m["frameworks"] == "*" and m["platforms"] == "*", "every framework and platform")
     deps = m["dependencies"]
-    expect(len(deps) == 1 and deps[0]["name"] == "jsmn" and deps[0]["version"].endswith("#v1.1.0"), deps)
+    check(len(deps) == 1 and deps[0]["name"] == "jsmn" and deps[0]["version"].endswith("#v1.1.0"), deps)
     for h in m["headers"]:
-        expect(os.path.isfile(os.path.join(ROOT, h)), h)
-    expect(sorted(m["headers"]) == sorted(["apconn.h"] + ["platform/" + h for h in PLATFORM_HEADERS if h.startswith("apconn_")]),
-           "every public header listed: %r" % m["headers"])
+        check(os.path.isfile(os.path.join(ROOT, h)), h)
+    check(sorted(m["headers"]) == sorted(["apconn.h"] + ["platform/" + h for h in PLATFORM_HEADERS if h.startswith("apconn_")]),
+          "every public header listed: %r" % m["headers"])
     exported = m["export"]["include"]
     for need in ["apconn.h", "library.json", "LICENSE"] + ["platform/" + h for h in PLATFORM_HEADERS]:
-        expect(any(fnmatch.fnmatch(need, p) for p in exported), "%s not exported" % need)
+        check(any(fnmatch.fnmatch(need, p) for p in exported), "%s not exported" % need)
     for listed in exported:
-        expect(any(fnmatch.fnmatch(os.path.relpath(os.path.join(d, f), ROOT), listed)
+        check(any(fnmatch.fnmatch(os.path.relpath(os.path.join(d, f), ROOT), listed)
                    for d, _, fs in os.walk(ROOT) for f in fs), "%s matches no file" % listed)
 
 
@@ -500,7 +498,7 @@ def test_platformio_build_compiles_as_declared():
         b = json.load(f)["build"]
     inc = os.path.join(ROOT, b["includeDir"])
     selected = pio_selected(os.path.join(ROOT, b["srcDir"]), b["srcFilter"])
-    expect(selected == [], "header-only: the filter must not pick tests or examples with main(): %r" % selected[:5])
+    check(selected == [], "header-only: the filter must not pick tests or examples with main(): %r" % selected[:5])
     jsmn = jsmn_as(os.path.join(TMP, ".pio", "libdeps", "env", "jsmn"))  # the dependency's root is on the path
     flags = ["-I" + inc, "-I" + jsmn] + b.get("flags", [])
     text = CONSUMER_C.replace("<apconn_posix.h>", '"platform/apconn_posix.h"').replace(
@@ -522,9 +520,9 @@ def arduino_properties():
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
                 continue
-            expect("=" in line, "not key=value: %r" % line)
+            check("=" in line, "not key=value: %r" % line)
             k, v = line.split("=", 1)
-            expect(k not in props, "duplicate %s" % k)
+            check(k not in props, "duplicate %s" % k)
             props[k] = v
     return props
 
@@ -532,22 +530,22 @@ def arduino_properties():
 def test_arduino_library_properties_are_complete():
     p = arduino_properties()
     for k in ("name", "version", "author", "maintainer", "sentence", "paragraph", "category", "url", "architectures"):
-        expect(p.get(k), "library.properties lacks %s" % k)
-    expect(p["version"] == version(), "library.properties version %s" % p["version"])
-    expect(p["category"] in ARDUINO_CATEGORIES, p["category"])
-    expect(re.match(r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$", p["name"]), p["name"])
+        check(p.get(k), "library.properties lacks %s" % k)
+    check(p["version"] == version(), "library.properties version %s" % p["version"])
+    check(p["category"] in ARDUINO_CATEGORIES, p["category"])
+    check(re.match(r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$", p["name"]), p["name"])
     for h in p["includes"].split(","):
-        expect(os.path.isfile(os.path.join(ROOT, h.strip())), h)
+        check(os.path.isfile(os.path.join(ROOT, h.strip())), h)
 
 
 def test_arduino_flat_layout_compiles_as_a_sketch():
     # No src/: the Arduino IDE compiles the root's and utility/'s .c/.cpp files (none may
     # carry a main()), and puts the root on the include path; jsmn.h comes from a library.
-    expect(not os.path.isdir(os.path.join(ROOT, "src")), "a src/ folder would switch to the 1.5 layout")
+    check(not os.path.isdir(os.path.join(ROOT, "src")), "a src/ folder would switch to the 1.5 layout")
     compiled = [f for f in os.listdir(ROOT) if f.endswith((".c", ".cpp", ".S"))]
     if os.path.isdir(os.path.join(ROOT, "utility")):
         compiled += ["utility/" + f for f in os.listdir(os.path.join(ROOT, "utility"))]
-    expect(compiled == [], "would be compiled into every sketch: %r" % compiled)
+    check(compiled == [], "would be compiled into every sketch: %r" % compiled)
     jsmn = jsmn_as(os.path.join(TMP, "Arduino", "libraries", "jsmn"))
     sketch = ("#define APCONN_IMPLEMENTATION\n#include <apconn.h>\n"
               "static unsigned char work[APCONN_WORK_BUFFER_SIZE];\n"
@@ -561,32 +559,19 @@ def test_manifests_agree_on_url_license_and_description():
     with open(os.path.join(ROOT, "library.json")) as f:
         pio = json.load(f)
     ard = arduino_properties()
-    expect(idf["url"] == pio["homepage"] == ard["url"], (idf["url"], pio["homepage"], ard["url"]))
-    expect(idf["license"] == pio["license"] == "MIT" and "MIT License" in open(os.path.join(ROOT, "LICENSE")).read(), "MIT")
+    check(idf["url"] == pio["homepage"] == ard["url"], (idf["url"], pio["homepage"], ard["url"]))
+    check(idf["license"] == pio["license"] == "MIT" and "MIT License" in open(os.path.join(ROOT, "LICENSE")).read(), "MIT")
 
 
 def main():
     global BUILD, MBEDTLS3_INCLUDE, TMP
-    if len(sys.argv) < 2:
-        print("usage: manifests_check.py BUILD_DIR [MBEDTLS3_INCLUDE_DIR]", file=sys.stderr)
-        return 2
+    harness.usage(sys.argv, 1, "BUILD_DIR [MBEDTLS3_INCLUDE_DIR]")
     BUILD = os.path.abspath(sys.argv[1])
     MBEDTLS3_INCLUDE = sys.argv[2] if len(sys.argv) > 2 else None
-    only = os.environ.get("MANIFESTS_ONLY", "")
     os.makedirs(BUILD, exist_ok=True)
-    passed = failed = 0
     with tempfile.TemporaryDirectory(prefix="manifests-", dir=BUILD) as tmp:
         TMP = tmp
-        for name, fn in [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f) and only in n]:
-            try:
-                fn()
-                passed += 1
-                print("  ok %s" % name)
-            except Exception:  # noqa: BLE001 - every failure is reported, none stops the suite
-                failed += 1
-                print("  FAIL %s: %s" % (name, traceback.format_exc().strip()[-2500:]))
-    print("manifests: %d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+        return harness.run_suite("manifests", harness.tests_in(globals(), os.environ.get("MANIFESTS_ONLY", "")))
 
 
 if __name__ == "__main__":

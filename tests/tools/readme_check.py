@@ -16,7 +16,10 @@ import re
 import subprocess
 import sys
 import tempfile
-import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WARN = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow"]
@@ -26,15 +29,10 @@ SECRET = "xoxb-readme-S3cret"
 BUILD = MBEDTLS3 = TMP = None
 
 
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
-
-
 def sh(args, env=None, cwd=None, ok=True, timeout=300):
     p = subprocess.run(args, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
-    if ok and p.returncode != 0:
-        raise AssertionError("%s failed (%d):\n%s%s" % (" ".join(args), p.returncode, p.stdout[-3000:], p.stderr[-3000:]))
+    if ok:
+        check(p.returncode == 0, "%s failed (%d):\n%s%s" % (" ".join(args), p.returncode, p.stdout[-3000:], p.stderr[-3000:]))
     return p
 
 
@@ -108,19 +106,19 @@ def pkg_flags():
 # ---- tests --------------------------------------------------------------------------------
 def test_the_readme_has_a_firmware_program_and_a_gateway_program():
     names = [n for n, _ in programs()]
-    expect(names == ["device", "gateway"], names)
+    check(names == ["device", "gateway"], names)
     for name, text in programs():
-        expect("int main(void)" in text, "%s is a complete program" % name)
-        expect(re.search(r"st = apconn_client_init\(.*?\n\s*if \(st != APCONN_OK\)", text, re.S),
-               "%s checks apconn_client_init's result" % name)
-        expect("apconn_mbedtls_transport(" in text and "apconn_posix_transport(" in text, "%s sets up TLS" % name)
+        check("int main(void)" in text, "%s is a complete program" % name)
+        check(re.search(r"st = apconn_client_init\(.*?\n\s*if \(st != APCONN_OK\)", text, re.S),
+              "%s checks apconn_client_init's result" % name)
+        check("apconn_mbedtls_transport(" in text and "apconn_posix_transport(" in text, "%s sets up TLS" % name)
         includes = re.findall(r"^#(?:define|include) (\S+)", text, re.M)
-        expect(includes[:2] == ["APCONN_POSIX_IMPLEMENTATION", "<apconn_posix.h>"], "%s: POSIX first: %r" % (name, includes[:4]))
+        check(includes[:2] == ["APCONN_POSIX_IMPLEMENTATION", "<apconn_posix.h>"], "%s: POSIX first: %r" % (name, includes[:4]))
 
 
 def test_the_readme_fragments_compile_as_statements():
     frags = fragments()
-    expect(len(frags) >= 2, "the projectIds loop and the page loop: %d fragments" % len(frags))
+    check(len(frags) >= 2, "the projectIds loop and the page loop: %d fragments" % len(frags))
     for i, text in enumerate(frags):
         build("fragment%d" % i, FRAGMENT_PRELUDE + text + "}\n", ["-I" + ROOT], link=False)
 
@@ -131,7 +129,7 @@ def test_the_programs_build_against_an_installed_copy_through_pkg_config():
 
 
 def test_the_programs_build_from_a_checkout_as_the_readme_says():
-    expect("cc -I. -Iplatform app.c -lmbedtls -lmbedx509 -lmbedcrypto" in readme(), "the README's checkout command")
+    check("cc -I. -Iplatform app.c -lmbedtls -lmbedx509 -lmbedcrypto" in readme(), "the README's checkout command")
     for name, text in programs():
         build("co_" + name, text, ["-I" + ROOT, "-I" + os.path.join(ROOT, "platform")] + MBEDTLS_LIBS)
 
@@ -149,12 +147,12 @@ def test_the_wrong_include_order_is_caught_with_a_message():
     moved = text.replace("#define APCONN_POSIX_IMPLEMENTATION\n#include <apconn_posix.h>\n", "")
     moved = moved.replace("#define APCONN_PROXY_IMPLEMENTATION", "#define APCONN_POSIX_IMPLEMENTATION\n"
                           "#include <apconn_posix.h>\n#define APCONN_PROXY_IMPLEMENTATION")
-    expect(moved != text, "reordered")
+    check(moved != text, "reordered")
     src = os.path.join(TMP, "wrong_order.c")
     with open(src, "w") as f:
         f.write(moved)
     p = sh(["cc"] + WARN + ["-c", src, "-o", src + ".o", "-I" + ROOT, "-I" + os.path.join(ROOT, "platform")], ok=False)
-    expect(p.returncode != 0 and "before every other #include" in p.stderr, p.stderr[-500:])
+    check(p.returncode != 0 and "before every other #include" in p.stderr, p.stderr[-500:])
 
 
 def test_the_gateway_program_creates_a_connection_on_the_test_server():
@@ -162,82 +160,67 @@ def test_the_gateway_program_creates_a_connection_on_the_test_server():
     certs = os.path.join(TMP, "certs")
     sh(["sh", os.path.join(ROOT, "tests", "tools", "make_test_certs.sh"), certs])
     log = os.path.join(TMP, "server.log")
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "server", "ap_server.py"), "--port", "0",
-                               "--api-key", KEY, "--log", log, "--tls-cert", os.path.join(certs, "server.pem"),
-                               "--tls-key", os.path.join(certs, "server.key")],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        port = int(server.stdout.readline())
+    with harness.ServerProcess([sys.executable, os.path.join(ROOT, "tests", "server", "ap_server.py"), "--port", "0",
+                                "--api-key", KEY, "--log", log, "--tls-cert", os.path.join(certs, "server.pem"),
+                                "--tls-key", os.path.join(certs, "server.key")]) as server:
+        port = server.port
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith("APCONN_")}
         env.update(APCONN_URL="https://localhost:%d/api" % port, APCONN_API_KEY=KEY, SLACK_BOT_TOKEN=SECRET,
                    APCONN_CA_BUNDLE=os.path.join(certs, "ca.pem"))
         p = sh([exe], env=env, ok=False, timeout=60)
-        expect(p.returncode == 0 and re.match(r"^created [0-9A-Za-z]{21} \(Acme Slack\)\n$", p.stdout),
-               "exit %d: %r %r" % (p.returncode, p.stdout, p.stderr))
+        check(p.returncode == 0 and re.match(r"^created [0-9A-Za-z]{21} \(Acme Slack\)\n$", p.stdout),
+              "exit %d: %r %r" % (p.returncode, p.stdout, p.stderr))
         with open(log) as f:
             req = json.loads(f.readline())
         body = json.loads(req["body"])
-        expect(body["value"] == {"type": "SECRET_TEXT", "secret_text": SECRET} and body["externalId"] == "acme_slack", body)
+        check(body["value"] == {"type": "SECRET_TEXT", "secret_text": SECRET} and body["externalId"] == "acme_slack", body)
         # a wrong key is refused by the server (exit 1, the error formatted), nothing printed on stdout
         env["APCONN_API_KEY"] = "sk-" + "w" * 61
         p = sh([exe], env=env, ok=False, timeout=60)
-        expect(p.returncode == 1 and p.stdout == "" and "401" in p.stderr, (p.returncode, p.stderr))
+        check(p.returncode == 1 and p.stdout == "" and "401" in p.stderr, (p.returncode, p.stderr))
         # an unverifiable server: TLS says why
         env["APCONN_CA_BUNDLE"] = os.path.join(certs, "other_ca.pem")
         env["APCONN_API_KEY"] = KEY
         p = sh([exe], env=env, ok=False, timeout=60)
-        expect(p.returncode == 1 and "upsert failed" in p.stderr, (p.returncode, p.stderr))
-    finally:
-        server.terminate()
-        server.wait(10)
+        check(p.returncode == 1 and "upsert failed" in p.stderr, (p.returncode, p.stderr))
 
 
 def test_the_readme_names_the_packages_and_where_jsmn_comes_from():
     text = readme()
     for pc in re.findall(r"pkg-config --cflags(?: --libs)? ([a-z-]+)", text):
-        expect(os.path.isfile(os.path.join(ROOT, "platform", "pkgconfig", pc + ".pc.in")), "no package %s" % pc)
+        check(os.path.isfile(os.path.join(ROOT, "platform", "pkgconfig", pc + ".pc.in")), "no package %s" % pc)
     for words in ("`apconn`", "`apconn-mbedtls`", "#include <apconn/apconn.h>", "libjsmn-dev", "espressif/jsmn",
                   "PlatformIO", "jsmn 1.1.0's `jsmn.h`", "apconn::apconn", "apconn::mbedtls", "CONFIG_APCONN=y"):
-        expect(words in text, "README mentions %s" % words)
-    expect("inlined\" while" not in text and "jsmn is inlined" not in text, "jsmn is not bundled")
+        check(words in text, "README mentions %s" % words)
+    check("inlined\" while" not in text and "jsmn is inlined" not in text, "jsmn is not bundled")
     with open(os.path.join(ROOT, "apconn.h")) as f:
         major_minor = ".".join(re.search(r'APCONN_VERSION_STRING "([^"]+)"', f.read()).group(1).split(".")[:2])
     asked = re.findall(r"find_package\(apconn ([0-9.]+)", text)
-    expect(asked and all(v == major_minor for v in asked), "find_package versions %r, apconn.h is %s" % (asked, major_minor))
+    check(asked and all(v == major_minor for v in asked), "find_package versions %r, apconn.h is %s" % (asked, major_minor))
 
 
 def test_every_make_target_the_readme_names_exists():
-    targets = set()
-    for path in [os.path.join(ROOT, "Makefile")] + [os.path.join(ROOT, "tests", "mk", f)
-                                                     for f in os.listdir(os.path.join(ROOT, "tests", "mk"))]:
-        with open(path) as f:
-            targets |= set(re.findall(r"^([a-z][a-z0-9-]*):", f.read(), re.M))
+    # make's own database (-p; -q runs nothing): every rule, a rule for several targets too
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    db = subprocess.run(["make", "-C", ROOT, "-pq", "BUILD=" + os.path.join(TMP, "make-db"), "help"],
+                        capture_output=True, text=True, env=env).stdout.splitlines()
+    targets = set(m.group(1) for prev, line in zip([""] + db, db) if prev != "# Not a target:"
+                  for m in [re.match(r"^([a-z][a-z0-9-]*):", line)] if m)
+    check("deps-test" in targets and "unit" in targets, "make -pq lists the targets: %r" % sorted(targets))
     named = set(re.findall(r"`make ([a-z][a-z0-9-]*)", readme())) | set(
         t for b in blocks("sh") for t in re.findall(r"^make ([a-z][a-z0-9-]*)", b, re.M))
-    expect(named and named <= targets, "README names missing targets: %r" % sorted(named - targets))
+    check(named and named <= targets, "README names missing targets: %r" % sorted(named - targets))
 
 
 def main():
     global BUILD, MBEDTLS3, TMP
-    if len(sys.argv) < 2:
-        print("usage: readme_check.py BUILD_DIR [MBEDTLS3_INCLUDE_DIR]", file=sys.stderr)
-        return 2
+    harness.usage(sys.argv, 1, "BUILD_DIR [MBEDTLS3_INCLUDE_DIR]")
     BUILD = os.path.abspath(sys.argv[1])
     MBEDTLS3 = sys.argv[2] if len(sys.argv) > 2 else None
     os.makedirs(BUILD, exist_ok=True)
-    passed = failed = 0
     with tempfile.TemporaryDirectory(prefix="readme-", dir=BUILD) as tmp:
         TMP = tmp
-        for name, fn in [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f)]:
-            try:
-                fn()
-                passed += 1
-                print("  ok %s" % name)
-            except Exception:  # noqa: BLE001 - every failure is reported, none stops the suite
-                failed += 1
-                print("  FAIL %s: %s" % (name, traceback.format_exc().strip()[-2000:]))
-    print("readme: %d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+        return harness.run_suite("readme", harness.tests_in(globals()))
 
 
 if __name__ == "__main__":

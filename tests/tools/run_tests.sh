@@ -1,11 +1,13 @@
 #!/bin/sh
 # Runs test programs (arguments: commands, one per argument), shows their
 # output, and sums their "<suite>: N passed, N failed[, N skipped]" lines into
-# one final "N passed, N failed, N skipped" line. A program that exits non-zero
-# without such a line counts as one failure, so a crash can never look like a
-# pass. A skipped test prints "  SKIP <test>: <reason>" (tests/harness.h SKIP);
-# a suite line without a skipped count gets the number of its SKIP lines, so a
-# skip is never counted as a pass, and every SKIP line is repeated at the end.
+# one final "N passed, N failed, N skipped" line. A program without such a
+# line counts as one failure whatever its exit status (a crash, or a suite that
+# exited 0 before its summary, can never look like a pass); only a command
+# whose output is nothing but SKIP lines counts as skipped instead. A skipped
+# test prints "  SKIP <test>: <reason>" (tests/harness.h SKIP); a suite line
+# without a skipped count gets the number of its SKIP lines, so a skip is never
+# counted as a pass, and every SKIP line is repeated at the end.
 passed=0; failed=0; skipped=0; status=0
 log=$(mktemp); skips=$(mktemp); trap 'rm -f "$log" "$skips"' EXIT
 for cmd in "$@"; do
@@ -25,7 +27,7 @@ for cmd in "$@"; do
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); echo "  FAIL $cmd exited $rc"; fi
     elif [ "$rc" -ne 0 ]; then failed=$((failed + 1)); echo "  FAIL $cmd exited $rc with no summary"
     elif [ "$nskip" -gt 0 ]; then skipped=$((skipped + nskip))
-    else passed=$((passed + 1)); fi
+    else failed=$((failed + 1)); echo "  FAIL $cmd exited 0 but printed no '<suite>: N passed, N failed' line"; fi
     [ "$rc" -ne 0 ] && status=1
 done
 if [ -s "$skips" ]; then echo "Skipped:"; cat "$skips"; fi

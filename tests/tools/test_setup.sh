@@ -2,7 +2,10 @@
 # The set-up tools themselves: fetch_mbedtls3.sh derives its deb-src entry from
 # either apt layout (classic sources.list, deb822 .sources) through a scratch
 # apt configuration (APT_CONFIG; the machine's own is not touched),
-# run_tests.sh counts skips, tests/harness.h's SKIP() counts as skipped.
+# run_tests.sh counts skips, tests/harness.h's SKIP() counts as skipped; a test
+# that makes no check fails (tests/harness.h and tests/tools/harness.py) and so
+# does a suite that exits 0 without its summary line (run_tests.sh); only the
+# deps-* targets install Debian packages (deps.sh --check elsewhere).
 # Prints "setup_tools: N passed, N failed, 0 skipped".
 BUILD=${BUILD:-build}
 out="$BUILD/setup"; rm -rf "$out"; mkdir -p "$out"
@@ -167,6 +170,79 @@ EOF
         grep -qx "  SKIP skips: no such device" "$out/got" || { cat "$out/got"; return 1; }
 }
 check harness_skip_counts_as_skipped_not_passed harness_skip_is_counted
+
+run_tests_fails_a_silent_exit_0() {
+    sh "$here/run_tests.sh" "echo 'a: 2 passed, 0 failed'" "true" "echo 'no summary here'" >"$out/got"; rc=$?
+    [ "$rc" -ne 0 ] && [ "$(tail -n 1 "$out/got")" = "2 passed, 2 failed, 0 skipped" ] &&
+        [ "$(grep -c "exited 0 but printed no" "$out/got")" -eq 2 ] || { cat "$out/got"; return 1; }
+}
+check run_tests_counts_a_suite_without_summary_as_failed run_tests_fails_a_silent_exit_0
+
+harness_test_without_check_fails() {
+    cat >"$out/nocheck.c" <<'EOF'
+#include "harness.h"
+static void checks(void) { CHECK_EQ(1, 1); }
+static void checks_nothing(void) { }
+static void skips_without_check(void) { SKIP("no such device"); }
+int main(void) {
+    RUN(checks); RUN(checks_nothing); RUN(skips_without_check);
+    return harness_summary("harness_nocheck");
+}
+EOF
+    ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$here/.." "$out/nocheck.c" -o "$out/nocheck" || return 1
+    "$out/nocheck" >"$out/got"
+    [ $? -eq 1 ] && [ "$(tail -n 1 "$out/got")" = "harness_nocheck: 1 passed, 1 failed, 1 skipped" ] &&
+        grep -qx "  FAIL checks_nothing: made no check" "$out/got" || { cat "$out/got"; return 1; }
+}
+check harness_test_without_a_check_fails harness_test_without_check_fails
+
+python_harness_test_without_check_fails() {
+    cat >"$out/nocheck.py" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import harness
+from harness import check
+def test_checks(): check(1 == 1, "one")
+def test_checks_nothing(): pass
+def test_fails(): check(1 == 2)
+class Cases(harness.Case):
+    def test_asserts(self): self.assertEqual(1, 1)
+    def test_asserts_nothing(self): pass
+sys.exit(harness.run_suite("py_nocheck", harness.tests_in(globals())))
+EOF
+    ${PYTHON:-python3} "$out/nocheck.py" "$here" >"$out/got"
+    [ $? -eq 1 ] && [ "$(tail -n 1 "$out/got")" = "py_nocheck: 2 passed, 3 failed" ] &&
+        grep -qx "  FAIL test_checks_nothing: made no check.*" "$out/got" &&
+        grep -qx "  FAIL Cases.test_asserts_nothing: made no check.*" "$out/got" &&
+        grep -qx "  FAIL test_fails: nocheck.py:7: def test_fails(): check(1 == 2)" "$out/got" || { cat "$out/got"; return 1; }
+}
+check python_harness_test_without_a_check_fails python_harness_test_without_check_fails
+
+deps_check_installs_nothing() { # every package missing (a fake dpkg-query); apt-get must never run
+    mkdir -p "$out/fakebin"
+    printf '#!/bin/sh\nexit 1\n' >"$out/fakebin/dpkg-query"
+    printf '#!/bin/sh\necho "apt-get $*" >>"%s/apt-calls"\n' "$out" >"$out/fakebin/apt-get"
+    chmod +x "$out/fakebin/dpkg-query" "$out/fakebin/apt-get"
+    rm -f "$out/apt-calls"
+    PATH="$out/fakebin:$PATH" sh "$here/deps.sh" --check core cross >"$out/got" 2>&1; rc=$?
+    [ "$rc" -eq 1 ] && [ ! -e "$out/apt-calls" ] && [ "$(wc -l <"$out/got")" -eq 1 ] &&
+        grep -q "gcc-arm-none-eabi.*as root, run: make deps-core deps-cross$" "$out/got" || { cat "$out/got"; return 1; }
+}
+check deps_check_installs_nothing_and_names_the_deps_targets deps_check_installs_nothing
+
+plain_targets_never_install() { # only deps-* (and test/demo through them) may call deps.sh without --check
+    for t in unit compile-check cross size bench cli examples cli-test coverage firmware firmware-test fuzz \
+             fuzz-ci manifests-test minimal-unit platform-test mbedtls3 size-tls ppc-unit proxy-test qemu-unit \
+             asan-test json-crosscheck; do
+        (cd "$here/../.." && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n "$t" BUILD="$out/nobuild") \
+            >"$out/n.$t" 2>&1 || { echo "make -n $t failed:"; tail -n 5 "$out/n.$t"; return 1; }
+        if grep "deps\.sh\|apt-get" "$out/n.$t" | grep -v "deps\.sh --check" | grep -q .; then
+            echo "make $t would install:"; grep "deps\.sh\|apt-get" "$out/n.$t"; return 1
+        fi
+        grep -q "deps\.sh --check" "$out/n.$t" || [ "$t" = json-crosscheck ] || { echo "make $t checks nothing"; return 1; }
+    done
+}
+check plain_make_targets_only_check_packages plain_targets_never_install
 
 echo "setup_tools: $pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]

@@ -8,7 +8,15 @@ The reference is json.loads made strict: input must be valid UTF-8
 (Python's decoder refuses overlongs and surrogates), NaN/Infinity are
 refused, strings (keys too) must not hold lone surrogates, and nesting
 must stay within APCONN_JSON_MAX_DEPTH (16)."""
-import json, random, subprocess, sys
+import json
+import os
+import random
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 
 MAX_DEPTH = 16
 SEEDS = [b'{"id":"AbC","n":[1,-0.5e+3,true,false,null],"o":{"a":{}}}', b'[]', b'"\\u00e9\\ud83d\\ude00"',
@@ -72,34 +80,35 @@ def mutate(rng, doc):
     return doc
 
 
+CORPUS, ANSWERS = [], []
+
+
+# Three properties over the whole corpus, each one test: a document counts as
+# evidence, not as a test of its own.
+def test_every_valid_document_is_accepted():
+    bad = [d for d, got in zip(CORPUS, ANSWERS) if reference(d) and got != b'1']
+    check(bad == [], '%d documents, first: %r' % (len(bad), bad[:3]))
+
+
+def test_every_invalid_document_is_rejected():
+    bad = [d for d, got in zip(CORPUS, ANSWERS) if not reference(d) and got == b'1']
+    check(bad == [], '%d documents, first: %r' % (len(bad), bad[:3]))
+
+
+def test_driver_answers_every_document():
+    check(len(ANSWERS) == len(CORPUS), '%d of %d' % (len(ANSWERS), len(CORPUS)))
+
+
 def main():
-    driver = sys.argv[1]
+    harness.usage(sys.argv, 1, 'VALIDATE_STDIN_BINARY')
     rng = random.Random(20261127)
-    corpus = list(SEEDS)
+    CORPUS.extend(SEEDS)
     for _ in range(20000):
-        corpus.append(mutate(rng, rng.choice(SEEDS)))
-    out = subprocess.run([driver], input=''.join(d.hex() + '\n' for d in corpus).encode(), capture_output=True,
-                         check=True).stdout.split()
-    # Three properties over the whole corpus, each one test: a document
-    # counts as evidence, not as a test of its own.
-    accepted = sum(1 for doc in corpus if reference(doc))
-    wrong_rejects = [d for d, got in zip(corpus, out) if reference(d) and got != b'1']
-    wrong_accepts = [d for d, got in zip(corpus, out) if not reference(d) and got == b'1']
-    checks = [
-        ('every_valid_document_is_accepted', wrong_rejects),
-        ('every_invalid_document_is_rejected', wrong_accepts),
-        ('driver_answers_every_document', [] if len(out) == len(corpus) else ['%d of %d' % (len(out), len(corpus))]),
-    ]
-    failed = 0
-    for name, bad in checks:
-        if bad:
-            failed += 1
-            print('  FAIL %s: %d documents, first: %r' % (name, len(bad), bad[:3]))
-        else:
-            print('  ok %s' % name)
-    print('  %d documents, %d valid' % (len(corpus), accepted))
-    print('validate_crosscheck: %d passed, %d failed' % (len(checks) - failed, failed))
-    return 1 if failed else 0
+        CORPUS.append(mutate(rng, rng.choice(SEEDS)))
+    ANSWERS.extend(subprocess.run([sys.argv[1]], input=''.join(d.hex() + '\n' for d in CORPUS).encode(),
+                                  capture_output=True, check=True).stdout.split())
+    print('  %d documents, %d valid' % (len(CORPUS), sum(1 for doc in CORPUS if reference(doc))))
+    return harness.run_suite('validate_crosscheck', harness.tests_in(globals()))
 
 
 if __name__ == '__main__':
