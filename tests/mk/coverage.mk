@@ -20,4 +20,7 @@ coverage: need-core+coverage
 # Run with BUILD=$(COVERAGE_DIR) by the rule above.
 coverage-run: $(UNIT_BINS) $(BUILD)/platform/test_posix $(FUZZ_REPLAYS)
 	@tests/tools/run_tests.sh $(UNIT_BINS) $(BUILD)/platform/test_posix \
-	    $(foreach n,$(FUZZ_TARGETS),"$(BUILD)/fuzz/replay_$(n) $(n) tests/fuzz/seeds/$(patsubst fuzz_%,%,$(n))/*") | tail -n 1
+	    $(foreach n,$(FUZZ_TARGETS),"$(BUILD)/fuzz/replay_$(n) $(n) tests/fuzz/seeds/$(patsubst fuzz_%,%,$(n))/*") \
+	    >$(BUILD)/tests.log 2>&1; rc=$$?; tail -n 1 $(BUILD)/tests.log; \
+	    [ $$rc -eq 0 ] || { grep -E "FAIL" $(BUILD)/tests.log; echo "coverage: a test failed (whole log: $(BUILD)/tests.log)"; }; \
+	    exit $$rc
