@@ -11,7 +11,7 @@ static long send_blocks(void *ctx, const unsigned char *d, size_t len, uint32_t 
     ((scripted_transport *)ctx)->clock += timeout_ms; /* waited all it was given */
     return APCONN_ERR_WOULD_BLOCK;
 }
-/* The transport contract lets recv/send return WOULD_BLOCK early (test_transport.c
+/* Fixed defect: The transport contract lets recv/send return WOULD_BLOCK early (test_transport.c
    relies on it); with a clock that does not move (SysTick not started, a
    stubbed now_ms) apconn__http_receive looped forever: no call was bounded
    without a running clock. APCONN_MAX_IDLE_POLLS in a row without clock

@@ -75,7 +75,7 @@ static void excerpt_turns_c1_controls_into_spaces(void) {
     CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_HTTP_STATUS);
     CHECK_STR(err.message, "a  31mb \xc2\xa0"); /* U+00A0 is not a control: kept */
 }
-/* apconn__out_text (apconn_error_format) turns C0 controls and DEL into '?'
+/* Fixed defect: apconn__out_text (apconn_error_format) turns C0 controls and DEL into '?'
    but passes C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F) that a server
    can send as "\u009b": CSI/OSC for terminals that honour C1 in UTF-8 (xterm). */
 static void error_format_neutralizes_c1_controls(void) {

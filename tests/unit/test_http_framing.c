@@ -16,17 +16,32 @@ static void expect_failure(const char *text, int end, apconn_status want) {
     CHECK_EQ(client.apconn__connected, 0);
     check_no_secret(NULL);
 }
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+/* Each response in `bad` (on a fresh client, then ending as `end` says) is
+   refused as expect_failure checks, with `want`. */
+static void expect_each_refused(const char *const *bad, size_t n, int end, apconn_status want) {
+    size_t i;
+    for (i = 0; i < n; i++) expect_failure(bad[i], end, want);
+}
+/* Each response in `bad`, served once without retries, gives `want`. */
+static void expect_each_refused_once(const char *const *bad, size_t n, apconn_status want) {
+    size_t i;
+    for (i = 0; i < n; i++) CHECK_EQ(get_once(bad[i]), want);
+}
 static char huge[WORK_SIZE * 2 + 200];
 
 /* ----- status line ----------------------------------------------------------------------------- */
 static void status_line_outside_the_grammar_is_refused(void) {
-    expect_failure("HTTP/1.1 2OO OK\r\n\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
-    expect_failure("HTTP/1.2 200 OK\r\n\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
-    expect_failure("HTTP/1.1  200 OK\r\n\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
-    expect_failure("HTTP/1.1 200OK\r\n\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
-    expect_failure("HTTP/1.1 099 Low\r\n\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
-    expect_failure("HTTP/1.1 200 OK\n\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
-    expect_failure("HTTP/1.1 200 O\x01K\r\n\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
+    static const char *const bad[] = {
+        "HTTP/1.1 2OO OK\r\n\r\n",
+        "HTTP/1.2 200 OK\r\n\r\n",
+        "HTTP/1.1  200 OK\r\n\r\n",
+        "HTTP/1.1 200OK\r\n\r\n",
+        "HTTP/1.1 099 Low\r\n\r\n",
+        "HTTP/1.1 200 OK\n\r\n",
+        "HTTP/1.1 200 O\x01K\r\n\r\n",
+    };
+    expect_each_refused(bad, COUNT(bad), END_SILENT, APCONN_ERR_HTTP_STATUS_LINE);
 }
 static void status_codes_and_versions_outside_the_grammar_are_refused(void) {
     static const char *const lines[] = {"HTTP/1.1 1000 X\r\n\r\n", "HTTP/1.1 600 X\r\n\r\n", "HTTP/1.10 200 OK\r\n\r\n",
@@ -53,16 +68,22 @@ static void non_http_bytes_fail_at_once_without_waiting(void) {
 
 /* ----- header lines ---------------------------------------------------------------------------- */
 static void malformed_header_lines_are_refused(void) {
-    expect_failure("HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\n\r\n", 0, APCONN_ERR_HTTP_HEADER);
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok", 0, APCONN_ERR_HTTP_HEADER);
-    expect_failure("HTTP/1.1 200 OK\r\nX-A: 1\nContent-Length: 2\r\n\r\nok", 0, APCONN_ERR_HTTP_HEADER);
-    expect_failure("HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", 0, APCONN_ERR_HTTP_HEADER);
-    expect_failure("HTTP/1.1 200 OK\r\n: empty-name\r\n\r\n", 0, APCONN_ERR_HTTP_HEADER);
-    expect_failure("HTTP/1.1 200 OK\r\nX-A: a\x01z\r\n\r\n", 0, APCONN_ERR_HTTP_HEADER);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nX-A: 1\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nNoColon\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n: empty-name\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-A: a\x01z\r\n\r\n",
+    };
+    expect_each_refused(bad, COUNT(bad), END_SILENT, APCONN_ERR_HTTP_HEADER);
 }
 static void bare_cr_inside_a_header_line_is_refused(void) {
-    CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nX-A: a\rContent-Length: 2\r\n\r\nok"), APCONN_ERR_HTTP_HEADER);
-    CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nX-A: a\r\r\nContent-Length: 2\r\n\r\nok"), APCONN_ERR_HTTP_HEADER);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nX-A: a\rContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nX-A: a\r\r\nContent-Length: 2\r\n\r\nok",
+    };
+    expect_each_refused_once(bad, COUNT(bad), APCONN_ERR_HTTP_HEADER);
 }
 static void nul_in_a_header_name_is_refused(void) {
     static const char text[] = "HTTP/1.1 200 OK\r\nContent-Length\0: 5\r\n\r\nabcde";
@@ -115,15 +136,21 @@ static void equal_duplicate_content_lengths_are_accepted(void) {
     CHECK_STR(resp.body, "abc");
 }
 static void differing_content_lengths_are_refused(void) {
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 0, APCONN_ERR_HTTP_LENGTH);
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 3, 4\r\n\r\nabcd", 0, APCONN_ERR_HTTP_LENGTH);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        "HTTP/1.1 200 OK\r\nContent-Length: 3, 4\r\n\r\nabcd",
+    };
+    expect_each_refused(bad, COUNT(bad), END_SILENT, APCONN_ERR_HTTP_LENGTH);
 }
 static void content_length_signed_empty_or_hex_is_refused(void) {
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nabcde", 0, APCONN_ERR_HTTP_LENGTH);
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 0, APCONN_ERR_HTTP_LENGTH);
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n", 0, APCONN_ERR_HTTP_LENGTH);
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 5,\r\n\r\nabcde", 0, APCONN_ERR_HTTP_LENGTH);
-    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n", 0, APCONN_ERR_HTTP_LENGTH);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nabcde",
+        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5,\r\n\r\nabcde",
+        "HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n",
+    };
+    expect_each_refused(bad, COUNT(bad), END_SILENT, APCONN_ERR_HTTP_LENGTH);
 }
 static void content_length_past_the_integer_range_is_refused(void) {
     expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 184467440737095516160\r\n\r\n", 0, APCONN_ERR_HTTP_LENGTH);
@@ -139,9 +166,11 @@ static void transfer_encoding_name_and_value_are_case_insensitive(void) {
     CHECK_STR(resp.body, "abc");
 }
 static void transfer_codings_other_than_one_chunked_are_unsupported(void) {
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 0, APCONN_ERR_HTTP_UNSUPPORTED);
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
-                   APCONN_ERR_HTTP_UNSUPPORTED);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+    };
+    expect_each_refused(bad, COUNT(bad), END_SILENT, APCONN_ERR_HTTP_UNSUPPORTED);
 }
 static void chunked_listed_twice_in_one_field_is_unsupported(void) {
     CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
@@ -175,27 +204,36 @@ static void chunk_sizes_in_uppercase_hex_with_leading_zeros_are_read(void) {
     CHECK_EQ(resp.is_json, 0);
 }
 static void chunk_size_with_a_sign_radix_prefix_or_leading_space_is_refused(void) {
-    CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n"), APCONN_ERR_HTTP_CHUNK);
-    CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\nabc\r\n0\r\n\r\n"), APCONN_ERR_HTTP_CHUNK);
-    CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n 3\r\nabc\r\n0\r\n\r\n"), APCONN_ERR_HTTP_CHUNK);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n 3\r\nabc\r\n0\r\n\r\n",
+    };
+    expect_each_refused_once(bad, COUNT(bad), APCONN_ERR_HTTP_CHUNK);
 }
 static void chunk_size_that_is_not_hex_or_ends_in_a_bare_lf_is_refused(void) {
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 0, APCONN_ERR_HTTP_CHUNK);
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 0, APCONN_ERR_HTTP_CHUNK);
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabcde\r\n", 0, APCONN_ERR_HTTP_CHUNK);
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\nabcde\r\n", 0, APCONN_ERR_HTTP_CHUNK);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabcde\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\nabcde\r\n",
+    };
+    expect_each_refused(bad, COUNT(bad), END_SILENT, APCONN_ERR_HTTP_CHUNK);
 }
 static void chunk_size_past_the_integer_range_is_refused(void) {
     expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000005\r\nabcde\r\n0\r\n\r\n", 0,
                    APCONN_ERR_HTTP_CHUNK);
 }
-/* apconn__http_chunk_byte enters "extension" mode on the first SP/HTAB after
+/* Fixed defect: apconn__http_chunk_byte enters "extension" mode on the first SP/HTAB after
    the size and then ignores every byte to CR: "5 6" is read as size 5, and
    control bytes (NUL) pass. RFC 9112 §7.1.1: after BWS only ';' may follow.
    A front end that reads "5 6" differently (or rejects it) desyncs. */
 static void chunk_size_followed_by_anything_but_an_extension_is_refused(void) {
-    CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 6\r\nhello\r\n0\r\n\r\n"), APCONN_ERR_HTTP_CHUNK);
-    CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\tzz\r\nhello\r\n0\r\n\r\n"), APCONN_ERR_HTTP_CHUNK);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 6\r\nhello\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\tzz\r\nhello\r\n0\r\n\r\n",
+    };
+    expect_each_refused_once(bad, COUNT(bad), APCONN_ERR_HTTP_CHUNK);
 }
 static void chunk_line_ends_at_the_first_crlf_even_inside_a_quoted_extension(void) {
     /* a quoted-string cannot hold CR or LF (RFC 9112 §7.1.1), so no parser may
@@ -206,7 +244,7 @@ static void chunk_line_ends_at_the_first_crlf_even_inside_a_quoted_extension(voi
 static void chunk_data_not_followed_by_crlf_is_refused(void) {
     expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n", 0, APCONN_ERR_HTTP_CHUNK);
 }
-/* In APCONN__HS_TRAILER a bare LF is taken as an ordinary byte of the line
+/* Fixed defect: In APCONN__HS_TRAILER a bare LF is taken as an ordinary byte of the line
    (apconn__http_chunk_byte returns before its '\n' check), unlike the head
    where lines must end in CRLF: "0\r\nA: b\nC: d\r\n\r\n" is accepted. */
 static void bare_lf_in_the_trailer_section_is_refused(void) {
@@ -222,7 +260,7 @@ static void endless_trailer_section_is_bounded(void) {
     CHECK_EQ(get_once(scratch), APCONN_ERR_HTTP_CHUNK);
     CHECK((uint32_t)(st.clock - 0xFFFFF000u) < client.timeout_ms);
 }
-/* The chunk framing budget (`framing`, apconn__http_chunk_byte) is the work
+/* Fixed defect: The chunk framing budget (`framing`, apconn__http_chunk_byte) is the work
    buffer size, shared with the head: a valid body of small chunks that fits
    the buffer fails as "malformed chunked transfer coding". Bound each chunk
    line instead (the body bound already limits the number of chunks). */
@@ -236,8 +274,11 @@ static void many_small_chunks_that_fit_the_buffer_are_read(void) {
     CHECK_EQ(resp.body_len, 1000);
 }
 static void chunked_body_cut_short_by_eof_is_truncated(void) {
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc", 1, APCONN_ERR_HTTP_TRUNCATED);
-    expect_failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", 1, APCONN_ERR_HTTP_TRUNCATED);
+    static const char *const bad[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+    };
+    expect_each_refused(bad, COUNT(bad), END_EOF, APCONN_ERR_HTTP_TRUNCATED);
 }
 
 /* ----- close-delimited bodies ------------------------------------------------------------------ */
@@ -287,7 +328,7 @@ static void head_response_has_no_body(void) {
     CHECK_EQ(resp.status, 200);
     CHECK_EQ(resp.body_len, 0);
 }
-/* apconn__http_content_length compares every Content-Length with the buffer
+/* Fixed defect: apconn__http_content_length compares every Content-Length with the buffer
    while the header is parsed, before apconn__http_head_done knows the message
    has no body: a HEAD response (apconn_http_request supports HEAD) or a 1xx
    announcing a large representation fails as "body larger than the buffer". */

@@ -50,7 +50,7 @@ static void http10_without_keep_alive_closes(void) {
     CHECK_EQ(get_with("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok", 0), APCONN_OK);
     CHECK_EQ(st.closes, PROFILE_IDLE_CLOSES);
 }
-/* RFC 9112 §6.1: a client receiving HTTP/1.0 with Transfer-Encoding MUST treat
+/* Fixed defect: RFC 9112 §6.1: a client receiving HTTP/1.0 with Transfer-Encoding MUST treat
    the framing as faulty and close the connection after the message. apconn
    decodes it and, with "Connection: keep-alive", reuses the connection. */
 static void http10_with_transfer_encoding_is_never_kept_alive(void) {
@@ -372,7 +372,7 @@ static void single_connection_transport_is_never_reconnected(void) {
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_ERR_CLOSED);
     CHECK_EQ(st.connects, 0);
 }
-/* The 429/503 retry in apconn__http_should_retry ignores that a transport
+/* Fixed defect: The 429/503 retry in apconn__http_should_retry ignores that a transport
    without connect() cannot reopen a connection the server closed: apconn
    resends on the dead connection and returns APCONN_ERR_CLOSED instead of
    the documented "last result stands" (the 503 with its body). */

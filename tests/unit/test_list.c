@@ -157,7 +157,7 @@ static void zeroed_page_has_no_items(void) {
     CHECK_EQ(apconn_page_next(&zero, &conn, &err), APCONN_END);
     CHECK_EQ(apconn_page_next(&zero, &conn, &err), APCONN_END);
 }
-/* apconn_connection_list returns early on any HTTP/status failure and leaves
+/* Fixed defect: apconn_connection_list returns early on any HTTP/status failure and leaves
    *page as the previous call left it: apconn_page_next then walks the old
    token indices over the new work buffer contents (stale or garbage items)
    instead of APCONN_END. apconn_parse_page already zeroes count on failure;

@@ -7,6 +7,22 @@
 #include "apconn.h"
 #include "call_fixture.h"
 
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+/* A base URL, whether the transport is secure, what client_init returns,
+   and the port it must then hold (0: not checked). */
+typedef struct {
+    const char *url;
+    int secure;
+    apconn_status want;
+    unsigned port;
+} url_case;
+static void expect_each_url(const url_case *cases, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        CHECK_EQ(init_url(cases[i].url, cases[i].secure), cases[i].want);
+        if (cases[i].port) CHECK_EQ(client.port, cases[i].port);
+    }
+}
 
 /* ----- host, port and path --------------------------------------------------------------------- */
 static void https_url_gives_host_default_port_and_path(void) {
@@ -26,18 +42,22 @@ static void trailing_slashes_of_the_base_path_are_removed(void) {
     CHECK_STR(client.base_path, "");
 }
 static void explicit_port_is_parsed(void) {
-    CHECK_EQ(init_url("https://ap.example.com:8443/api", 1), APCONN_OK);
-    CHECK_EQ(client.port, 8443);
-    CHECK_EQ(init_url("https://ap.example.com:65535", 1), APCONN_OK);
-    CHECK_EQ(client.port, 65535);
+    static const url_case cases[] = {
+        {"https://ap.example.com:8443/api", 1, APCONN_OK, 8443},
+        {"https://ap.example.com:65535", 1, APCONN_OK, 65535},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 static void port_outside_1_to_65535_or_not_plain_decimal_is_refused(void) {
-    CHECK_EQ(init_url("https://ap.example.com:0/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap.example.com:65536/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap.example.com:/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap.example.com:+443/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap.example.com:44a/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap.example.com:000443/api", 1), APCONN_ERR_URL);
+    static const url_case cases[] = {
+        {"https://ap.example.com:0/api", 1, APCONN_ERR_URL, 0},
+        {"https://ap.example.com:65536/api", 1, APCONN_ERR_URL, 0},
+        {"https://ap.example.com:/api", 1, APCONN_ERR_URL, 0},
+        {"https://ap.example.com:+443/api", 1, APCONN_ERR_URL, 0},
+        {"https://ap.example.com:44a/api", 1, APCONN_ERR_URL, 0},
+        {"https://ap.example.com:000443/api", 1, APCONN_ERR_URL, 0},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 static void ipv6_literal_host_is_read_between_brackets(void) {
     CHECK_EQ(init_url("http://[::1]:3000/", 0), APCONN_OK);
@@ -63,33 +83,45 @@ static void percent_encoded_url_path_is_sent_as_is(void) {
 
 /* ----- what a URL may not hold ----------------------------------------------------------------- */
 static void userinfo_query_fragment_and_other_schemes_are_refused(void) {
-    CHECK_EQ(init_url("https://user:pw@ap.example.com/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap.example.com/api?x=1", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap.example.com/api#top", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("ftp://ap.example.com/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("ap.example.com/api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https:///api", 1), APCONN_ERR_URL);
-    CHECK_EQ(init_url("https://ap_example.com/api", 1), APCONN_ERR_URL);
+    static const url_case cases[] = {
+        {"https://user:pw@ap.example.com/api", 1, APCONN_ERR_URL, 0},
+        {"https://ap.example.com/api?x=1", 1, APCONN_ERR_URL, 0},
+        {"https://ap.example.com/api#top", 1, APCONN_ERR_URL, 0},
+        {"ftp://ap.example.com/api", 1, APCONN_ERR_URL, 0},
+        {"ap.example.com/api", 1, APCONN_ERR_URL, 0},
+        {"https:///api", 1, APCONN_ERR_URL, 0},
+        {"https://ap_example.com/api", 1, APCONN_ERR_URL, 0},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 static void percent_encoded_or_userinfo_hosts_are_malformed(void) {
-    CHECK_EQ(init_url("http://%6c%6fcalhost/api", 0), APCONN_ERR_URL);
-    CHECK_EQ(init_url("http://evil.example@127.0.0.1/api", 0), APCONN_ERR_URL);
-    CHECK_EQ(init_url("http://127.0.0.1:80@evil.example/api", 0), APCONN_ERR_URL);
-    CHECK_EQ(init_url("http://127.0.0.1\\@evil.example/api", 0), APCONN_ERR_URL);
+    static const url_case cases[] = {
+        {"http://%6c%6fcalhost/api", 0, APCONN_ERR_URL, 0},
+        {"http://evil.example@127.0.0.1/api", 0, APCONN_ERR_URL, 0},
+        {"http://127.0.0.1:80@evil.example/api", 0, APCONN_ERR_URL, 0},
+        {"http://127.0.0.1\\@evil.example/api", 0, APCONN_ERR_URL, 0},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 static void control_bytes_in_url_are_refused(void) {
-    CHECK_EQ(init_url("https://ap.example.com/api\r\nX-Evil: 1", 1), APCONN_ERR_UNSAFE_CHAR);
-    CHECK_EQ(init_url("https://ap.example.com/a pi", 1), APCONN_ERR_UNSAFE_CHAR);
-    CHECK_EQ(init_url("https://ap.example.com\t/api", 1), APCONN_ERR_UNSAFE_CHAR);
+    static const url_case cases[] = {
+        {"https://ap.example.com/api\r\nX-Evil: 1", 1, APCONN_ERR_UNSAFE_CHAR, 0},
+        {"https://ap.example.com/a pi", 1, APCONN_ERR_UNSAFE_CHAR, 0},
+        {"https://ap.example.com\t/api", 1, APCONN_ERR_UNSAFE_CHAR, 0},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 /* Raw bytes >= 0x80 would reach the request line unencoded: the caller must
    percent-encode them (RFC 3986 §2.1). */
 static void non_ascii_bytes_in_url_are_refused(void) {
-    CHECK_EQ(init_url("https://ap.example.com/\xc3\xa9t\xc3\xa9", 1), APCONN_ERR_URL);  /* UTF-8 path */
-    CHECK_EQ(init_url("https://ap.example.com/api\x80", 1), APCONN_ERR_URL);             /* lowest such byte */
-    CHECK_EQ(init_url("https://ap.example.com/api\xff/v", 1), APCONN_ERR_URL);           /* highest */
-    CHECK_EQ(init_url("https://b\xc3\xbc" "cher.example/api", 1), APCONN_ERR_URL);         /* IDN host, not its A-label */
-    CHECK_EQ(init_url("https://ap.example.com:44\xb3/api", 1), APCONN_ERR_URL);          /* in the port */
+    static const url_case cases[] = {
+        {"https://ap.example.com/\xc3\xa9t\xc3\xa9", 1, APCONN_ERR_URL, 0}, /* UTF-8 path */
+        {"https://ap.example.com/api\x80", 1, APCONN_ERR_URL, 0}, /* lowest such byte */
+        {"https://ap.example.com/api\xff/v", 1, APCONN_ERR_URL, 0}, /* highest */
+        {"https://b\xc3\xbc" "cher.example/api", 1, APCONN_ERR_URL, 0}, /* IDN host, not its A-label */
+        {"https://ap.example.com:44\xb3/api", 1, APCONN_ERR_URL, 0}, /* in the port */
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 /* A '#' would end the request target (RFC 3986 section 3.5): the rest never reaches the server. */
 static void fragment_mark_in_the_query_is_refused(void) {
@@ -102,17 +134,18 @@ static void fragment_mark_in_the_query_is_refused(void) {
 
 /* ----- plain http only to loopback ------------------------------------------------------------- */
 static void plain_http_is_allowed_only_to_loopback(void) {
-    CHECK_EQ(init_url("http://127.0.0.1:3000", 0), APCONN_OK);
-    CHECK_EQ(client.port, 3000);
-    CHECK_EQ(init_url("http://127.10.20.30/api", 0), APCONN_OK);
-    CHECK_EQ(client.port, 80);
-    CHECK_EQ(init_url("http://LocalHost:8080", 0), APCONN_OK);
-    CHECK_EQ(init_url("http://[::1]", 0), APCONN_OK);
-    CHECK_EQ(init_url("http://ap.example.com/api", 0), APCONN_ERR_INSECURE);
-    CHECK_EQ(init_url("http://128.0.0.1/api", 0), APCONN_ERR_INSECURE);
-    CHECK_EQ(init_url("http://127.0.0.1.evil.example/api", 0), APCONN_ERR_INSECURE);
-    CHECK_EQ(init_url("http://127.0.0.256/api", 0), APCONN_ERR_INSECURE);
-    CHECK_EQ(init_url("http://localhost.evil.example/api", 0), APCONN_ERR_INSECURE);
+    static const url_case cases[] = {
+        {"http://127.0.0.1:3000", 0, APCONN_OK, 3000},
+        {"http://127.10.20.30/api", 0, APCONN_OK, 80},
+        {"http://LocalHost:8080", 0, APCONN_OK, 0},
+        {"http://[::1]", 0, APCONN_OK, 0},
+        {"http://ap.example.com/api", 0, APCONN_ERR_INSECURE, 0},
+        {"http://128.0.0.1/api", 0, APCONN_ERR_INSECURE, 0},
+        {"http://127.0.0.1.evil.example/api", 0, APCONN_ERR_INSECURE, 0},
+        {"http://127.0.0.256/api", 0, APCONN_ERR_INSECURE, 0},
+        {"http://localhost.evil.example/api", 0, APCONN_ERR_INSECURE, 0},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 static void loopback_look_alikes_are_not_loopback(void) {
     static const char *const urls[] = {"http://[::ffff:127.0.0.1]/api", "http://0x7f.1/api", "http://2130706433/api",
@@ -122,18 +155,24 @@ static void loopback_look_alikes_are_not_loopback(void) {
     size_t i;
     for (i = 0; i < sizeof urls / sizeof urls[0]; i++) CHECK_EQ(init_url(urls[i], 0), APCONN_ERR_INSECURE);
 }
-/* apconn__http_is_ipv4_loopback accepted octets with leading zeros. glibc's
+/* Fixed defect: apconn__http_is_ipv4_loopback accepted octets with leading zeros. glibc's
    getaddrinfo (the POSIX transport) does not read "08" as a number (inet_aton
    takes a leading 0 as octal), so "127.0.0.08" goes to DNS as a NAME: whoever
    answers DNS picks the address the key is sent to in clear scratch. */
 static void dotted_quad_with_a_leading_zero_octet_is_not_loopback(void) {
-    CHECK_EQ(init_url("http://127.0.0.08/api", 0), APCONN_ERR_INSECURE);
-    CHECK_EQ(init_url("http://127.0.0.019/api", 0), APCONN_ERR_INSECURE);
-    CHECK_EQ(init_url("http://127.00.0.1/api", 0), APCONN_ERR_INSECURE);
+    static const url_case cases[] = {
+        {"http://127.0.0.08/api", 0, APCONN_ERR_INSECURE, 0},
+        {"http://127.0.0.019/api", 0, APCONN_ERR_INSECURE, 0},
+        {"http://127.00.0.1/api", 0, APCONN_ERR_INSECURE, 0},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 static void scheme_and_transport_security_must_match(void) {
-    CHECK_EQ(init_url("https://ap.example.com/api", 0), APCONN_ERR_INSECURE);
-    CHECK_EQ(init_url("http://127.0.0.1/api", 1), APCONN_ERR_ARGUMENT);
+    static const url_case cases[] = {
+        {"https://ap.example.com/api", 0, APCONN_ERR_INSECURE, 0},
+        {"http://127.0.0.1/api", 1, APCONN_ERR_ARGUMENT, 0},
+    };
+    expect_each_url(cases, COUNT(cases));
 }
 
 /* ----- client_init arguments ------------------------------------------------------------------- */
