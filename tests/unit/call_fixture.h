@@ -134,10 +134,23 @@ static apconn_upsert_request secret_upsert(void) {
     return r;
 }
 
+/* Table-driven tests: a failed check names the loop's line; case_end adds
+   which row of the table it was. */
+static int case_begin(void) {
+    int was = harness_current_failed;
+    harness_current_failed = 0;
+    return was;
+}
+static void case_end(int was, size_t row) {
+    if (harness_current_failed) printf("    (row %u of the table)\n", (unsigned)row);
+    harness_current_failed |= was;
+}
+
 static void call_fixture_unused(void) {
     (void)resp; (void)err; (void)conn; (void)page; (void)scratch; (void)scratch2; (void)response;
     (void)get; (void)get_with; (void)get_once; (void)init_url; (void)json_response; (void)serve;
-    (void)expect_request; (void)base_upsert; (void)secret_upsert; (void)call_fixture_unused;
+    (void)expect_request; (void)base_upsert; (void)secret_upsert; (void)case_begin; (void)case_end;
+    (void)call_fixture_unused;
     fixture_unused();
 }
 #endif

@@ -21,12 +21,20 @@ static void expect_failure(const char *text, int end, apconn_status want) {
    refused as expect_failure checks, with `want`. */
 static void expect_each_refused(const char *const *bad, size_t n, int end, apconn_status want) {
     size_t i;
-    for (i = 0; i < n; i++) expect_failure(bad[i], end, want);
+    for (i = 0; i < n; i++) {
+        int was = case_begin();
+        expect_failure(bad[i], end, want);
+        case_end(was, i);
+    }
 }
 /* Each response in `bad`, served once without retries, gives `want`. */
 static void expect_each_refused_once(const char *const *bad, size_t n, apconn_status want) {
     size_t i;
-    for (i = 0; i < n; i++) CHECK_EQ(get_once(bad[i]), want);
+    for (i = 0; i < n; i++) {
+        int was = case_begin();
+        CHECK_EQ(get_once(bad[i]), want);
+        case_end(was, i);
+    }
 }
 static char huge[WORK_SIZE * 2 + 200];
 

@@ -18,7 +18,11 @@ typedef struct {
 } key_case;
 static void expect_each_key(const key_case *cases, size_t n) {
     size_t i;
-    for (i = 0; i < n; i++) CHECK_EQ(init_key(cases[i].key), cases[i].want);
+    for (i = 0; i < n; i++) {
+        int was = case_begin();
+        CHECK_EQ(init_key(cases[i].key), cases[i].want);
+        case_end(was, i);
+    }
 }
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 

@@ -19,8 +19,10 @@ typedef struct {
 static void expect_each_url(const url_case *cases, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
+        int was = case_begin();
         CHECK_EQ(init_url(cases[i].url, cases[i].secure), cases[i].want);
         if (cases[i].port) CHECK_EQ(client.port, cases[i].port);
+        case_end(was, i);
     }
 }
 
