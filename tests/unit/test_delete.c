@@ -5,7 +5,6 @@
 #include "apconn.h"
 #include "call_fixture.h"
 
-
 /* ----- delete ---------------------------------------------------------------------------------- */
 static void delete_answered_204_succeeds(void) {
     serve("HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n");

@@ -6,7 +6,6 @@
 #include "apconn.h"
 #include "call_fixture.h"
 
-
 /* ----- request head ---------------------------------------------------------------------------- */
 static void get_request_head_is_exact(void) {
     char sent[1024];

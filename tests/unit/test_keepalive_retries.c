@@ -6,7 +6,6 @@
 #include "apconn.h"
 #include "call_fixture.h"
 
-
 /* ----- keep-alive ------------------------------------------------------------------------------ */
 #ifndef APCONN_NO_KEEPALIVE_PROBE
 static void keep_alive_reuses_one_connection(void) {

@@ -4,7 +4,6 @@
 #include "apconn.h"
 #include "call_fixture.h"
 
-
 /* ----- update ---------------------------------------------------------------------------------- */
 static void update_sends_every_field(void) {
     static const char *const none[1] = {NULL};
