@@ -47,7 +47,7 @@ RV="-march=rv32imc -mabi=ilp32 -Os --specs=picolibc.specs"
 RV_MEM="-Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x100000 -Wl,--defsym=__ram=0x80100000 -Wl,--defsym=__ram_size=0x100000"
 check riscv_rv32imc_Os riscv64-unknown-elf-gcc $WARN $RV -I. -I"$out/jsmn" -c $src -o "$out/rv32.o"
 check riscv_rv32imc_links_picolibc riscv64-unknown-elf-gcc $WARN $RV --oslib=semihost --crt0=semihost $RV_MEM \
-    -I. -Itests -I"$out/jsmn" tests/unit/test_api.c -o "$out/rv32_test_api.elf"
+    -I. -Itests -I"$out/jsmn" tests/unit/test_upsert.c -o "$out/rv32_test_upsert.elf"
 # big-endian 32-bit PowerPC (tests/mk/ppc.mk also runs the unit suites there)
 check powerpc_big_endian_O2 powerpc-linux-gnu-gcc $WARN -O2 -I. -I"$out/jsmn" -c $src -o "$out/ppc.o"
 

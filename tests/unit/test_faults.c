@@ -620,17 +620,17 @@ static void faults_at_every_call(int call) {
     }
 }
 
-static void upsert_faults(void) { faults_at_every_call(C_UPSERT); }
-static void update_faults(void) { faults_at_every_call(C_UPDATE); }
-static void delete_faults(void) { faults_at_every_call(C_DELETE); }
-static void list_one_page_faults(void) { faults_at_every_call(C_LIST_ONE); }
-static void list_three_pages_faults(void) { faults_at_every_call(C_LIST_ALL); }
-static void list_stop_early_then_delete_faults(void) { faults_at_every_call(C_LIST_STOP); }
-static void upsert_resend_faults(void) { faults_at_every_call(C_UPSERT_RESEND); }
-static void update_resend_faults(void) { faults_at_every_call(C_UPDATE_RESEND); }
+static void upsert_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_UPSERT); }
+static void update_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_UPDATE); }
+static void delete_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_DELETE); }
+static void one_page_list_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_LIST_ONE); }
+static void three_page_list_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_LIST_ALL); }
+static void list_stopped_early_then_delete_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_LIST_STOP); }
+static void resent_upsert_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_UPSERT_RESEND); }
+static void resent_update_survives_a_fault_at_every_transport_call(void) { faults_at_every_call(C_UPDATE_RESEND); }
 
 /* Every fault kind fired somewhere, and every error kind did make some run fail. */
-static void every_kind_fired_and_failed(void) {
+static void every_fault_kind_fired_and_made_some_call_fail(void) {
     int call, kind;
     long ok, bad;
     for (kind = 0; kind < K_COUNT; kind++) {
@@ -655,15 +655,15 @@ static void every_kind_fired_and_failed(void) {
 }
 
 int main(void) {
-    RUN(upsert_faults);
-    RUN(update_faults);
-    RUN(delete_faults);
-    RUN(list_one_page_faults);
-    RUN(list_three_pages_faults);
-    RUN(list_stop_early_then_delete_faults);
-    RUN(upsert_resend_faults);
-    RUN(update_resend_faults);
-    RUN(every_kind_fired_and_failed);
+    RUN(upsert_survives_a_fault_at_every_transport_call);
+    RUN(update_survives_a_fault_at_every_transport_call);
+    RUN(delete_survives_a_fault_at_every_transport_call);
+    RUN(one_page_list_survives_a_fault_at_every_transport_call);
+    RUN(three_page_list_survives_a_fault_at_every_transport_call);
+    RUN(list_stopped_early_then_delete_survives_a_fault_at_every_transport_call);
+    RUN(resent_upsert_survives_a_fault_at_every_transport_call);
+    RUN(resent_update_survives_a_fault_at_every_transport_call);
+    RUN(every_fault_kind_fired_and_made_some_call_fail);
     printf("faults: %ld (call, k, fault) cases (%ld fired, %ld failed) over %d calls x {cold, warm} x %d faults\n",
            cases_run, cases_fired, cases_failed, C_COUNT, K_COUNT);
     return harness_summary("faults");

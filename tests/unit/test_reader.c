@@ -337,6 +337,20 @@ static void every_enum_name_is_mapped(void) {
     CHECK_EQ(conn.owner.platform_role, APCONN_ROLE_OPERATOR);
 }
 
+/* The id is the member spelled "id", not one that decodes to it, and only a string. */
+#define SOME_ID "AbCdEfGhIjKlMnOpQrStU"
+static void escaped_spelling_of_id_is_not_the_id(void) {
+    char json[] = "{\"i\\u0064\":\"" SOME_ID "\"}";
+    CHECK_EQ(apconn_parse_connection(json, strlen(json), tokens, APCONN_TOKEN_COUNT, &conn, &err), APCONN_ERR_JSON_MISSING);
+    CHECK_STR(err.field, "id");
+}
+static void number_or_object_where_an_id_belongs_is_a_type_error(void) {
+    char json[] = "{\"id\":123456789012345678901234567890}", json2[] = "{\"id\":{\"id\":\"" SOME_ID "\"}}";
+    CHECK_EQ(apconn_parse_connection(json, strlen(json), tokens, APCONN_TOKEN_COUNT, &conn, &err), APCONN_ERR_JSON_TYPE);
+    CHECK_EQ(apconn_parse_connection(json2, strlen(json2), tokens, APCONN_TOKEN_COUNT, &conn, &err), APCONN_ERR_JSON_TYPE);
+    CHECK_STR(err.field, "id");
+}
+
 static void missing_or_null_id_is_refused(void) {
     check_error(parse("{\"displayName\":\"x\"}"), APCONN_ERR_JSON_MISSING, "id");
     check_error(parse("{\"id\":null}"), APCONN_ERR_JSON_MISSING, "id");
@@ -622,7 +636,7 @@ static void default_sizes_hold_a_connection_shared_with_100_projects(void) {
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
 }
 
-/* ---- error bodies (spec §7); APCONN_NO_ERROR_DETAILS has no parser (test_api
+/* ---- error bodies (spec §7); APCONN_NO_ERROR_DETAILS has no parser (test_error_answers.c
    checks the excerpt it gives instead) ---- */
 #ifndef APCONN_NO_ERROR_DETAILS
 static apconn_status error_body(const char *json) {
@@ -765,6 +779,8 @@ int main(void) {
     RUN(unknown_enum_values_fail_naming_the_field);
     RUN(every_enum_name_is_mapped);
     RUN(missing_or_null_id_is_refused);
+    RUN(escaped_spelling_of_id_is_not_the_id);
+    RUN(number_or_object_where_an_id_belongs_is_a_type_error);
     RUN(escaped_nul_in_a_field_is_refused);
     RUN(ids_with_unsafe_characters_are_refused);
     RUN(long_display_name_reads_whole);

@@ -659,15 +659,15 @@ static void read_the_platform(int delivery, int framing) {
     CHECK(max_item_tokens > 130 && max_item_tokens <= NTOKENS);
 }
 
-static void platform_content_length_whole(void) { read_the_platform(D_WHOLE, F_LENGTH); }
-static void platform_content_length_one_byte_at_a_time(void) { read_the_platform(D_BYTES, F_LENGTH); }
-static void platform_content_length_random_splits(void) { read_the_platform(D_RANDOM, F_LENGTH); }
-static void platform_chunked_whole(void) { read_the_platform(D_WHOLE, F_CHUNKED); }
-static void platform_chunked_one_byte_at_a_time(void) { read_the_platform(D_BYTES, F_CHUNKED); }
-static void platform_chunked_random_splits(void) { read_the_platform(D_RANDOM, F_CHUNKED); }
+static void ten_pages_of_100_stream_with_content_length_read_whole(void) { read_the_platform(D_WHOLE, F_LENGTH); }
+static void ten_pages_of_100_stream_with_content_length_one_byte_at_a_time(void) { read_the_platform(D_BYTES, F_LENGTH); }
+static void ten_pages_of_100_stream_with_content_length_in_random_splits(void) { read_the_platform(D_RANDOM, F_LENGTH); }
+static void ten_pages_of_100_stream_chunked_read_whole(void) { read_the_platform(D_WHOLE, F_CHUNKED); }
+static void ten_pages_of_100_stream_chunked_one_byte_at_a_time(void) { read_the_platform(D_BYTES, F_CHUNKED); }
+static void ten_pages_of_100_stream_chunked_in_random_splits(void) { read_the_platform(D_RANDOM, F_CHUNKED); }
 
 /* The same bodies from memory through the same 4 KB window. */
-static void platform_pages_from_memory(void) {
+static void ten_pages_of_100_parse_from_memory_through_the_same_window(void) {
     int p, i, g = 0;
     apconn_status st;
     char want[64];
@@ -1169,13 +1169,13 @@ static void page_done_tells_the_end_from_a_skipped_item(void) {
 }
 
 int main(void) {
-    RUN(platform_content_length_whole);
-    RUN(platform_content_length_one_byte_at_a_time);
-    RUN(platform_content_length_random_splits);
-    RUN(platform_chunked_whole);
-    RUN(platform_chunked_one_byte_at_a_time);
-    RUN(platform_chunked_random_splits);
-    RUN(platform_pages_from_memory);
+    RUN(ten_pages_of_100_stream_with_content_length_read_whole);
+    RUN(ten_pages_of_100_stream_with_content_length_one_byte_at_a_time);
+    RUN(ten_pages_of_100_stream_with_content_length_in_random_splits);
+    RUN(ten_pages_of_100_stream_chunked_read_whole);
+    RUN(ten_pages_of_100_stream_chunked_one_byte_at_a_time);
+    RUN(ten_pages_of_100_stream_chunked_in_random_splits);
+    RUN(ten_pages_of_100_parse_from_memory_through_the_same_window);
     RUN(item_larger_than_the_window_is_reported_and_skipped);
     RUN(item_with_more_tokens_than_the_array_is_reported_and_skipped);
     RUN(cursors_before_after_and_around_data);

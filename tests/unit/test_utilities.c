@@ -101,7 +101,7 @@ static void type_names_round_trip(void) {
     CHECK_EQ(apconn_type_from_name(NULL), APCONN_TYPE_UNKNOWN);
 }
 
-static void status_and_scope_names(void) {
+static void status_and_scope_names_are_mapped_and_unknowns_are_null(void) {
     CHECK_STR(apconn_connection_status_name(APCONN_CONN_STATUS_ACTIVE), "ACTIVE");
     CHECK_STR(apconn_connection_status_name(APCONN_CONN_STATUS_MISSING), "MISSING");
     CHECK_STR(apconn_connection_status_name(APCONN_CONN_STATUS_ERROR), "ERROR");
@@ -154,7 +154,7 @@ int main(void) {
     RUN(error_format_truncates_like_snprintf_at_every_size);
     RUN(wipe_zeroes_every_byte);
     RUN(type_names_round_trip);
-    RUN(status_and_scope_names);
+    RUN(status_and_scope_names_are_mapped_and_unknowns_are_null);
     RUN(utf8_encode_and_decode_agree_on_every_scalar_value);
     RUN(text_copy_cuts_at_a_utf8_boundary);
     RUN(error_field_appends_and_stays_terminated);

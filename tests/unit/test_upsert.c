@@ -1,0 +1,405 @@
+/* apconn_connection_upsert: the request compared byte for byte for every
+   connection type and optional field, value_json as given by the caller,
+   the checks made before anything is sent (each naming its field), and a
+   POST that is never resent. Responses run in the three delivery modes. */
+#define APCONN_IMPLEMENTATION
+#include "apconn.h"
+#include "call_fixture.h"
+
+/* Upserts r against a 201 and checks the exact body that was sent. */
+static void upsert_sends(const apconn_upsert_request *r, const char *value_json, const char *secret) {
+    static char body[2048];
+    serve(json_response("201 Created", CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, r, &conn, &err), APCONN_OK);
+    snprintf(body, sizeof body,
+             "{\"displayName\":\"Acme\",\"pieceName\":\"@activepieces/piece-x\",\"type\":\"%s\",\"value\":%s,"
+             "\"scope\":\"PLATFORM\",\"projectIds\":[]}",
+             apconn_type_name(r->type), value_json);
+    expect_request("POST", "/v1/global-connections", body);
+    CHECK_STR(conn.id, ID);
+    check_no_secret(secret);
+}
+/* Refused before anything is sent, with the status and the field named. */
+static void expect_refused(const apconn_upsert_request *r, apconn_status want, const char *field) {
+    fixture();
+    st_conn(&st);
+    CHECK_EQ(apconn_connection_upsert(&client, r, &conn, &err), want);
+    CHECK_EQ(err.status, want);
+    CHECK_STR(err.field, field);
+    CHECK_EQ(st.connects, 0);
+    CHECK_EQ(st.sent_len, 0);
+    check_no_secret("TOPSECRET");
+}
+
+/* ----- the body for every type ----------------------------------------------------------------- */
+static void upsert_sends_secret_text_with_every_optional_field(void) {
+    const char *projects[] = {P1, P2};
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.display_name = "Acme \"Slack\"";
+    r.value.secret_text = "xoxb-TOPSECRET";
+    r.project_ids = projects;
+    r.project_id_count = 2;
+    r.external_id = "acme_slack";
+    r.metadata_json = "{\"team\":\"ops\",\"n\":[1,2]}";
+    r.piece_version = "0.9.1";
+    r.pre_select_for_new_projects = APCONN_TRUE;
+    serve(json_response("201 Created", CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_OK);
+    expect_request("POST", "/v1/global-connections",
+                   "{\"displayName\":\"Acme \\\"Slack\\\"\",\"pieceName\":\"@activepieces/piece-x\","
+                   "\"type\":\"SECRET_TEXT\",\"value\":{\"type\":\"SECRET_TEXT\",\"secret_text\":\"xoxb-TOPSECRET\"},"
+                   "\"scope\":\"PLATFORM\",\"externalId\":\"acme_slack\",\"pieceVersion\":\"0.9.1\","
+                   "\"projectIds\":[\"" P1 "\",\"" P2 "\"],\"metadata\":{\"team\":\"ops\",\"n\":[1,2]},"
+                   "\"preSelectForNewProjects\":true}");
+    CHECK_STR(conn.id, ID);
+    CHECK_STR(conn.external_id, "acme_slack");
+    CHECK_EQ(conn.type, APCONN_TYPE_SECRET_TEXT);
+    check_no_secret("xoxb-TOPSECRET");
+}
+static void upsert_pre_select_false_is_sent(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.pre_select_for_new_projects = APCONN_FALSE;
+    serve(json_response("201 Created", CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_OK);
+    expect_request("POST", "/v1/global-connections",
+                   "{\"displayName\":\"Acme\",\"pieceName\":\"@activepieces/piece-x\",\"type\":\"NO_AUTH\","
+                   "\"value\":{\"type\":\"NO_AUTH\"},\"scope\":\"PLATFORM\",\"projectIds\":[],"
+                   "\"preSelectForNewProjects\":false}");
+}
+static void upsert_sends_basic_auth(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_BASIC_AUTH);
+    r.value.username = "admin";
+    r.value.password = "hunter2-TOPSECRET";
+    r.value.secret_text = "not-for-this-type"; /* members of other types are not sent */
+    upsert_sends(&r, "{\"type\":\"BASIC_AUTH\",\"username\":\"admin\",\"password\":\"hunter2-TOPSECRET\"}",
+                 "hunter2-TOPSECRET");
+}
+static void upsert_sends_custom_auth_and_oidc(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_CUSTOM_AUTH);
+    r.value.props_json = "{\"api_key\":\"k-TOPSECRET\",\"region\":2}";
+    upsert_sends(&r, "{\"type\":\"CUSTOM_AUTH\",\"props\":{\"api_key\":\"k-TOPSECRET\",\"region\":2}}", "k-TOPSECRET");
+    r.type = APCONN_TYPE_OIDC;
+    upsert_sends(&r, "{\"type\":\"OIDC\",\"props\":{\"api_key\":\"k-TOPSECRET\",\"region\":2}}", "k-TOPSECRET");
+}
+static void upsert_sends_no_auth(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    upsert_sends(&r, "{\"type\":\"NO_AUTH\"}", NULL);
+}
+static void upsert_sends_oauth2_with_every_member(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.client_secret = "cs-TOPSECRET";
+    r.value.code = "c0de";
+    r.value.redirect_url = "https://x.example/cb";
+    r.value.scope = "read write";
+    r.value.code_challenge = "chal";
+    r.value.props_json = "{\"a\":\"b\"}";
+    r.value.authorization_method = APCONN_AUTH_METHOD_HEADER;
+    r.value.grant_type = APCONN_GRANT_CLIENT_CREDENTIALS;
+    upsert_sends(&r,
+                 "{\"type\":\"OAUTH2\",\"client_id\":\"cid\",\"client_secret\":\"cs-TOPSECRET\",\"code\":\"c0de\","
+                 "\"redirect_url\":\"https://x.example/cb\",\"scope\":\"read write\",\"code_challenge\":\"chal\","
+                 "\"props\":{\"a\":\"b\"},\"authorization_method\":\"HEADER\",\"grant_type\":\"client_credentials\"}",
+                 "cs-TOPSECRET");
+}
+static void upsert_oauth2_sends_empty_scope_when_unset(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.client_secret = "cs-TOPSECRET";
+    r.value.code = "c0de";
+    r.value.redirect_url = "https://x.example/cb";
+    r.value.grant_type = APCONN_GRANT_AUTHORIZATION_CODE;
+    upsert_sends(&r,
+                 "{\"type\":\"OAUTH2\",\"client_id\":\"cid\",\"client_secret\":\"cs-TOPSECRET\",\"code\":\"c0de\","
+                 "\"redirect_url\":\"https://x.example/cb\",\"scope\":\"\",\"grant_type\":\"authorization_code\"}",
+                 "cs-TOPSECRET");
+}
+static void upsert_sends_cloud_oauth2(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_CLOUD_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.client_secret = "not-sent-for-cloud";
+    r.value.code = "c0de-TOPSECRET";
+    r.value.authorization_method = APCONN_AUTH_METHOD_BODY;
+    r.value.grant_type = APCONN_GRANT_CLIENT_CREDENTIALS; /* OAUTH2 only */
+    upsert_sends(&r,
+                 "{\"type\":\"CLOUD_OAUTH2\",\"client_id\":\"cid\",\"code\":\"c0de-TOPSECRET\",\"scope\":\"\","
+                 "\"authorization_method\":\"BODY\"}",
+                 "c0de-TOPSECRET");
+}
+static void upsert_sends_platform_oauth2(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_PLATFORM_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.code = "c0de-TOPSECRET";
+    r.value.redirect_url = "https://x.example/cb";
+    r.value.scope = "s";
+    r.value.code_challenge = "chal";
+    upsert_sends(&r,
+                 "{\"type\":\"PLATFORM_OAUTH2\",\"client_id\":\"cid\",\"code\":\"c0de-TOPSECRET\","
+                 "\"redirect_url\":\"https://x.example/cb\",\"scope\":\"s\",\"code_challenge\":\"chal\"}",
+                 "c0de-TOPSECRET");
+}
+static void upsert_accepts_200_as_well_as_201(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    serve(json_response("200 OK", CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, ID);
+}
+
+/* ----- value_json ------------------------------------------------------------------------------ */
+#ifndef APCONN_NO_VALUE_JSON
+static void upsert_value_json_gets_the_type_written_first(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_BASIC_AUTH);
+    r.value.value_json = "{\"username\":\"u\",\"password\":\"pw-TOPSECRET\",\"extra\":{\"type\":1}}";
+    r.value.username = "ignored";
+    upsert_sends(&r, "{\"type\":\"BASIC_AUTH\",\"username\":\"u\",\"password\":\"pw-TOPSECRET\",\"extra\":{\"type\":1}}",
+                 "pw-TOPSECRET");
+}
+static void upsert_value_json_empty_object_for_no_auth(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.value.value_json = "{}";
+    upsert_sends(&r, "{\"type\":\"NO_AUTH\"}", NULL);
+}
+static void upsert_value_json_sends_a_props_object(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_CUSTOM_AUTH);
+    r.value.value_json = "{\"props\":{\"k\":\"v-TOPSECRET\"}}";
+    upsert_sends(&r, "{\"type\":\"CUSTOM_AUTH\",\"props\":{\"k\":\"v-TOPSECRET\"}}", "v-TOPSECRET");
+}
+/* Whitespace around and inside the object: "type" still comes first, and the
+   members follow as they were written. */
+static void upsert_value_json_with_whitespace_is_sent(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.value.value_json = " \n{ \t} ";
+    upsert_sends(&r, "{\"type\":\"NO_AUTH\"}", NULL);
+    r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.value_json = "\t{ \"secret_text\" : \"s-TOPSECRET\" }\n";
+    upsert_sends(&r, "{\"type\":\"SECRET_TEXT\",\"secret_text\" : \"s-TOPSECRET\" }", "s-TOPSECRET");
+}
+static void escaped_nul_in_value_json_is_sent_as_an_escape(void) {
+    apconn_upsert_request r = secret_upsert();
+    char sent[2048];
+    r.value.secret_text = NULL;
+    r.value.value_json = "{\"secret_text\":\"a\\u0000b\"}";
+    fixture();
+    st_conn(&st);
+    st_data(&st, json_response_in(scratch2, sizeof scratch2, "201 Created", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_OK);
+    st_sent_on(&st, 0, sent, sizeof sent);
+    CHECK(strstr(sent, "\"value\":{\"type\":\"SECRET_TEXT\",\"secret_text\":\"a\\u0000b\"}") != NULL);
+    CHECK(strstr(sent, "Content-Length: ") != NULL);
+}
+#endif
+#ifdef APCONN_NO_VALUE_JSON
+/* Not built in: refused, never ignored (the typed members would be sent instead). */
+static void upsert_value_json_is_refused_when_not_built_in(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.secret_text = "s-TOPSECRET";
+    r.value.value_json = "{\"secret_text\":\"s-TOPSECRET\"}";
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value_json");
+    r.value.value_json = "{}";
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value_json");
+}
+#endif
+#ifndef APCONN_NO_VALUE_JSON
+static void upsert_value_json_with_type_is_refused(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.value_json = "{\"secret_text\":\"s-TOPSECRET\",\"type\":\"SECRET_TEXT\"}";
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value.type");
+}
+static void upsert_value_json_with_escaped_key_is_refused(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.value_json = "{\"secret_text\":\"s-TOPSECRET\",\"\\u0074ype\":\"OAUTH2\"}";
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value_json");
+}
+static void upsert_value_json_missing_or_empty_member_is_required(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_BASIC_AUTH);
+    r.value.value_json = "{\"username\":\"u\"}";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.password");
+    r.value.value_json = "{\"username\":\"u\",\"password\":\"\"}";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.password");
+    r.value.value_json = "{\"username\":\"u\",\"password\":7}";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.password");
+    r.type = APCONN_TYPE_OIDC;
+    r.value.value_json = "{\"props\":\"not an object\"}";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.props");
+}
+static void upsert_value_json_must_be_a_valid_object(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.value.value_json = "[1]";
+    expect_refused(&r, APCONN_ERR_JSON_TYPE, "value_json");
+    r.value.value_json = "{\"a\":}";
+    expect_refused(&r, APCONN_ERR_JSON_SYNTAX, "value_json");
+}
+#endif
+
+/* ----- checks before sending ------------------------------------------------------------------- */
+static void upsert_required_members_per_type(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.secret_text");
+    r.value.secret_text = "";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.secret_text");
+    r = base_upsert(APCONN_TYPE_BASIC_AUTH);
+    r.value.username = "u";
+    r.value.password = "";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.password");
+    r = base_upsert(APCONN_TYPE_CUSTOM_AUTH);
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.props");
+    r = base_upsert(APCONN_TYPE_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.code = "c";
+    r.value.redirect_url = "u";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.client_secret");
+    r = base_upsert(APCONN_TYPE_CLOUD_OAUTH2);
+    r.value.client_id = "cid";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.code");
+    r = base_upsert(APCONN_TYPE_PLATFORM_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.code = "c";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "value.redirect_url");
+}
+static void upsert_props_must_be_an_object(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_CUSTOM_AUTH);
+    r.value.props_json = "\"TOPSECRET\"";
+    expect_refused(&r, APCONN_ERR_JSON_TYPE, "value.props");
+    r.value.props_json = "{\"a\":TOPSECRET}";
+    expect_refused(&r, APCONN_ERR_JSON_SYNTAX, "value.props");
+}
+static void upsert_common_fields_are_checked(void) {
+    const char *dup[] = {P1, P2, P1};
+    const char *with_null[] = {P1, NULL};
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.display_name = NULL;
+    expect_refused(&r, APCONN_ERR_REQUIRED, "displayName");
+    r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.piece_name = "";
+    expect_refused(&r, APCONN_ERR_REQUIRED, "pieceName");
+    r = base_upsert(APCONN_TYPE_UNKNOWN);
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "type");
+    r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.project_ids = dup;
+    r.project_id_count = 3;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "projectIds");
+    r.project_ids = with_null;
+    r.project_id_count = 2;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "projectIds");
+    r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.metadata_json = "[\"not an object\"]";
+    expect_refused(&r, APCONN_ERR_JSON_TYPE, "metadata");
+    r.metadata_json = "{\"a\":1,}";
+    expect_refused(&r, APCONN_ERR_JSON_SYNTAX, "metadata");
+    r = base_upsert(APCONN_TYPE_OAUTH2);
+    r.value.grant_type = (apconn_oauth2_grant_type)7;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value.grant_type");
+}
+static void out_of_range_enums_are_refused_naming_their_field(void) {
+    static const char *const ids[] = {P1};
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    r.pre_select_for_new_projects = (apconn_tristate)9;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "preSelectForNewProjects");
+    r.project_ids = ids; /* with project ids too: the field named is still the tristate */
+    r.project_id_count = 1;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "preSelectForNewProjects");
+    r = base_upsert(APCONN_TYPE_CLOUD_OAUTH2);
+    r.value.client_id = "cid";
+    r.value.code = "c";
+    r.value.authorization_method = (apconn_oauth2_auth_method)9;
+    expect_refused(&r, APCONN_ERR_ARGUMENT, "value.authorization_method");
+}
+#ifndef APCONN_NO_VALUE_JSON
+/* A value_json larger than the client's token array cannot be checked, so it is not sent. */
+static void value_json_with_more_tokens_than_the_client_holds_is_refused(void) {
+    static char big[WORK_SIZE];
+    size_t n = 0;
+    int i;
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_CUSTOM_AUTH);
+    n += (size_t)sprintf(big + n, "{\"props\":{");
+    for (i = 0; i < TOKENS; i++) n += (size_t)sprintf(big + n, "%s\"k%d\":1", i ? "," : "", i);
+    sprintf(big + n, "}}");
+    r.value.value_json = big;
+    expect_refused(&r, APCONN_ERR_JSON_TOKENS, "value_json");
+}
+#endif
+static void upsert_body_too_large_for_the_buffer_is_refused_and_wiped(void) {
+    static char big[WORK_SIZE];
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    memset(big, 'S', sizeof big - 1);
+    memcpy(big, "TOPSECRET", 9);
+    r.value.secret_text = big;
+    expect_refused(&r, APCONN_ERR_BUFFER_FULL, "");
+}
+static void body_that_leaves_no_room_for_the_head_is_refused_and_wiped(void) {
+    static char big[WORK_SIZE];
+    apconn_upsert_request r = secret_upsert();
+    size_t fixed = strlen("{\"displayName\":\"Acme\",\"pieceName\":\"@activepieces/piece-slack\",\"type\":\"SECRET_TEXT\","
+                          "\"value\":{\"type\":\"SECRET_TEXT\",\"secret_text\":\"\"},\"scope\":\"PLATFORM\",\"projectIds\":[]}");
+    size_t n = WORK_SIZE - 100 - fixed; /* the body fits, its head does not */
+    memset(big, 'S', n);
+    memcpy(big, SECRET, strlen(SECRET));
+    big[n] = '\0';
+    r.value.secret_text = big;
+    fixture();
+    st_conn(&st);
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_BUFFER_FULL);
+    CHECK_EQ(st.sent_len, 0);
+    check_no_secret(SECRET);
+}
+
+/* ----- never resent ---------------------------------------------------------------------------- */
+#ifndef APCONN_NO_KEEPALIVE_PROBE /* no connection is reused: nothing goes stale */
+static void upsert_is_not_resent_on_a_stale_connection(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.secret_text = "xoxb-TOPSECRET";
+    fixture();
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    st_eof(&st);
+    st_conn(&st);
+    st_data(&st, json_response("201 Created", CONN_JSON));
+    CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_OK);
+    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_CLOSED);
+    CHECK_EQ(st.connects, 1);
+    check_no_secret("xoxb-TOPSECRET");
+}
+#endif
+
+int main(void) {
+    RUN3(upsert_sends_secret_text_with_every_optional_field);
+    RUN3(upsert_pre_select_false_is_sent);
+    RUN3(upsert_sends_basic_auth);
+    RUN3(upsert_sends_custom_auth_and_oidc);
+    RUN3(upsert_sends_no_auth);
+    RUN3(upsert_sends_oauth2_with_every_member);
+    RUN3(upsert_oauth2_sends_empty_scope_when_unset);
+    RUN3(upsert_sends_cloud_oauth2);
+    RUN3(upsert_sends_platform_oauth2);
+    RUN3(upsert_accepts_200_as_well_as_201);
+#ifndef APCONN_NO_VALUE_JSON
+    RUN3(upsert_value_json_gets_the_type_written_first);
+    RUN3(upsert_value_json_empty_object_for_no_auth);
+    RUN3(upsert_value_json_sends_a_props_object);
+    RUN3(upsert_value_json_with_whitespace_is_sent);
+    RUN3(escaped_nul_in_value_json_is_sent_as_an_escape);
+#endif
+#ifdef APCONN_NO_VALUE_JSON
+    RUN3(upsert_value_json_is_refused_when_not_built_in);
+#endif
+#ifndef APCONN_NO_VALUE_JSON
+    RUN3(upsert_value_json_with_type_is_refused);
+    RUN3(upsert_value_json_with_escaped_key_is_refused);
+    RUN3(upsert_value_json_missing_or_empty_member_is_required);
+    RUN3(upsert_value_json_must_be_a_valid_object);
+#endif
+    RUN3(upsert_required_members_per_type);
+    RUN3(upsert_props_must_be_an_object);
+    RUN3(upsert_common_fields_are_checked);
+    RUN3(out_of_range_enums_are_refused_naming_their_field);
+#ifndef APCONN_NO_VALUE_JSON
+    RUN3(value_json_with_more_tokens_than_the_client_holds_is_refused);
+#endif
+    RUN3(upsert_body_too_large_for_the_buffer_is_refused_and_wiped);
+    RUN(body_that_leaves_no_room_for_the_head_is_refused_and_wiped);
+#ifndef APCONN_NO_KEEPALIVE_PROBE
+    RUN3(upsert_is_not_resent_on_a_stale_connection);
+#endif
+    call_fixture_unused();
+    return harness_summary("upsert");
+}
