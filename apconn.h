@@ -842,11 +842,12 @@ extern "C" {
 /* ----- 4.1 Small utilities: status strings, wipe, UTF-8 ------------------ */
 /* Private helpers shared by every section (the HTTP section uses them too):
      apconn__error_set(err, status, offset)   records status + byte offset, returns status
+     apconn__fail(err, status, prefix, field) the same, naming a field (offset kept)
      apconn__error_field(err, name, len)      appends to err->field (cut at a UTF-8 boundary)
+     apconn__out_*                            the one bounded appender (see there)
      apconn__text_copy(dst, size, src, len)   bounded copy, NUL-terminated, cut at a UTF-8
-                                              boundary; returns 1 when it had to cut, e.g.
-           err->message_truncated = (unsigned char)apconn__text_copy(err->message,
-                                        sizeof err->message, text, len);
+                                              boundary; returns 1 when it had to cut
+     apconn__is_digit/_alnum/_ws, apconn__lower, apconn__hex_digit   character classes
      apconn__utf8_decode(s, n, &cp)           one RFC 3629 code point; 0 = invalid
      apconn__utf8_encode(cp, out)             code point -> 1..4 bytes
      apconn__dec(v, tmp_end)                  unsigned decimal, no printf and no 64-bit division
@@ -953,13 +954,62 @@ static int apconn__streq(const char *a, const char *b) {
     return *a == *b;
 }
 
+/* Character classes (ASCII; no <ctype.h>: its answers depend on the locale). */
+static int apconn__is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static unsigned char apconn__lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c; }
+static int apconn__is_alnum(unsigned char c) {
+    unsigned char l = apconn__lower(c);
+    return apconn__is_digit(c) || (l >= 'a' && l <= 'z');
+}
+/* JSON whitespace (RFC 8259 §2); HTTP's OWS is the first two. */
+static int apconn__is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int apconn__is_ows(unsigned char c) { return c == ' ' || c == '\t'; }
+static const char *apconn__skip_ws(const char *s) {
+    while (apconn__is_ws((unsigned char)*s)) s++;
+    return s;
+}
+/* The one hex decoder (JSON \u escapes, HTTP chunk sizes, IPv6 literals): 0..15, or -1. */
+static int apconn__hex_digit(unsigned char c) {
+    unsigned char l = apconn__lower(c);
+    return apconn__is_digit(c) ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
+}
+
+/* The one bounded appender: error texts, the request head, the query, the
+   log line, decoded JSON strings, the JSON writer. One overflow rule: `len`
+   counts every byte put, also past `cap`; what fits in buf[0..cap) is
+   written (memmove: a JSON string decodes in place, its source at or after
+   the destination), so buf[0..min(len, cap)) is always text that was put.
+   apconn__out_end NUL-terminates it (buf has cap + 1 bytes), cut back to a
+   UTF-8 boundary when it overflowed. buf NULL: nothing is written, only counted. */
+typedef struct apconn__out {
+    char *buf;
+    size_t cap, len;
+} apconn__out;
+
+static void apconn__out_init(apconn__out *o, char *buf, size_t size) { /* size: bytes of buf, NUL included */
+    o->buf = size ? buf : NULL;
+    o->cap = size ? size - 1 : 0;
+    o->len = 0;
+}
+/* Returns 1 while everything put so far fits. */
+static int apconn__out_put(apconn__out *o, const char *s, size_t n) {
+    if (o->len < o->cap) memmove(o->buf + o->len, s, n < o->cap - o->len ? n : o->cap - o->len);
+    o->len += n;
+    return o->len <= o->cap;
+}
+static void apconn__out_str(apconn__out *o, const char *s) { apconn__out_put(o, s, strlen(s)); }
+/* NUL-terminates; returns 1 when the text had to be cut. */
+static int apconn__out_end(apconn__out *o) {
+    int cut = o->len > o->cap;
+    if (o->buf) o->buf[cut ? apconn__utf8_cut(o->buf, o->cap) : o->len] = '\0';
+    return cut;
+}
+
 static int apconn__text_copy(char *dst, size_t size, const char *src, size_t len) {
-    size_t n = len < size ? len : size - 1;
-    if (size == 0) return len > 0;
-    memcpy(dst, src, n);
-    if (n < len) n = apconn__utf8_cut(dst, n);
-    dst[n] = '\0';
-    return n < len;
+    apconn__out o;
+    apconn__out_init(&o, dst, size);
+    apconn__out_put(&o, src, len);
+    return apconn__out_end(&o);
 }
 
 /* Divides *v by 10 and returns the remainder using 32-bit divisions only:
@@ -1005,12 +1055,7 @@ static void apconn__error_field(apconn_error *err, const char *name, size_t len)
 }
 
 
-/* ---- apconn_error_format: bounded appends that count what they wanted --- */
-typedef struct apconn__out {
-    char *buf;
-    size_t size, len;
-} apconn__out;
-
+/* ---- apconn_error_format: server text made safe to print ------------------ */
 /* Bytes of the control character at s (n > 0 bytes left), 0 when s[0] does not
    start one: C0 and DEL are 1 byte; C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F)
    is 2, because terminals that honour C1 in UTF-8 take it as CSI/OSC. Server
@@ -1021,21 +1066,21 @@ static size_t apconn__control_len(const char *s, size_t n) {
     if (c < 0x20 || c == 0x7F) return 1;
     return c == 0xC2 && n > 1 && ((unsigned char)s[1] & 0xE0u) == 0x80u ? 2 : 0;
 }
-/* Copies text with each control character (see above) as one '?'. */
-static void apconn__out_text(apconn__out *o, const char *s, size_t n) {
-    size_t i, k;
-    for (i = 0; i < n; i += k ? k : 1, o->len++) {
+/* Puts s with each control character (see above) as one '?'. */
+static void apconn__out_safe(apconn__out *o, const char *s) {
+    size_t i, k, n = strlen(s);
+    for (i = 0; i < n; i += k ? k : 1) {
         k = apconn__control_len(s + i, n - i);
-        if (o->len + 1 < o->size) o->buf[o->len] = k ? '?' : s[i];
+        apconn__out_put(o, k ? "?" : s + i, 1);
     }
 }
-static void apconn__out_str(apconn__out *o, const char *s) { apconn__out_text(o, s, strlen(s)); }
 static void apconn__out_num(apconn__out *o, const char *before, uint64_t v) {
     char tmp[APCONN__DEC_SIZE], *p = apconn__dec(v, tmp + sizeof tmp);
     apconn__out_str(o, before);
-    apconn__out_text(o, p, (size_t)(tmp + sizeof tmp - p));
+    apconn__out_put(o, p, (size_t)(tmp + sizeof tmp - p));
 }
-/* The status's text; its number when APCONN_EMPTY_STATUS_TEXT left no text. */
+/* The status's text; its number when APCONN_EMPTY_STATUS_TEXT left no text
+   (the error text and the log line). */
 static void apconn__out_status(apconn__out *o, apconn_status st) {
 #ifdef APCONN_EMPTY_STATUS_TEXT
     apconn__out_num(o, st < 0 ? "status -" : "status ", (uint64_t)(st < 0 ? -(long)st : (long)st));
@@ -1046,24 +1091,21 @@ static void apconn__out_status(apconn__out *o, apconn_status st) {
 
 APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t size) {
     apconn__out o;
-    o.buf = buf; o.size = buf ? size : 0; o.len = 0;
+    apconn__out_init(&o, buf, buf ? size : 0);
     if (!err) { apconn__out_str(&o, "no error details"); }
     else {
         apconn__out_status(&o, err->status);
         if (err->http_status > 0) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
-        if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_str(&o, err->code); }
-        if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
-        if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_str(&o, err->field); apconn__out_str(&o, ")"); }
+        if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_safe(&o, err->code); }
+        if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_safe(&o, err->message); }
+        if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_safe(&o, err->field); apconn__out_str(&o, ")"); }
         if (err->offset) apconn__out_num(&o, " at byte ", (uint64_t)err->offset);
         if (err->needed) {
             apconn__out_num(&o, "; needs ", (uint64_t)err->needed);
             apconn__out_str(&o, err->status == APCONN_ERR_JSON_TOKENS ? " tokens" : " bytes of work buffer");
         }
     }
-    if (o.size) {
-        size_t n = o.len < o.size ? o.len : apconn__utf8_cut(buf, o.size - 1);
-        buf[n] = '\0';
-    }
+    apconn__out_end(&o);
     return o.len;
 }
 
@@ -1132,12 +1174,15 @@ static void apconn__w_fail(apconn_json_writer *w, apconn_status status) {
     if (w->status == APCONN_OK && status != APCONN_OK) { w->status = status; w->failed_call = w->calls; }
 }
 
-/* Appends n bytes if they fit together with the NUL, else fails. */
+/* Appends n bytes through the appender; what does not fit together with the
+   NUL fails the writer (apconn__w_step then rolls `len` back). */
 static void apconn__w_put(apconn_json_writer *w, const char *s, size_t n) {
+    apconn__out o;
     if (w->status != APCONN_OK) return;
-    if (w->size == 0 || n >= w->size - w->len) { apconn__w_fail(w, APCONN_ERR_BUFFER_FULL); return; }
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
+    apconn__out_init(&o, w->buf, w->size);
+    o.len = w->len;
+    if (apconn__out_put(&o, s, n)) w->len = o.len; /* size 0: every put is n >= 1 bytes, so it fails */
+    else apconn__w_fail(w, APCONN_ERR_BUFFER_FULL);
 }
 
 /* RFC 8259 §7 two-character escapes, shared by the writer and the reader:
@@ -1262,35 +1307,18 @@ APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_l
 }
 
 /* ----- 4.3 JSON text: string decoder, incremental validator ----------------- */
-/* The string decoder resolves escapes into a sink: in place for the reader's
-   views (the decoded text never grows, so it fits where the JSON string was),
-   or into a fixed field for error texts.
+/* The string decoder resolves escapes into an apconn__out: in place for the
+   reader's views (the decoded text never grows, so it fits where the JSON
+   string was), or into a fixed field for error texts.
    NUL bytes: a raw NUL (like any raw byte below 0x20) is not allowed in a
    string by RFC 8259 §7 and is no token outside one, so it is
    APCONN_ERR_JSON_SYNTAX. The escape \u0000 is valid JSON and accepted by
    the validator; the reader refuses it in a field with APCONN_ERR_JSON_NUL. */
-typedef struct apconn__sink {
-    char *buf;
-    size_t size, len; /* size > 0; the decoder NUL-terminates at the end */
-} apconn__sink;
-
-/* Appends bytes (memmove: in place, the source lies at or after the
-   destination). What does not fit is cut, back to a UTF-8 boundary. */
-static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n) {
-    size_t room = k->size - k->len - 1, fit = n <= room ? n : room;
-    memmove(k->buf + k->len, bytes, fit);
-    if (fit == n) {
-        k->len += n;
-        return APCONN_OK;
-    }
-    k->len = apconn__utf8_cut(k->buf, k->len + fit);
-    return APCONN_ERR_BUFFER_FULL;
+/* Appends to the decoder's output; what does not fit is APCONN_ERR_BUFFER_FULL. */
+static apconn_status apconn__sink_put(apconn__out *k, const char *bytes, size_t n) {
+    return apconn__out_put(k, bytes, n) ? APCONN_OK : APCONN_ERR_BUFFER_FULL;
 }
 
-static int apconn__hex_digit(unsigned char c) {
-    unsigned char l = (unsigned char)(c | 0x20);
-    return c >= '0' && c <= '9' ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
 /* Four hex digits the validator already accepted. */
 static uint32_t apconn__hex4(const char *s) {
     uint32_t v = 0;
@@ -1299,13 +1327,13 @@ static uint32_t apconn__hex4(const char *s) {
     return v;
 }
 
-/* Decodes the string whose opening quote is at s[*pos] into the sink and
+/* Decodes the string whose opening quote is at s[*pos] into `out` and
    NUL-terminates it; *pos ends past the closing quote. The text was
    validated first (RFC 8259 §7), so only the escapes need work: a UTF-16
    surrogate pair becomes one code point, and \u0000 is refused with
-   APCONN_ERR_JSON_NUL (it would end the C string). A sink that fills up
+   APCONN_ERR_JSON_NUL (it would end the C string). An `out` that fills up
    gets APCONN_ERR_BUFFER_FULL, its text cut at a UTF-8 boundary. */
-static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__sink *out) {
+static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__out *out) {
     size_t p = *pos + 1, q;
     uint32_t cp;
     apconn_status st = APCONN_OK;
@@ -1331,7 +1359,7 @@ static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__sin
         }
         if (st != APCONN_OK) break;
     }
-    out->buf[out->len] = '\0'; /* only now: in place, earlier bytes are still to be read */
+    apconn__out_end(out); /* only now: in place, earlier bytes are still to be read */
     *pos = p;
     return st;
 }
@@ -1383,8 +1411,6 @@ static void apconn__jv_init(apconn__jv *v, unsigned watch, unsigned flags) {
     v->flags = (unsigned char)flags;
 }
 
-static int apconn__jv_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static int apconn__http_is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; } /* JSON and HTTP */
 /* The escape, literal or UTF-8 sequence being read is reported where it began (v->mark). */
 static int apconn__jv_begun(const apconn__jv *v) {
     return v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8);
@@ -1411,7 +1437,7 @@ static apconn_status apconn__jv_begin(apconn__jv *v, unsigned char c, size_t at,
         v->state = APCONN__J_STRING;
     } else if (c == '-') {
         v->state = APCONN__J_MINUS;
-    } else if (apconn__http_is_digit(c)) {
+    } else if (apconn__is_digit(c)) {
         v->state = c == '0' ? APCONN__J_ZERO : APCONN__J_INT;
     } else if (c == 't' || c == 'f' || c == 'n') {
         /* offsets into apconn__literals ("truefalsenull"): the 2nd letter, and the end */
@@ -1541,7 +1567,7 @@ static apconn_status apconn__jv_escape_byte(apconn__jv *v, unsigned char c) {
 #define APCONN__N_END 0xFFu
 #define APCONN__N_BAD 0xFEu
 static unsigned apconn__jv_number_class(unsigned char c) {
-    if (apconn__http_is_digit(c)) return c != '0';
+    if (apconn__is_digit(c)) return c != '0';
     if (c == '.') return 2;
     if ((c | 0x20) == 'e') return 3;
     return c == '+' || c == '-' ? 4 : 5;
@@ -1660,7 +1686,7 @@ static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_
                 continue;
             }
         } else if (v->state < APCONN__J_STRING) {
-            if (apconn__jv_ws(c)) { i++; continue; }
+            if (apconn__is_ws(c)) { i++; continue; }
             st = apconn__jv_structure(v, c, base + i, &e);
         } else {
             again = 0;
@@ -1890,8 +1916,8 @@ static void apconn__presence(const apconn__field *f, char *base, apconn_presence
     if (f->presence != APCONN__NONE) base[f->presence] = (char)value;
 }
 
-/* Decodes the string token v into the sink k (RFC 8259 §7 escapes, surrogate pairs). */
-static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
+/* Decodes the string token v into k (RFC 8259 §7 escapes, surrogate pairs). */
+static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__out *k) {
     size_t p = (size_t)m->t[v].start - 1;
     if (m->t[v].type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
     return apconn__json_string(m->json, &p, k);
@@ -1900,8 +1926,8 @@ static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink 
 #ifndef APCONN_NO_ERROR_DETAILS
 /* Decodes the string token v into the fixed field dst[size] (cut when it does not fit). */
 static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
-    apconn__sink k;
-    k.buf = dst; k.size = size; k.len = 0;
+    apconn__out k;
+    apconn__out_init(&k, dst, size);
     dst[0] = '\0';
     return apconn__map_text(m, v, &k);
 }
@@ -1915,11 +1941,11 @@ static apconn_status apconn__map_view(const apconn__map *m, int v, const char **
     const jsmntok_t *t = &m->t[v];
     char *s = m->views + t->start;
     size_t n = (size_t)(t->end - t->start);
-    apconn__sink k;
+    apconn__out k;
     apconn_status st;
     if (t->type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
     if (m->escaped && memchr(s, '\\', n)) {
-        k.buf = s; k.size = n + 1; k.len = 0;
+        apconn__out_init(&k, s, n + 1);
         if ((st = apconn__map_text(m, v, &k)) != APCONN_OK) return st;
         memset(s + k.len, 0, n - k.len);
     }
@@ -2206,8 +2232,8 @@ static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst,
 static void apconn__render_params(const apconn__map *m, int obj, apconn_error *err) {
     int key = obj + 1, left = m->t[obj].size;
     apconn_status st = APCONN_OK;
-    apconn__sink k;
-    k.buf = err->message; k.size = sizeof err->message; k.len = 0;
+    apconn__out k;
+    apconn__out_init(&k, err->message, sizeof err->message);
     for (; left > 0 && st == APCONN_OK; left--) {
         const jsmntok_t *t = &m->t[key + 1];
         if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
@@ -2220,7 +2246,7 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
         }
         if (left > 1) key = apconn__skip(m->t, key + 1);
     }
-    k.buf[k.len] = '\0';
+    apconn__out_end(&k);
     err->message_truncated = st != APCONN_OK;
 }
 
@@ -2285,29 +2311,22 @@ static int apconn__http_has_unsafe(const char *s) {
     while (*s && !apconn__http_unsafe((unsigned char)*s)) s++;
     return *s != '\0';
 }
-static int apconn__http_is_alnum(unsigned char ch) {
-    unsigned char l = (unsigned char)(ch | 0x20);
-    return apconn__http_is_digit(ch) || (l >= 'a' && l <= 'z');
-}
 /* The bearer credential must be a b64token (RFC 6750 §2.1):
    1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". Both API keys
    (sk-...) and user JWTs fit; anything else (space, quote, non-ASCII, a control
    byte) is refused rather than sent. */
 static int apconn__http_is_b64token(const char *s) {
     const char *p = s;
-    while (*p && (apconn__http_is_alnum((unsigned char)*p) || strchr("-._~+/", *p))) p++;
+    while (*p && (apconn__is_alnum((unsigned char)*p) || strchr("-._~+/", *p))) p++;
     if (p == s) return 0;
     while (*p == '=') p++;
     return *p == '\0';
-}
-static unsigned char apconn__http_lower(unsigned char ch) {
-    return (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch | 0x20) : ch;
 }
 /* Case-insensitive: length of `prefix` when `s` (n bytes) starts with it, else 0. */
 static size_t apconn__http_prefix(const char *s, size_t n, const char *prefix) {
     size_t i = 0;
     for (; prefix[i]; i++)
-        if (i >= n || apconn__http_lower((unsigned char)s[i]) != (unsigned char)prefix[i]) return 0;
+        if (i >= n || apconn__lower((unsigned char)s[i]) != (unsigned char)prefix[i]) return 0;
     return i;
 }
 static int apconn__http_ieq(const char *s, size_t n, const char *word) {
@@ -2318,25 +2337,6 @@ static apconn_status apconn__http_fail(apconn_error *err, apconn_status st, cons
     return apconn__error_set(err, st, err ? err->offset : 0);
 }
 
-/* ----- bounded text output (request head, query, log line) ---------------- */
-/* `len` keeps counting past `cap`: the caller sees the overflow once, at the end.
-   What fits is written, so buf[0..min(len, cap)) is always text that was put
-   (a log line too long for its buffer is cut, never left with unwritten bytes). */
-typedef struct apconn__http_out {
-    char *buf;
-    size_t len, cap;
-} apconn__http_out;
-
-static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
-    if (o->len < o->cap) memcpy(o->buf + o->len, s, n < o->cap - o->len ? n : o->cap - o->len);
-    o->len += n;
-}
-static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
-static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
-    char d[APCONN__DEC_SIZE], *p = apconn__dec(v, d + sizeof d);
-    apconn__http_put(o, p, (size_t)(d + sizeof d - p));
-}
-
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
 /* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
 static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
@@ -2344,7 +2344,7 @@ static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
     size_t i;
     if (n == 0 || n > 5) return 0;
     for (i = 0; i < n; i++) {
-        if (!apconn__http_is_digit((unsigned char)s[i])) return 0;
+        if (!apconn__is_digit((unsigned char)s[i])) return 0;
         v = v * 10u + (unsigned long)(s[i] - '0');
     }
     if (v == 0 || v > 65535u) return 0;
@@ -2358,11 +2358,11 @@ static size_t apconn__http_parse_host(apconn_client *c, const char *s, size_t n)
     size_t i = 0, skip = 0, len;
     if (n && s[0] == '[') {
         for (i = 1; i < n && s[i] != ']'; i++)
-            if (!strchr("0123456789abcdefABCDEF:.", s[i])) return 0;
+            if (apconn__hex_digit((unsigned char)s[i]) < 0 && s[i] != ':' && s[i] != '.') return 0;
         if (i >= n || !memchr(s, ':', i)) return 0;
         skip = 1;
     } else {
-        while (i < n && (apconn__http_is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.')) i++;
+        while (i < n && (apconn__is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.')) i++;
     }
     len = i - skip;
     if (len == 0 || len >= sizeof c->host) return 0;
@@ -2412,7 +2412,7 @@ static int apconn__http_is_ipv4_loopback(const char *h) {
     for (;;) {
         const char *octet = h;
         v = 0;
-        for (digits = 0; apconn__http_is_digit((unsigned char)*h) && digits < 4; digits++) v = v * 10u + (unsigned)(*h++ - '0');
+        for (digits = 0; apconn__is_digit((unsigned char)*h) && digits < 4; digits++) v = v * 10u + (unsigned)(*h++ - '0');
         if (digits == 0 || digits > 3 || v > 255u || (parts == 0 && v != 127u)) return 0;
         if (digits > 1 && *octet == '0') return 0;
         if (++parts == 4) return *h == '\0';
@@ -2478,33 +2478,33 @@ APCONN_API void apconn_client_close(apconn_client *c) {
 }
 
 /* ----- request head (RFC 9112 §3, RFC 9110 §7.2 Host) ----------------------- */
-static void apconn__http_write_head(apconn__http_out *o, const apconn_client *c, const char *method, const char *path,
+static void apconn__http_write_head(apconn__out *o, const apconn_client *c, const char *method, const char *path,
                                     const char *query, const char *body, size_t body_len) {
     int v6 = strchr(c->host, ':') != NULL;
-    apconn__http_puts(o, method);
-    apconn__http_puts(o, " ");
-    apconn__http_puts(o, c->base_path);
-    apconn__http_puts(o, path);
+    apconn__out_str(o, method);
+    apconn__out_str(o, " ");
+    apconn__out_str(o, c->base_path);
+    apconn__out_str(o, path);
     if (query && *query) {
-        apconn__http_puts(o, "?");
-        apconn__http_puts(o, query);
+        apconn__out_str(o, "?");
+        apconn__out_str(o, query);
     }
-    apconn__http_puts(o, v6 ? " HTTP/1.1\r\nHost: [" : " HTTP/1.1\r\nHost: ");
-    apconn__http_puts(o, c->host);
-    if (v6) apconn__http_puts(o, "]");
+    apconn__out_str(o, v6 ? " HTTP/1.1\r\nHost: [" : " HTTP/1.1\r\nHost: ");
+    apconn__out_str(o, c->host);
+    if (v6) apconn__out_str(o, "]");
     if (c->port != (c->https ? 443u : 80u)) {
-        apconn__http_puts(o, ":");
-        apconn__http_put_uint(o, c->port);
+        apconn__out_str(o, ":");
+        apconn__out_num(o, "", c->port);
     }
-    apconn__http_puts(o, "\r\nAuthorization: Bearer ");
-    apconn__http_puts(o, c->api_key);
-    apconn__http_puts(o, "\r\nAccept: application/json\r\nUser-Agent: apconn/" APCONN_VERSION_STRING "\r\n");
+    apconn__out_str(o, "\r\nAuthorization: Bearer ");
+    apconn__out_str(o, c->api_key);
+    apconn__out_str(o, "\r\nAccept: application/json\r\nUser-Agent: apconn/" APCONN_VERSION_STRING "\r\n");
     if (body) { /* spec §1: GET/DELETE must not claim a JSON body */
-        apconn__http_puts(o, "Content-Type: application/json\r\nContent-Length: ");
-        apconn__http_put_uint(o, (unsigned long)body_len);
-        apconn__http_puts(o, "\r\n");
+        apconn__out_str(o, "Content-Type: application/json\r\nContent-Length: ");
+        apconn__out_num(o, "", (uint64_t)body_len);
+        apconn__out_str(o, "\r\n");
     }
-    apconn__http_puts(o, "Connection: keep-alive\r\n\r\n");
+    apconn__out_str(o, "Connection: keep-alive\r\n\r\n");
 }
 
 /* Everything that goes into the head is checked before a byte is sent. */
@@ -2547,9 +2547,9 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
     if (len < 12 || (s[7] != '0' && s[7] != '1') || s[8] != ' ' || (len > 12 && s[12] != ' '))
         return APCONN_ERR_HTTP_STATUS_LINE;
     for (i = 9; i < 12; i++)
-        if (!apconn__http_is_digit(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
+        if (!apconn__is_digit(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
     for (i = 13; i < len; i++)
-        if (apconn__http_unsafe(s[i]) && s[i] != ' ' && s[i] != '\t') return APCONN_ERR_HTTP_STATUS_LINE;
+        if (apconn__http_unsafe(s[i]) && !apconn__is_ows(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
     p->minor = (unsigned char)(s[7] - '0');
     p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
     if (p->status < 100 || p->status > 599) return APCONN_ERR_HTTP_STATUS_LINE;
@@ -2564,10 +2564,10 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
 static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at, size_t *len) {
     size_t end;
     if (*i > n) return 0;
-    while (*i < n && (v[*i] == ' ' || v[*i] == '\t')) ++*i;
+    while (*i < n && apconn__is_ows((unsigned char)v[*i])) ++*i;
     *at = *i;
     while (*i < n && v[*i] != ',') ++*i;
-    for (end = *i; end > *at && (v[end - 1] == ' ' || v[end - 1] == '\t');) end--;
+    for (end = *i; end > *at && apconn__is_ows((unsigned char)v[end - 1]);) end--;
     *len = end - *at;
     ++*i; /* past the comma; past n after the last element */
     return 1;
@@ -2579,7 +2579,7 @@ static apconn_status apconn__http_content_length(apconn__http_parser *p, const c
     size_t i = 0, at, len, k;
     unsigned long value;
     while (apconn__http_list_item(v, n, &i, &at, &len)) {
-        for (value = 0, k = 0; k < len && apconn__http_is_digit((unsigned char)v[at + k]); k++) {
+        for (value = 0, k = 0; k < len && apconn__is_digit((unsigned char)v[at + k]); k++) {
             if (value > ((unsigned long)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
             value = value * 10u + (unsigned long)(v[at + k] - '0');
         }
@@ -2608,7 +2608,7 @@ static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size
     unsigned long s = 0;
     size_t i;
     for (i = 0; i < n; i++) {
-        if (!apconn__http_is_digit((unsigned char)v[i])) return;
+        if (!apconn__is_digit((unsigned char)v[i])) return;
         if (s <= APCONN__RETRY_AFTER_MAX_S) s = s * 10u + (unsigned long)(v[i] - '0'); /* past it: clamped anyway */
     }
     p->has_retry_after = n > 0;
@@ -2631,7 +2631,7 @@ static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned 
         if (p->chunked || !apconn__http_ieq(v, n, "chunked")) return APCONN_ERR_HTTP_UNSUPPORTED;
         p->chunked = 1;
         return APCONN_OK;
-    case 2: p->is_json = j && (j == n || v[j] == ';' || v[j] == ' ' || v[j] == '\t'); return APCONN_OK;
+    case 2: p->is_json = j && (j == n || v[j] == ';' || apconn__is_ows((unsigned char)v[j])); return APCONN_OK;
 #ifdef APCONN_NO_RETRIES
     default: apconn__http_connection(p, v, n); return APCONN_OK;
 #else
@@ -2647,14 +2647,14 @@ static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t le
     const char *s = (const char *)p->buf;
     size_t name = 0, i;
     unsigned k;
-    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) ||
+    while (name < len && (apconn__is_alnum((unsigned char)s[name]) ||
                           (s[name] && strchr("!#$%&'*+-.^_`|~", s[name])))) /* strchr finds the NUL too */
         name++;
     if (name == 0 || name >= len || s[name] != ':') return APCONN_ERR_HTTP_HEADER;
     for (i = name + 1; i < len; i++)
-        if (apconn__http_unsafe((unsigned char)s[i]) && s[i] != ' ' && s[i] != '\t') return APCONN_ERR_HTTP_HEADER;
-    for (i = name + 1; i < len && (s[i] == ' ' || s[i] == '\t');) i++;
-    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+        if (apconn__http_unsafe((unsigned char)s[i]) && !apconn__is_ows((unsigned char)s[i])) return APCONN_ERR_HTTP_HEADER;
+    for (i = name + 1; i < len && apconn__is_ows((unsigned char)s[i]);) i++;
+    while (len > i && apconn__is_ows((unsigned char)s[len - 1])) len--;
     for (k = 0; k < sizeof apconn__http_header_names / sizeof apconn__http_header_names[0]; k++)
         if (apconn__http_ieq(s, name, apconn__http_header_names[k])) return apconn__http_header_value(p, k, s + i, len - i);
     return APCONN_OK;
@@ -2737,7 +2737,7 @@ static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned ch
     if (p->state == APCONN__HS_TRAILER) return (p->digits = 1), APCONN_OK; /* inside a trailer line */
     if (p->in_ext == 2) return APCONN_OK; /* chunk extensions carry nothing apconn uses */
     if (h < 0 || p->in_ext) { /* after the size only BWS, then ';' or CRLF (RFC 9112 §7.1.1) */
-        if (p->digits == 0 || (b != ';' && b != ' ' && b != '\t')) return APCONN_ERR_HTTP_CHUNK;
+        if (p->digits == 0 || (b != ';' && !apconn__is_ows(b))) return APCONN_ERR_HTTP_CHUNK;
         p->in_ext = b == ';' ? 2 : 1;
         return APCONN_OK;
     }
@@ -2957,7 +2957,7 @@ static void apconn__http_probe_idle(apconn_client *c, apconn__http_call *k) {
 #endif
 
 static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k, apconn__http_parser *p) {
-    apconn__http_out o;
+    apconn__out o;
     apconn_status st = APCONN_OK;
     uint32_t left;
     memset(p, 0, sizeof *p);
@@ -2978,9 +2978,7 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
         }
     }
     c->apconn__connected = 1;
-    o.buf = (char *)k->area;
-    o.len = 0;
-    o.cap = k->cap;
+    apconn__out_init(&o, (char *)k->area, k->cap + 1); /* all of it: the head is sent by length, no NUL */
     apconn__http_write_head(&o, c, k->method, k->path, k->query, k->body, k->body_len);
     if (o.len > o.cap) st = APCONN_ERR_BUFFER_FULL;
     if (st == APCONN_OK) st = apconn__http_send_all(c, k->start, k->area, o.len);
@@ -3039,33 +3037,26 @@ static size_t apconn__http_used(const apconn_client *c, const void *ptr, size_t 
 static void apconn__http_log(const apconn_client *c, const apconn__http_call *k, apconn_status st,
                              const apconn__http_parser *p) {
     char line[APCONN_LOG_LINE_SIZE];
-    apconn__http_out o;
+    apconn__out o;
     if (!c->log) return;
-    o.buf = line;
-    o.len = 0;
-    o.cap = sizeof line - 1;
-    apconn__http_puts(&o, k->method);
-    apconn__http_puts(&o, " ");
-    apconn__http_puts(&o, k->path);
-    apconn__http_puts(&o, " -> ");
+    apconn__out_init(&o, line, sizeof line);
+    apconn__out_str(&o, k->method);
+    apconn__out_str(&o, " ");
+    apconn__out_str(&o, k->path);
+    apconn__out_str(&o, " -> ");
     if (st == APCONN_OK) {
-        apconn__http_put_uint(&o, (unsigned long)p->status);
-        apconn__http_puts(&o, " (");
+        apconn__out_num(&o, "", (uint64_t)p->status);
+        apconn__out_str(&o, " (");
         if (p->state == APCONN__HS_DONE) {
-            apconn__http_put_uint(&o, (unsigned long)p->out);
-            apconn__http_puts(&o, " bytes)");
+            apconn__out_num(&o, "", (uint64_t)p->out);
+            apconn__out_str(&o, " bytes)");
         } else {
-            apconn__http_puts(&o, "body streamed)");
+            apconn__out_str(&o, "body streamed)");
         }
     } else {
-#ifdef APCONN_EMPTY_STATUS_TEXT
-        apconn__http_puts(&o, "status -"); /* st < 0 here */
-        apconn__http_put_uint(&o, (unsigned long)-(long)st);
-#else
-        apconn__http_puts(&o, apconn_strerror(st));
-#endif
+        apconn__out_status(&o, st);
     }
-    line[o.len < o.cap ? o.len : o.cap] = '\0';
+    apconn__out_end(&o);
     c->log(c->log_ctx, line);
 }
 
@@ -3553,9 +3544,9 @@ static apconn_status apconn__api_fail(apconn_error *err, apconn_status st, const
 
 /* metadata and props are JSON objects: valid (RFC 8259) and starting with '{'. */
 static apconn_status apconn__api_check_object(const char *json, const char *field, apconn_error *err) {
-    size_t off = 0, len = strlen(json), i = strspn(json, " \t\r\n");
+    size_t off = 0, len = strlen(json);
     apconn_status st = apconn_json_validate_at(json, len, &off);
-    if (st == APCONN_OK && json[i] != '{') st = APCONN_ERR_JSON_TYPE;
+    if (st == APCONN_OK && *apconn__skip_ws(json) != '{') st = APCONN_ERR_JSON_TYPE;
     if (st != APCONN_OK && err) err->offset = off;
     return st == APCONN_OK ? st : apconn__api_fail(err, st, NULL, field);
 }
@@ -3617,7 +3608,7 @@ static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v
 #ifndef APCONN_NO_VALUE_JSON
     if (v->value_json) {
         const char *members = strchr(v->value_json, '{') + 1, *end = strrchr(v->value_json, '}');
-        members += strspn(members, " \t\n\r");
+        members = apconn__skip_ws(members);
         apconn_json_object_begin(w);
         apconn_json_key(w, "type");
         apconn_json_string(w, name);
@@ -3848,7 +3839,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
 /* "/v1/global-connections/<id>" after checking the id (spec §2). */
 static apconn_status apconn__api_id_path(char *path, const char *id, apconn_error *err) {
     size_t i = 0;
-    while (id && i < APCONN__API_ID_LEN && apconn__http_is_alnum((unsigned char)id[i])) i++;
+    while (id && i < APCONN__API_ID_LEN && apconn__is_alnum((unsigned char)id[i])) i++;
     if (!id || i != APCONN__API_ID_LEN || id[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "id");
     memcpy(path, APCONN__API_PATH "/", sizeof APCONN__API_PATH);
     memcpy(path + sizeof APCONN__API_PATH, id, APCONN__API_ID_LEN + 1);
@@ -3882,23 +3873,23 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
 
 /* key=value with the value percent-encoded: everything but RFC 3986 §2.3
    unreserved characters, so '+' is %2B (the server decodes '+' as a space). */
-static void apconn__api_query_param(apconn__http_out *o, const char *key, const char *v) {
+static void apconn__api_query_param(apconn__out *o, const char *key, const char *v) {
     char e[3];
     unsigned char ch;
     if (!v) return;
-    if (o->len) apconn__http_puts(o, "&");
-    apconn__http_puts(o, key);
-    apconn__http_puts(o, "=");
+    if (o->len) apconn__out_str(o, "&");
+    apconn__out_str(o, key);
+    apconn__out_str(o, "=");
     for (; *v; v++) {
         ch = (unsigned char)*v;
-        if (apconn__http_is_alnum(ch) || strchr("-._~", ch)) {
-            apconn__http_put(o, v, 1);
+        if (apconn__is_alnum(ch) || strchr("-._~", ch)) {
+            apconn__out_put(o, v, 1);
             continue;
         }
         e[0] = '%';
         e[1] = apconn__hex_upper[ch >> 4];
         e[2] = apconn__hex_upper[ch & 15u];
-        apconn__http_put(o, e, 3);
+        apconn__out_put(o, e, 3);
     }
 }
 
@@ -3907,13 +3898,11 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
 #define APCONN__STATUS_ALL (APCONN_CONN_STATUS_ACTIVE | APCONN_CONN_STATUS_MISSING | APCONN_CONN_STATUS_ERROR)
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
     char num[APCONN__DEC_SIZE];
-    apconn__http_out o;
+    apconn__out o;
     unsigned bit;
     const char *cursor = q->cursor && *q->cursor ? q->cursor : NULL;
     size_t n;
-    o.buf = (char *)c->work;
-    o.len = 0;
-    o.cap = c->work_size - 1;
+    apconn__out_init(&o, (char *)c->work, c->work_size);
     if (q->statuses & ~APCONN__STATUS_ALL) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     if (cursor && apconn__http_used(c, cursor, 1, 0)) {
         /* page.next of the last page lives in the work buffer the query is
@@ -3922,7 +3911,7 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
         if (n >= c->work_size) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
         memmove(c->work + c->work_size - n, cursor, n);
         cursor = (const char *)c->work + c->work_size - n;
-        o.cap = c->work_size - n - 1;
+        apconn__out_init(&o, (char *)c->work, c->work_size - n);
     }
     apconn__api_query_param(&o, "cursor", cursor);
     num[sizeof num - 1] = '\0';
@@ -3932,8 +3921,7 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     for (bit = 1; bit <= APCONN_CONN_STATUS_ERROR; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
         if (q->statuses & bit)
             apconn__api_query_param(&o, "status", apconn_connection_status_name((apconn_connection_status)bit));
-    if (o.len > o.cap) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
-    o.buf[o.len] = '\0';
+    if (apconn__out_end(&o)) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
     return APCONN_OK;
 }
 
