@@ -1878,10 +1878,37 @@ static const apconn__field *apconn__row_copy(apconn__field *dst, const apconn__f
 #define APCONN__ROW_AT(name, src) const apconn__field *name = (src)
 #endif
 
+/* Index of the first token after token i's whole subtree. Only called when
+   such a token exists (another member or item follows). */
+static int apconn__skip(const jsmntok_t *t, int i) {
+    int end = t[i].end;
+    for (i++; t[i].start < end; i++) {}
+    return i;
+}
+
+/* The one walk over an object's members: apconn__members_init(&it, t, obj),
+   then each apconn__members_next(&it, t) is the next key token (its value
+   is the token after it), -1 after the last. A member's subtree is skipped
+   only when another member follows (apconn__skip needs a token there). */
+typedef struct apconn__members {
+    int key, left; /* next key token, members not yet visited */
+} apconn__members;
+static void apconn__members_init(apconn__members *it, const jsmntok_t *t, int obj) {
+    it->key = obj + 1;
+    it->left = t[obj].size;
+}
+static int apconn__members_next(apconn__members *it, const jsmntok_t *t) {
+    int key = it->key;
+    if (it->left == 0) return -1;
+    if (--it->left) it->key = apconn__skip(t, key + 1);
+    return key;
+}
+
 typedef struct apconn__frame {
     const apconn__field *rows, *parent; /* parent: the row that opened this object */
     char *base;
-    int tok, key, left; /* object token, next key token, keys not yet visited */
+    int tok;            /* object token */
+    apconn__members it; /* its members */
     uint32_t seen;      /* bit per row: key already mapped */
     unsigned char count, hint; /* rows; the row tried first (after the last match) */
 } apconn__frame;
@@ -1896,14 +1923,6 @@ typedef struct apconn__map {
     int bad;            /* token the error is about */
     long index;         /* array index the error is about, or -1 */
 } apconn__map;
-
-/* Index of the first token after token i's whole subtree. Only called when
-   such a token exists (another member or item follows). */
-static int apconn__skip(const jsmntok_t *t, int i) {
-    int end = t[i].end;
-    for (i++; t[i].start < end; i++) {}
-    return i;
-}
 
 /* Writes v into an enum or unsigned char member of the given size. */
 static void apconn__store(char *p, size_t size, unsigned v) {
@@ -2082,8 +2101,7 @@ static void apconn__frame_init(apconn__frame *f, const apconn__map *m, unsigned 
     f->parent = parent;
     f->base = base;
     f->tok = tok;
-    f->key = tok + 1;
-    f->left = m->t[tok].size;
+    apconn__members_init(&f->it, m->t, tok);
     f->seen = 0;
     f->hint = 0;
 }
@@ -2121,17 +2139,16 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
     for (;;) {
         apconn__frame *f = &st[depth];
         const apconn__field *row;
-        int v = f->key + 1;
+        int key = apconn__members_next(&f->it, m->t), v = key + 1;
         apconn_status status;
-        if (f->left == 0) {
+        if (key < 0) {
             m->bad = f->tok; m->index = -1;
             if ((row = apconn__missing_row(f)) != NULL) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_MISSING);
             if (depth-- == 0) return APCONN_OK;
             continue;
         }
-        row = apconn__find_row(m, f, f->key);
-        m->bad = f->key; m->index = -1;
-        if (--f->left) f->key = apconn__skip(m->t, v);
+        row = apconn__find_row(m, f, key);
+        m->bad = key; m->index = -1;
         if (!row) continue;
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
@@ -2210,13 +2227,13 @@ APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
 
 /* Value token of `name` in the object at `obj`, or -1. */
 static int apconn__member(const apconn__map *m, int obj, const char *name) {
-    int key = obj + 1, left = m->t[obj].size;
+    apconn__members it;
+    int key;
     size_t len = strlen(name);
-    for (; left > 0; left--) {
+    apconn__members_init(&it, m->t, obj);
+    while ((key = apconn__members_next(&it, m->t)) >= 0)
         if ((size_t)(m->t[key].end - m->t[key].start) == len && memcmp(m->json + m->t[key].start, name, len) == 0)
             return key + 1;
-        if (left > 1) key = apconn__skip(m->t, key + 1);
-    }
     return -1;
 }
 
@@ -2230,11 +2247,13 @@ static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst,
 /* No message in params: renders its scalar members as "k=v k=v", e.g.
    "entityType=AppConnection entityId=Ab..." (a 404 on DELETE). */
 static void apconn__render_params(const apconn__map *m, int obj, apconn_error *err) {
-    int key = obj + 1, left = m->t[obj].size;
+    apconn__members it;
+    int key;
     apconn_status st = APCONN_OK;
     apconn__out k;
     apconn__out_init(&k, err->message, sizeof err->message);
-    for (; left > 0 && st == APCONN_OK; left--) {
+    apconn__members_init(&it, m->t, obj);
+    while (st == APCONN_OK && (key = apconn__members_next(&it, m->t)) >= 0) {
         const jsmntok_t *t = &m->t[key + 1];
         if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
             if (k.len) st = apconn__sink_put(&k, " ", 1);
@@ -2244,7 +2263,6 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
                 st = t->type == JSMN_STRING ? apconn__map_text(m, key + 1, &k)
                                             : apconn__sink_put(&k, m->json + t->start, (size_t)(t->end - t->start));
         }
-        if (left > 1) key = apconn__skip(m->t, key + 1);
     }
     apconn__out_end(&k);
     err->message_truncated = st != APCONN_OK;
@@ -3575,13 +3593,15 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
                                                   apconn_error *err) {
     const jsmntok_t *t = (const jsmntok_t *)(const void *)c->tokens;
     unsigned found = 0, i, req = apconn__api_required[type];
-    int key = 1, left;
+    apconn__members it;
+    int key;
     size_t n;
     /* apconn__tokenize validates strictly, then jsmn tokenizes: the checks below trust the tokens */
     apconn_status st = apconn__tokenize(json, strlen(json), c->tokens, c->token_count, err);
     if (st == APCONN_OK && t[0].type != JSMN_OBJECT) st = apconn__error_set(err, APCONN_ERR_JSON_TYPE, (size_t)t[0].start);
     if (st != APCONN_OK) return apconn__api_fail(err, st, NULL, "value_json");
-    for (left = t[0].size; left > 0; left--, key = left ? apconn__skip(t, key + 1) : key) {
+    apconn__members_init(&it, t, 0);
+    while ((key = apconn__members_next(&it, t)) >= 0) {
         n = (size_t)(t[key].end - t[key].start);
         if (memchr(json + t[key].start, '\\', n)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
         if (n == 4 && !memcmp(json + t[key].start, "type", 4)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
