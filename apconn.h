@@ -1054,6 +1054,16 @@ static void apconn__error_field(apconn_error *err, const char *name, size_t len)
     apconn__text_copy(err->field + used, sizeof err->field - used, name, len);
 }
 
+/* The one way to fail naming a field: prefix and field (either may be NULL)
+   are appended to err->field, the offset already in err is kept. Every other
+   failure path ends in apconn__error_set too; only the JSON writer keeps a
+   sticky status of its own (apconn__w_fail), since it has no apconn_error. */
+static apconn_status apconn__fail(apconn_error *err, apconn_status st, const char *prefix, const char *field) {
+    if (prefix) apconn__error_field(err, prefix, strlen(prefix));
+    if (field) apconn__error_field(err, field, strlen(field));
+    return apconn__error_set(err, st, err ? err->offset : 0);
+}
+
 
 /* ---- apconn_error_format: server text made safe to print ------------------ */
 /* Bytes of the control character at s (n > 0 bytes left), 0 when s[0] does not
@@ -2350,10 +2360,9 @@ static size_t apconn__http_prefix(const char *s, size_t n, const char *prefix) {
 static int apconn__http_ieq(const char *s, size_t n, const char *word) {
     return apconn__http_prefix(s, n, word) == n && word[n] == '\0';
 }
-static apconn_status apconn__http_fail(apconn_error *err, apconn_status st, const char *field) {
-    if (field) apconn__error_field(err, field, strlen(field));
-    return apconn__error_set(err, st, err ? err->offset : 0);
-}
+/* Only for apconn__http_request's argument check (its error-clearing lines
+   are being reworked elsewhere); everything else calls apconn__fail. */
+#define apconn__http_fail(err, st, field) apconn__fail(err, st, NULL, field)
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
 /* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
@@ -3142,7 +3151,7 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
         err->http_status = st == APCONN_OK || framing ? p->status : 0;
         err->offset = framing ? (size_t)p->received : 0;
     }
-    if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
+    if (st != APCONN_OK) return apconn__fail(err, st, NULL, NULL);
     c->apconn__body_open = (unsigned char)(p->state != APCONN__HS_DONE);
     resp->status = p->status;
     resp->body = (const char *)k.area;
@@ -3202,19 +3211,6 @@ static void apconn__stream_compact(apconn__stream *s, size_t from) {
     if (s->str != APCONN__AT_NONE) s->str -= shift;
 }
 
-/* The end: a page-level failure (or the end of the body) is sticky. A body
-   still on the wire is abandoned with its connection. */
-#define APCONN__END_ITEM 1u /* end_what: the error is about "data[count - 1]"; 2 + APCONN__PK_*: that key */
-static apconn_status apconn__stream_stop(apconn__stream *s, apconn_status st, size_t offset, apconn_error *err) {
-    s->status = (signed char)st;
-    s->end_off = offset;
-    s->end_what = (unsigned char)(s->item != APCONN__AT_NONE && !s->single ? APCONN__END_ITEM : 0);
-    if (s->client && s->client->apconn__body_open && st != APCONN_END) apconn__http_disconnect(s->client);
-    if (st == APCONN_END || !err) return st;
-    if (s->end_what) apconn__error_item(err, (long)s->count - 1);
-    return apconn__error_set(err, st, offset);
-}
-
 /* Reads more body bytes into the window, making room first. *eof when the
    body has ended. */
 static apconn_status apconn__stream_fill(apconn__stream *s, int *eof) {
@@ -3261,16 +3257,10 @@ static unsigned apconn__stream_key(const apconn__jv *v) {
     return APCONN__PK_OTHER;
 }
 
-/* A page-level error about member `key` ("data", "next", "previous"). */
-static apconn_status apconn__stream_key_fail(apconn__stream *s, unsigned key, apconn_status st, size_t off,
-                                             apconn_error *err) {
-    if (err) apconn__error_field(err, apconn__page_keys[key], strlen(apconn__page_keys[key]));
-    st = apconn__stream_stop(s, st, off, err);
-    s->end_what = (unsigned char)(2u + key);
-    return st;
-}
-
-/* A page that ended answers the same again, with the same details. */
+/* The end: a page-level failure (or the end of the body) is sticky, and a
+   page that ended answers the same again, with the same details: the first
+   answer is the first replay. end_what names what the error is about. */
+#define APCONN__END_ITEM 1u /* end_what: "data[count - 1]"; 2 + APCONN__PK_*: that key; 0: nothing */
 static apconn_status apconn__stream_replay(const apconn__stream *s, apconn_error *err) {
     apconn_status st = (apconn_status)s->status;
     if (st == APCONN_END || !err) return st;
@@ -3278,6 +3268,27 @@ static apconn_status apconn__stream_replay(const apconn__stream *s, apconn_error
     if (s->end_what > APCONN__END_ITEM)
         apconn__error_field(err, apconn__page_keys[s->end_what - 2], strlen(apconn__page_keys[s->end_what - 2]));
     return apconn__error_set(err, st, s->end_off);
+}
+
+/* A body still on the wire is abandoned with its connection. */
+static apconn_status apconn__stream_end(apconn__stream *s, apconn_status st, size_t offset, unsigned what,
+                                        apconn_error *err) {
+    s->status = (signed char)st;
+    s->end_off = offset;
+    s->end_what = (unsigned char)what;
+    if (s->client && s->client->apconn__body_open && st != APCONN_END) apconn__http_disconnect(s->client);
+    return apconn__stream_replay(s, err);
+}
+
+/* An error about the item being read (if any), or the body as a whole. */
+static apconn_status apconn__stream_stop(apconn__stream *s, apconn_status st, size_t offset, apconn_error *err) {
+    return apconn__stream_end(s, st, offset, s->item != APCONN__AT_NONE && !s->single ? APCONN__END_ITEM : 0, err);
+}
+
+/* A page-level error about member `key` ("data", "next", "previous"). */
+static apconn_status apconn__stream_key_fail(apconn__stream *s, unsigned key, apconn_status st, size_t off,
+                                             apconn_error *err) {
+    return apconn__stream_end(s, st, off, 2u + key, err);
 }
 
 /* A page-level event (depth 0 or 1, or an item at depth 2). Returns
@@ -3555,10 +3566,7 @@ static const char *apconn__api_member(const apconn_value *v, unsigned i) {
     return *(const char *const *)(const void *)((const char *)v + apconn__api_member_offsets[i]);
 }
 
-static apconn_status apconn__api_fail(apconn_error *err, apconn_status st, const char *prefix, const char *field) {
-    if (prefix) apconn__error_field(err, prefix, strlen(prefix));
-    return apconn__http_fail(err, st, field);
-}
+#define apconn__api_fail apconn__fail /* the name apconn_connection_update's body uses */
 
 /* metadata and props are JSON objects: valid (RFC 8259) and starting with '{'. */
 static apconn_status apconn__api_check_object(const char *json, const char *field, apconn_error *err) {
@@ -3566,20 +3574,20 @@ static apconn_status apconn__api_check_object(const char *json, const char *fiel
     apconn_status st = apconn_json_validate_at(json, len, &off);
     if (st == APCONN_OK && *apconn__skip_ws(json) != '{') st = APCONN_ERR_JSON_TYPE;
     if (st != APCONN_OK && err) err->offset = off;
-    return st == APCONN_OK ? st : apconn__api_fail(err, st, NULL, field);
+    return st == APCONN_OK ? st : apconn__fail(err, st, NULL, field);
 }
 
 static apconn_status apconn__api_check_value(const apconn_value *v, apconn_connection_type type, apconn_error *err) {
     unsigned i, req = apconn__api_required[type], any = req | apconn__api_optional[type];
     const char *s;
     if ((unsigned)v->grant_type > APCONN_GRANT_CLIENT_CREDENTIALS)
-        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", "grant_type");
+        return apconn__fail(err, APCONN_ERR_ARGUMENT, "value.", "grant_type");
     if ((unsigned)v->authorization_method > APCONN_AUTH_METHOD_BODY)
-        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", "authorization_method");
+        return apconn__fail(err, APCONN_ERR_ARGUMENT, "value.", "authorization_method");
     for (i = 0; i < APCONN__M_COUNT; i++) {
         s = apconn__api_member(v, i);
         if ((req & APCONN__B(i)) && (!s || !*s))
-            return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
+            return apconn__fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
         if ((any & APCONN__B(i)) && s && i == APCONN__M_PROPS) return apconn__api_check_object(s, "value.props", err);
     }
     return APCONN_OK;
@@ -3599,12 +3607,12 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
     /* apconn__tokenize validates strictly, then jsmn tokenizes: the checks below trust the tokens */
     apconn_status st = apconn__tokenize(json, strlen(json), c->tokens, c->token_count, err);
     if (st == APCONN_OK && t[0].type != JSMN_OBJECT) st = apconn__error_set(err, APCONN_ERR_JSON_TYPE, (size_t)t[0].start);
-    if (st != APCONN_OK) return apconn__api_fail(err, st, NULL, "value_json");
+    if (st != APCONN_OK) return apconn__fail(err, st, NULL, "value_json");
     apconn__members_init(&it, t, 0);
     while ((key = apconn__members_next(&it, t)) >= 0) {
         n = (size_t)(t[key].end - t[key].start);
-        if (memchr(json + t[key].start, '\\', n)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
-        if (n == 4 && !memcmp(json + t[key].start, "type", 4)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
+        if (memchr(json + t[key].start, '\\', n)) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
+        if (n == 4 && !memcmp(json + t[key].start, "type", 4)) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
         for (i = 0; i < APCONN__M_COUNT; i++)
             if (strlen(apconn__api_member_names[i]) == n && !memcmp(json + t[key].start, apconn__api_member_names[i], n) &&
                 (i == APCONN__M_PROPS ? t[key + 1].type == JSMN_OBJECT
@@ -3612,7 +3620,7 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
                 found |= APCONN__B(i);
     }
     for (i = 0; i < APCONN__M_COUNT; i++)
-        if (req & ~found & APCONN__B(i)) return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
+        if (req & ~found & APCONN__B(i)) return apconn__fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
     return APCONN_OK;
 }
 #endif
@@ -3687,12 +3695,12 @@ static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids
 static apconn_status apconn__api_check_common(const char *const *ids, size_t n, const char *metadata,
                                               apconn_tristate pre, apconn_error *err) {
     size_t i, j;
-    if (n && !ids) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
-    if ((unsigned)pre > APCONN_TRUE) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "preSelectForNewProjects");
+    if (n && !ids) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+    if ((unsigned)pre > APCONN_TRUE) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "preSelectForNewProjects");
     for (i = 0; i < n; i++) {
-        if (!ids[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+        if (!ids[i]) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
         for (j = 0; j < i; j++)
-            if (apconn__streq(ids[i], ids[j])) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+            if (apconn__streq(ids[i], ids[j])) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
     }
     return metadata ? apconn__api_check_object(metadata, "metadata", err) : APCONN_OK;
 }
@@ -3781,7 +3789,7 @@ static apconn_status apconn__api_exchange(apconn_client *c, const char *method, 
         /* an unexpected success (a 2xx streamed, or no JSON): its body is not read */
         apconn__http_disconnect(c);
         if (err) err->http_status = r->status;
-        return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
+        return apconn__fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL, NULL);
     }
     if (r->status != ok1 && r->status != ok2) {
         st = apconn__api_status_error(c, r, is_delete, err);
@@ -3789,7 +3797,7 @@ static apconn_status apconn__api_exchange(apconn_client *c, const char *method, 
         return st;
     }
     if (err) err->http_status = r->status;
-    return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
+    return apconn__fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL, NULL);
 }
 
 /* Finishes the body; on any failure the partly written body is wiped. */
@@ -3797,7 +3805,7 @@ static apconn_status apconn__api_finish(apconn_client *c, apconn_json_writer *w,
     apconn_status st = apconn_json_finish(w, len);
     if (st == APCONN_OK) return st;
     apconn_wipe(c->work, c->work_size);
-    return apconn__http_fail(err, st, NULL);
+    return apconn__fail(err, st, NULL, NULL);
 }
 
 /* The connection an upsert or update answers with: the response body read
@@ -3816,15 +3824,15 @@ static apconn_status apconn__api_connection_result(apconn_client *c, apconn_stat
 
 static apconn_status apconn__api_check_upsert(apconn_client *c, const apconn_upsert_request *q, apconn_error *err) {
     apconn_status st;
-    if (!q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
-    if (!q->piece_name || !*q->piece_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "pieceName");
-    if (!apconn_type_name(q->type)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "type");
+    if (!q->display_name) return apconn__fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
+    if (!q->piece_name || !*q->piece_name) return apconn__fail(err, APCONN_ERR_REQUIRED, NULL, "pieceName");
+    if (!apconn_type_name(q->type)) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "type");
     st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
                                   q->pre_select_for_new_projects, err);
     if (st != APCONN_OK) return st;
 #ifdef APCONN_NO_VALUE_JSON
     (void)c;
-    if (q->value.value_json) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json"); /* not built in */
+    if (q->value.value_json) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json"); /* not built in */
 #else
     if (q->value.value_json) return apconn__api_check_value_json(c, q->value.value_json, q->type, err);
 #endif
@@ -3860,7 +3868,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
 static apconn_status apconn__api_id_path(char *path, const char *id, apconn_error *err) {
     size_t i = 0;
     while (id && i < APCONN__API_ID_LEN && apconn__is_alnum((unsigned char)id[i])) i++;
-    if (!id || i != APCONN__API_ID_LEN || id[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "id");
+    if (!id || i != APCONN__API_ID_LEN || id[i]) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "id");
     memcpy(path, APCONN__API_PATH "/", sizeof APCONN__API_PATH);
     memcpy(path + sizeof APCONN__API_PATH, id, APCONN__API_ID_LEN + 1);
     return APCONN_OK;
@@ -3923,12 +3931,12 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     const char *cursor = q->cursor && *q->cursor ? q->cursor : NULL;
     size_t n;
     apconn__out_init(&o, (char *)c->work, c->work_size);
-    if (q->statuses & ~APCONN__STATUS_ALL) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
+    if (q->statuses & ~APCONN__STATUS_ALL) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     if (cursor && apconn__http_used(c, cursor, 1, 0)) {
         /* page.next of the last page lives in the work buffer the query is
            written to: it moves to the end first, and the query must end before it */
         n = strlen(cursor) + 1;
-        if (n >= c->work_size) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
+        if (n >= c->work_size) return apconn__fail(err, APCONN_ERR_BUFFER_FULL, NULL, "query");
         memmove(c->work + c->work_size - n, cursor, n);
         cursor = (const char *)c->work + c->work_size - n;
         apconn__out_init(&o, (char *)c->work, c->work_size - n);
@@ -3941,7 +3949,7 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     for (bit = 1; bit <= APCONN_CONN_STATUS_ERROR; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
         if (q->statuses & bit)
             apconn__api_query_param(&o, "status", apconn_connection_status_name((apconn_connection_status)bit));
-    if (apconn__out_end(&o)) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
+    if (apconn__out_end(&o)) return apconn__fail(err, APCONN_ERR_BUFFER_FULL, NULL, "query");
     return APCONN_OK;
 }
 
