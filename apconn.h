@@ -2318,19 +2318,16 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
 #endif /* APCONN_NO_ERROR_DETAILS */
 
 /* ----- 4.5 HTTP/1.1: request head, response parser, exchange --------------- */
-/* The work buffer during one call (apconn_http_request):
+/* The work buffer during one call:
      [ request pieces the caller placed in the work buffer | head, then response ]
-   The API calls write the JSON body (or the list query) at the start of the
-   work buffer; it must survive until the call ends because a retry resends
-   it. The request head (it holds the API key) is built right after those
-   pieces, sent, and wiped at once; the response is then read into the same
-   place: its head line by line, its body de-chunked in place so that the body
-   ends up at the start of that region. Once the head is read no retry can
-   follow, so the request pieces are wiped then: no secret outlives a call.
-   A body read whole (apconn_http_request, error statuses) must fit:
-   request + response + 1 bytes. A success of the API calls is streamed
-   instead (section 4.6): that region is then the window one item at a time
-   passes through, so request + one item + 1 bytes suffice. */
+   is documented at apconn_http_request (section 3): the request pieces stay
+   until the call ends (a retry resends them) and are wiped when it returns;
+   the head (it holds the API key) is built after them, sent and wiped at
+   once; the response is read into the same place, its head line by line and
+   its body de-chunked in place to the start of that region. The API calls
+   put their JSON body (or the list query) there as the request pieces, and
+   their successes are streamed (section 4.6): the region is then the window
+   one item at a time passes through, so request + one item + 1 bytes suffice. */
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
    (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
    header of its own). */
@@ -2406,6 +2403,9 @@ static int apconn__http_has_non_ascii(const char *s) {
     return *s != '\0';
 }
 
+/* The scheme's port (RFC 9110 §4.2): the URL may omit it, and the Host header then does too. */
+static uint16_t apconn__http_default_port(const apconn_client *c) { return (uint16_t)(c->https ? 443u : 80u); }
+
 static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
     size_t n = strlen(url), at, auth_len, host_len;
     const char *auth, *path;
@@ -2419,7 +2419,7 @@ static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
     if (memchr(auth, '@', auth_len) || strpbrk(auth, "?#")) return APCONN_ERR_URL;
     host_len = apconn__http_parse_host(c, auth, auth_len);
     if (host_len == 0) return APCONN_ERR_URL;
-    c->port = (uint16_t)(c->https ? 443u : 80u);
+    c->port = apconn__http_default_port(c);
     if (host_len < auth_len && (auth[host_len] != ':' ||
                                 !apconn__http_parse_port(auth + host_len + 1, auth_len - host_len - 1, &c->port)))
         return APCONN_ERR_URL;
@@ -2519,7 +2519,7 @@ static void apconn__http_write_head(apconn__out *o, const apconn_client *c, cons
     apconn__out_str(o, v6 ? " HTTP/1.1\r\nHost: [" : " HTTP/1.1\r\nHost: ");
     apconn__out_str(o, c->host);
     if (v6) apconn__out_str(o, "]");
-    if (c->port != (c->https ? 443u : 80u)) {
+    if (c->port != apconn__http_default_port(c)) {
         apconn__out_str(o, ":");
         apconn__out_num(o, "", c->port);
     }
@@ -2618,12 +2618,27 @@ static apconn_status apconn__http_content_length(apconn__http_parser *p, const c
 }
 
 /* Connection = #connection-option (RFC 9110 §7.6.1); only close / keep-alive matter. */
-static void apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
+static apconn_status apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
     size_t i = 0, at, len;
     while (apconn__http_list_item(v, n, &i, &at, &len)) {
         if (apconn__http_ieq(v + at, len, "close")) p->close = 1;
         if (apconn__http_ieq(v + at, len, "keep-alive")) p->keep_alive = 1;
     }
+    return APCONN_OK;
+}
+
+/* Transfer-Encoding: only "chunked", once (RFC 9112 §6.1): no other coding is decoded here. */
+static apconn_status apconn__http_transfer_encoding(apconn__http_parser *p, const char *v, size_t n) {
+    if (p->chunked || !apconn__http_ieq(v, n, "chunked")) return APCONN_ERR_HTTP_UNSUPPORTED;
+    p->chunked = 1;
+    return APCONN_OK;
+}
+
+/* Content-Type: application/json, with or without parameters. */
+static apconn_status apconn__http_content_type(apconn__http_parser *p, const char *v, size_t n) {
+    size_t j = apconn__http_prefix(v, n, "application/json");
+    p->is_json = j && (j == n || v[j] == ';' || apconn__is_ows((unsigned char)v[j]));
+    return APCONN_OK;
 }
 
 /* Retry-After = HTTP-date / delay-seconds (RFC 9110 §10.2.3). Only
@@ -2631,42 +2646,33 @@ static void apconn__http_connection(apconn__http_parser *p, const char *v, size_
    device clock cannot be trusted to compare dates. */
 #define APCONN__RETRY_AFTER_MAX_S (APCONN_MAX_RETRY_AFTER_MS / 1000u) /* seconds; larger is clamped */
 #ifndef APCONN_NO_RETRIES
-static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
+static apconn_status apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
     unsigned long s = 0;
     size_t i;
     for (i = 0; i < n; i++) {
-        if (!apconn__is_digit((unsigned char)v[i])) return;
+        if (!apconn__is_digit((unsigned char)v[i])) return APCONN_OK;
         if (s <= APCONN__RETRY_AFTER_MAX_S) s = s * 10u + (unsigned long)(v[i] - '0'); /* past it: clamped anyway */
     }
     p->has_retry_after = n > 0;
     p->retry_after_s = s;
+    return APCONN_OK;
 }
 #endif
 
-static const char *const apconn__http_header_names[] = {"content-length", "transfer-encoding", "content-type",
-                                                         "connection"
+/* The headers apconn reads: each name (lower case) with its handler, in one
+   row, so the two cannot drift apart. Any other header is ignored. */
+static const struct {
+    const char *name;
+    apconn_status (*handle)(apconn__http_parser *p, const char *v, size_t n);
+} apconn__http_headers[] = {
+    {"content-length", apconn__http_content_length},
+    {"transfer-encoding", apconn__http_transfer_encoding},
+    {"content-type", apconn__http_content_type},
+    {"connection", apconn__http_connection},
 #ifndef APCONN_NO_RETRIES
-                                                         , "retry-after" /* only a retry waits for it */
+    {"retry-after", apconn__http_retry_after}, /* only a retry waits for it */
 #endif
 };
-
-static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned which, const char *v, size_t n) {
-    size_t j = apconn__http_prefix(v, n, "application/json");
-    switch (which) {
-    case 0: return apconn__http_content_length(p, v, n);
-    case 1: /* only "chunked", once (RFC 9112 §6.1): no other coding is decoded here */
-        if (p->chunked || !apconn__http_ieq(v, n, "chunked")) return APCONN_ERR_HTTP_UNSUPPORTED;
-        p->chunked = 1;
-        return APCONN_OK;
-    case 2: p->is_json = j && (j == n || v[j] == ';' || apconn__is_ows((unsigned char)v[j])); return APCONN_OK;
-#ifdef APCONN_NO_RETRIES
-    default: apconn__http_connection(p, v, n); return APCONN_OK;
-#else
-    case 3: apconn__http_connection(p, v, n); return APCONN_OK;
-    default: apconn__http_retry_after(p, v, n); return APCONN_OK;
-#endif
-    }
-}
 
 /* field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). No obs-fold
    (§5.2) and no whitespace before the colon (§5.1): both are rejected. */
@@ -2682,8 +2688,8 @@ static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t le
         if (apconn__http_unsafe((unsigned char)s[i]) && !apconn__is_ows((unsigned char)s[i])) return APCONN_ERR_HTTP_HEADER;
     for (i = name + 1; i < len && apconn__is_ows((unsigned char)s[i]);) i++;
     while (len > i && apconn__is_ows((unsigned char)s[len - 1])) len--;
-    for (k = 0; k < sizeof apconn__http_header_names / sizeof apconn__http_header_names[0]; k++)
-        if (apconn__http_ieq(s, name, apconn__http_header_names[k])) return apconn__http_header_value(p, k, s + i, len - i);
+    for (k = 0; k < sizeof apconn__http_headers / sizeof apconn__http_headers[0]; k++)
+        if (apconn__http_ieq(s, name, apconn__http_headers[k].name)) return apconn__http_headers[k].handle(p, s + i, len - i);
     return APCONN_OK;
 }
 
@@ -3167,7 +3173,8 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
 }
 
 /* ----- 4.6 Body stream: a response read item by item through a window ------ */
-/* The window is the part of the work buffer after the request pieces:
+/* The window is the part of the work buffer after the request pieces (the
+   layout of one call: section 4.5's opening comment):
      [ kept: cursors | bytes validated and dropped later | item | unread ]
    Body bytes arrive at its end (from the client's parser, de-chunked, or
    copied from a caller's buffer); the validator runs over them and stops at
