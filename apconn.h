@@ -1952,16 +1952,6 @@ static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__out *
     return apconn__json_string(m->json, &p, k);
 }
 
-#ifndef APCONN_NO_ERROR_DETAILS
-/* Decodes the string token v into the fixed field dst[size] (cut when it does not fit). */
-static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
-    apconn__out k;
-    apconn__out_init(&k, dst, size);
-    dst[0] = '\0';
-    return apconn__map_text(m, v, &k);
-}
-#endif
-
 /* The string token v as a view: decoded in place, NUL-terminated, and the
    rest of its bytes up to the closing quote zeroed (apconn_ids_next skips
    them). Most strings have no escape: then only the closing quote becomes
@@ -2249,9 +2239,13 @@ static int apconn__member(const apconn__map *m, int obj, const char *name) {
 
 static int apconn__is(const apconn__map *m, int tok, jsmntype_t type) { return tok >= 0 && m->t[tok].type == type; }
 
-/* Server text into a fixed field: cut at a code point boundary when it does not fit. */
+/* The string token tok (server text) decoded into a fixed field, cut at a
+   code point boundary when it does not fit: returns 1 when it was cut. */
 static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst, size_t size) {
-    return (unsigned char)(apconn__map_field(m, tok, dst, size) != APCONN_OK);
+    apconn__out k;
+    apconn__out_init(&k, dst, size);
+    dst[0] = '\0';
+    return (unsigned char)(apconn__map_text(m, tok, &k) != APCONN_OK);
 }
 
 /* No message in params: renders its scalar members as "k=v k=v", e.g.
@@ -3304,6 +3298,7 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
                                           apconn_error *err) {
     unsigned char c = s->buf[s->pos - (ev == APCONN__EV_START)];
     unsigned d = s->jv.depth - (ev == APCONN__EV_START && (c == '{' || c == '['));
+    int item = s->single ? d == 0 : d == 2 && s->in_data; /* the event is an item's start or end */
     size_t off = apconn__stream_offset(s, s->pos - 1);
     if (ev == APCONN__EV_KEY) {
         unsigned key = apconn__stream_key(&s->jv);
@@ -3313,7 +3308,7 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
         s->seen |= (unsigned char)(1u << key);
         return APCONN_OK;
     }
-    if (ev == APCONN__EV_START && (s->single ? d == 0 : d == 2 && s->in_data)) { /* an item begins */
+    if (item && ev == APCONN__EV_START) { /* an item begins */
         s->item = s->pos - 1;
         s->jv.flags &= (unsigned char)~APCONN__JF_ESCAPED;
         s->item_off = off;
@@ -3323,7 +3318,7 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
         if (s->single && c != '{') return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
         return APCONN_OK;
     }
-    if (ev == APCONN__EV_END && (s->single ? d == 0 : d == 2 && s->in_data)) { /* ...and ends */
+    if (item && ev == APCONN__EV_END) { /* ...and ends */
         *at = s->item;
         return APCONN_END;
     }
