@@ -973,6 +973,16 @@ static int apconn__hex_digit(unsigned char c) {
     unsigned char l = apconn__lower(c);
     return apconn__is_digit(c) ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
 }
+/* The one decimal reader (port, Content-Length, Retry-After, IPv4 octets):
+   the digits at s[0..n) up to the first non-digit; returns how many. *v is
+   their value, or ULONG_MAX once a digit comes while it is above `lim`
+   (lim <= (ULONG_MAX - 9) / 10, so nothing overflows). */
+static size_t apconn__decimal(const char *s, size_t n, unsigned long lim, unsigned long *v) {
+    size_t i;
+    for (*v = 0, i = 0; i < n && apconn__is_digit((unsigned char)s[i]); i++)
+        *v = *v > lim ? (unsigned long)-1 : *v * 10u + (unsigned long)(s[i] - '0');
+    return i;
+}
 
 /* The one bounded appender: error texts, the request head, the query, the
    log line, decoded JSON strings, the JSON writer. One overflow rule: `len`
@@ -2358,14 +2368,8 @@ static int apconn__http_ieq(const char *s, size_t n, const char *word) {
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
 /* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
 static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
-    unsigned long v = 0;
-    size_t i;
-    if (n == 0 || n > 5) return 0;
-    for (i = 0; i < n; i++) {
-        if (!apconn__is_digit((unsigned char)s[i])) return 0;
-        v = v * 10u + (unsigned long)(s[i] - '0');
-    }
-    if (v == 0 || v > 65535u) return 0;
+    unsigned long v;
+    if (n == 0 || n > 5 || apconn__decimal(s, n, 65535u, &v) < n || v == 0 || v > 65535u) return 0;
     *port = (uint16_t)v;
     return 1;
 }
@@ -2429,11 +2433,13 @@ static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
    leading zeros. Anything else ("127.0.0.08") is no IPv4 literal to
    getaddrinfo (inet_aton reads 0-prefixed octets as octal) and goes to DNS. */
 static int apconn__http_is_ipv4_loopback(const char *h) {
-    unsigned parts = 0, v, digits;
+    unsigned parts = 0;
+    unsigned long v;
+    size_t digits;
     for (;;) {
         const char *octet = h;
-        v = 0;
-        for (digits = 0; apconn__is_digit((unsigned char)*h) && digits < 4; digits++) v = v * 10u + (unsigned)(*h++ - '0');
+        digits = apconn__decimal(h, 4, 255u, &v); /* stops at the NUL */
+        h += digits;
         if (digits == 0 || digits > 3 || v > 255u || (parts == 0 && v != 127u)) return 0;
         if (digits > 1 && *octet == '0') return 0;
         if (++parts == 4) return *h == '\0';
@@ -2597,14 +2603,12 @@ static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at
 /* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
    same value (RFC 9110 §8.6), else the framing is ambiguous. */
 static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, at, len, k;
+    size_t i = 0, at, len;
     unsigned long value;
     while (apconn__http_list_item(v, n, &i, &at, &len)) {
-        for (value = 0, k = 0; k < len && apconn__is_digit((unsigned char)v[at + k]); k++) {
-            if (value > ((unsigned long)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
-            value = value * 10u + (unsigned long)(v[at + k] - '0');
-        }
-        if (len == 0 || k < len || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
+        if (len == 0 || apconn__decimal(v + at, len, ((unsigned long)-1 - 9u) / 10u, &value) < len ||
+            value == (unsigned long)-1 || (p->has_length && value != p->length))
+            return APCONN_ERR_HTTP_LENGTH;
         p->has_length = 1;
         p->length = value;
     }
@@ -2641,12 +2645,8 @@ static apconn_status apconn__http_content_type(apconn__http_parser *p, const cha
 #define APCONN__RETRY_AFTER_MAX_S (APCONN_MAX_RETRY_AFTER_MS / 1000u) /* seconds; larger is clamped */
 #ifndef APCONN_NO_RETRIES
 static apconn_status apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
-    unsigned long s = 0;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (!apconn__is_digit((unsigned char)v[i])) return APCONN_OK;
-        if (s <= APCONN__RETRY_AFTER_MAX_S) s = s * 10u + (unsigned long)(v[i] - '0'); /* past it: clamped anyway */
-    }
+    unsigned long s;
+    if (apconn__decimal(v, n, APCONN__RETRY_AFTER_MAX_S, &s) < n) return APCONN_OK; /* past the max: clamped anyway */
     p->has_retry_after = n > 0;
     p->retry_after_s = s;
     return APCONN_OK;
