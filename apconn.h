@@ -953,6 +953,11 @@ static int apconn__streq(const char *a, const char *b) {
     while (*a && *a == *b) { a++; b++; }
     return *a == *b;
 }
+/* The n bytes at s are exactly `word` (a key of the server's, a page key);
+   apconn__http_ieq is the case-insensitive one for HTTP tokens. */
+static int apconn__eq(const char *s, size_t n, const char *word) {
+    return strlen(word) == n && memcmp(s, word, n) == 0;
+}
 
 /* Character classes (ASCII; no <ctype.h>: its answers depend on the locale). */
 static int apconn__is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -2239,11 +2244,9 @@ APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
 static int apconn__member(const apconn__map *m, int obj, const char *name) {
     apconn__members it;
     int key;
-    size_t len = strlen(name);
     apconn__members_init(&it, m->t, obj);
     while ((key = apconn__members_next(&it, m->t)) >= 0)
-        if ((size_t)(m->t[key].end - m->t[key].start) == len && memcmp(m->json + m->t[key].start, name, len) == 0)
-            return key + 1;
+        if (apconn__eq(m->json + m->t[key].start, (size_t)(m->t[key].end - m->t[key].start), name)) return key + 1;
     return -1;
 }
 
@@ -3254,7 +3257,7 @@ static const char *const apconn__page_keys[] = {"", "data", "next", "previous"};
 static unsigned apconn__stream_key(const apconn__jv *v) {
     unsigned i;
     for (i = APCONN__PK_DATA; i <= APCONN__PK_PREVIOUS; i++)
-        if (v->klen == strlen(apconn__page_keys[i]) && memcmp(v->key, apconn__page_keys[i], v->klen) == 0) return i;
+        if (apconn__eq(v->key, v->klen, apconn__page_keys[i])) return i;
     return APCONN__PK_OTHER;
 }
 
@@ -3614,9 +3617,9 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
     while ((key = apconn__members_next(&it, t)) >= 0) {
         n = (size_t)(t[key].end - t[key].start);
         if (memchr(json + t[key].start, '\\', n)) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
-        if (n == 4 && !memcmp(json + t[key].start, "type", 4)) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
+        if (apconn__eq(json + t[key].start, n, "type")) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
         for (i = 0; i < APCONN__M_COUNT; i++)
-            if (strlen(apconn__api_member_names[i]) == n && !memcmp(json + t[key].start, apconn__api_member_names[i], n) &&
+            if (apconn__eq(json + t[key].start, n, apconn__api_member_names[i]) &&
                 (i == APCONN__M_PROPS ? t[key + 1].type == JSMN_OBJECT
                                       : t[key + 1].type == JSMN_STRING && t[key + 1].end > t[key + 1].start))
                 found |= APCONN__B(i);
