@@ -847,7 +847,9 @@ extern "C" {
      apconn__out_*                            the one bounded appender (see there)
      apconn__text_copy(dst, size, src, len)   bounded copy, NUL-terminated, cut at a UTF-8
                                               boundary; returns 1 when it had to cut
-     apconn__is_digit/_alnum/_ws, apconn__lower, apconn__hex_digit   character classes
+     apconn__is_digit/_alnum/_ws/_ows, apconn__lower   character classes
+     apconn__hex_digit(c), apconn__decimal(s, n, lim, &v)   the hex and decimal readers
+     apconn__streq(a, b), apconn__eq(s, n, word)          string equality without libc's strcmp
      apconn__utf8_decode(s, n, &cp)           one RFC 3629 code point; 0 = invalid
      apconn__utf8_encode(cp, out)             code point -> 1..4 bytes
      apconn__dec(v, tmp_end)                  unsigned decimal, no printf and no 64-bit division
