@@ -845,11 +845,14 @@ extern "C" {
 /* ----- 4.1 Small utilities: status strings, wipe, UTF-8 ------------------ */
 /* Private helpers shared by every section (the HTTP section uses them too):
      apconn__error_set(err, status, offset)   records status + byte offset, returns status
+     apconn__fail(err, status, prefix, field) the same, naming a field (offset kept)
      apconn__error_field(err, name, len)      appends to err->field (cut at a UTF-8 boundary)
+     apconn__out_*                            the one bounded appender (see there)
      apconn__text_copy(dst, size, src, len)   bounded copy, NUL-terminated, cut at a UTF-8
-                                              boundary; returns 1 when it had to cut, e.g.
-           err->message_truncated = (unsigned char)apconn__text_copy(err->message,
-                                        sizeof err->message, text, len);
+                                              boundary; returns 1 when it had to cut
+     apconn__is_digit/_alnum, APCONN__IS_WS/_OWS, apconn__lower   character classes
+     apconn__hex_digit(c), apconn__decimal(s, n, lim, &v)   the hex and decimal readers
+     apconn__streq(a, b), apconn__eq(s, n, word)          string equality without libc's strcmp
      apconn__utf8_decode(s, n, &cp)           one RFC 3629 code point; 0 = invalid
      apconn__utf8_encode(cp, out)             code point -> 1..4 bytes
      apconn__dec(v, tmp_end)                  unsigned decimal, no printf and no 64-bit division
@@ -955,14 +958,80 @@ static int apconn__streq(const char *a, const char *b) {
     while (*a && *a == *b) { a++; b++; }
     return *a == *b;
 }
+/* The n bytes at s are exactly `word` (a key of the server's, a page key);
+   apconn__http_ieq is the case-insensitive one for HTTP tokens. */
+static int apconn__eq(const char *s, size_t n, const char *word) {
+    return strlen(word) == n && memcmp(s, word, n) == 0;
+}
+
+/* Character classes (ASCII; no <ctype.h>: its answers depend on the locale). */
+static int apconn__is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static unsigned char apconn__lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c; }
+static int apconn__is_alnum(unsigned char c) {
+    unsigned char l = apconn__lower(c);
+    return apconn__is_digit(c) || (l >= 'a' && l <= 'z');
+}
+/* JSON whitespace (RFC 8259 §2); HTTP's OWS is the first two. Macros, not
+   functions: inlined from a function, the test costs the validator's hot
+   loop about 270 bytes on AVR (c evaluated more than once: no side effects). */
+#define APCONN__IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+#define APCONN__IS_OWS(c) ((c) == ' ' || (c) == '\t')
+static const char *apconn__skip_ws(const char *s) {
+    while (APCONN__IS_WS(*s)) s++;
+    return s;
+}
+/* The one hex decoder (JSON \u escapes, HTTP chunk sizes, IPv6 literals): 0..15, or -1. */
+static int apconn__hex_digit(unsigned char c) {
+    unsigned char l = apconn__lower(c);
+    return apconn__is_digit(c) ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
+}
+/* The one decimal reader (port, Content-Length, Retry-After, IPv4 octets):
+   the digits at s[0..n) up to the first non-digit; returns how many. *v is
+   their value, or ULONG_MAX once a digit comes while it is above `lim`
+   (lim <= (ULONG_MAX - 9) / 10, so nothing overflows). */
+static size_t apconn__decimal(const char *s, size_t n, unsigned long lim, unsigned long *v) {
+    size_t i;
+    for (*v = 0, i = 0; i < n && apconn__is_digit((unsigned char)s[i]); i++)
+        *v = *v > lim ? (unsigned long)-1 : *v * 10u + (unsigned long)(s[i] - '0');
+    return i;
+}
+
+/* The one bounded appender: error texts, the request head, the query, the
+   log line, decoded JSON strings, the JSON writer. One overflow rule: `len`
+   counts every byte put, also past `cap`; what fits in buf[0..cap) is
+   written (memmove: a JSON string decodes in place, its source at or after
+   the destination), so buf[0..min(len, cap)) is always text that was put.
+   apconn__out_end NUL-terminates it (buf has cap + 1 bytes), cut back to a
+   UTF-8 boundary when it overflowed. buf NULL: nothing is written, only counted. */
+typedef struct apconn__out {
+    char *buf;
+    size_t cap, len;
+} apconn__out;
+
+static void apconn__out_init(apconn__out *o, char *buf, size_t size) { /* size: bytes of buf, NUL included */
+    o->buf = size ? buf : NULL;
+    o->cap = size ? size - 1 : 0;
+    o->len = 0;
+}
+/* Returns 1 while everything put so far fits. */
+static int apconn__out_put(apconn__out *o, const char *s, size_t n) {
+    if (o->len < o->cap) memmove(o->buf + o->len, s, n < o->cap - o->len ? n : o->cap - o->len);
+    o->len += n;
+    return o->len <= o->cap;
+}
+static void apconn__out_str(apconn__out *o, const char *s) { apconn__out_put(o, s, strlen(s)); }
+/* NUL-terminates; returns 1 when the text had to be cut. */
+static int apconn__out_end(apconn__out *o) {
+    int cut = o->len > o->cap;
+    if (o->buf) o->buf[cut ? apconn__utf8_cut(o->buf, o->cap) : o->len] = '\0';
+    return cut;
+}
 
 static int apconn__text_copy(char *dst, size_t size, const char *src, size_t len) {
-    size_t n = len < size ? len : size - 1;
-    if (size == 0) return len > 0;
-    memcpy(dst, src, n);
-    if (n < len) n = apconn__utf8_cut(dst, n);
-    dst[n] = '\0';
-    return n < len;
+    apconn__out o;
+    apconn__out_init(&o, dst, size);
+    apconn__out_put(&o, src, len);
+    return apconn__out_end(&o);
 }
 
 /* Divides *v by 10 and returns the remainder using 32-bit divisions only:
@@ -1007,13 +1076,18 @@ static void apconn__error_field(apconn_error *err, const char *name, size_t len)
     apconn__text_copy(err->field + used, sizeof err->field - used, name, len);
 }
 
+/* The one way to fail naming a field: prefix and field (either may be NULL)
+   are appended to err->field, the offset already in err is kept. Every other
+   failure path ends in apconn__error_set too; only the JSON writer keeps a
+   sticky status of its own (apconn__w_fail), since it has no apconn_error. */
+static apconn_status apconn__fail(apconn_error *err, apconn_status st, const char *prefix, const char *field) {
+    if (prefix) apconn__error_field(err, prefix, strlen(prefix));
+    if (field) apconn__error_field(err, field, strlen(field));
+    return apconn__error_set(err, st, err ? err->offset : 0);
+}
 
-/* ---- apconn_error_format: bounded appends that count what they wanted --- */
-typedef struct apconn__out {
-    char *buf;
-    size_t size, len;
-} apconn__out;
 
+/* ---- apconn_error_format: server text made safe to print ------------------ */
 /* Bytes of the control character at s (n > 0 bytes left), 0 when s[0] does not
    start one: C0 and DEL are 1 byte; C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F)
    is 2, because terminals that honour C1 in UTF-8 take it as CSI/OSC. Server
@@ -1024,21 +1098,21 @@ static size_t apconn__control_len(const char *s, size_t n) {
     if (c < 0x20 || c == 0x7F) return 1;
     return c == 0xC2 && n > 1 && ((unsigned char)s[1] & 0xE0u) == 0x80u ? 2 : 0;
 }
-/* Copies text with each control character (see above) as one '?'. */
-static void apconn__out_text(apconn__out *o, const char *s, size_t n) {
-    size_t i, k;
-    for (i = 0; i < n; i += k ? k : 1, o->len++) {
+/* Puts s with each control character (see above) as one '?'. */
+static void apconn__out_safe(apconn__out *o, const char *s) {
+    size_t i, k, n = strlen(s);
+    for (i = 0; i < n; i += k ? k : 1) {
         k = apconn__control_len(s + i, n - i);
-        if (o->len + 1 < o->size) o->buf[o->len] = k ? '?' : s[i];
+        apconn__out_put(o, k ? "?" : s + i, 1);
     }
 }
-static void apconn__out_str(apconn__out *o, const char *s) { apconn__out_text(o, s, strlen(s)); }
 static void apconn__out_num(apconn__out *o, const char *before, uint64_t v) {
     char tmp[APCONN__DEC_SIZE], *p = apconn__dec(v, tmp + sizeof tmp);
     apconn__out_str(o, before);
-    apconn__out_text(o, p, (size_t)(tmp + sizeof tmp - p));
+    apconn__out_put(o, p, (size_t)(tmp + sizeof tmp - p));
 }
-/* The status's text; its number when APCONN_EMPTY_STATUS_TEXT left no text. */
+/* The status's text; its number when APCONN_EMPTY_STATUS_TEXT left no text
+   (the error text and the log line). */
 static void apconn__out_status(apconn__out *o, apconn_status st) {
 #ifdef APCONN_EMPTY_STATUS_TEXT
     apconn__out_num(o, st < 0 ? "status -" : "status ", (uint64_t)(st < 0 ? -(long)st : (long)st));
@@ -1049,24 +1123,21 @@ static void apconn__out_status(apconn__out *o, apconn_status st) {
 
 APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t size) {
     apconn__out o;
-    o.buf = buf; o.size = buf ? size : 0; o.len = 0;
+    apconn__out_init(&o, buf, buf ? size : 0);
     if (!err) { apconn__out_str(&o, "no error details"); }
     else {
         apconn__out_status(&o, err->status);
         if (err->http_status > 0) apconn__out_num(&o, ": HTTP ", (uint64_t)err->http_status);
-        if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_str(&o, err->code); }
-        if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_str(&o, err->message); }
-        if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_str(&o, err->field); apconn__out_str(&o, ")"); }
+        if (err->code[0]) { apconn__out_str(&o, " "); apconn__out_safe(&o, err->code); }
+        if (err->message[0]) { apconn__out_str(&o, ": "); apconn__out_safe(&o, err->message); }
+        if (err->field[0]) { apconn__out_str(&o, " (field "); apconn__out_safe(&o, err->field); apconn__out_str(&o, ")"); }
         if (err->offset) apconn__out_num(&o, " at byte ", (uint64_t)err->offset);
         if (err->needed) {
             apconn__out_num(&o, "; needs ", (uint64_t)err->needed);
             apconn__out_str(&o, err->status == APCONN_ERR_JSON_TOKENS ? " tokens" : " bytes of work buffer");
         }
     }
-    if (o.size) {
-        size_t n = o.len < o.size ? o.len : apconn__utf8_cut(buf, o.size - 1);
-        buf[n] = '\0';
-    }
+    apconn__out_end(&o);
     return o.len;
 }
 
@@ -1135,12 +1206,15 @@ static void apconn__w_fail(apconn_json_writer *w, apconn_status status) {
     if (w->status == APCONN_OK && status != APCONN_OK) { w->status = status; w->failed_call = w->calls; }
 }
 
-/* Appends n bytes if they fit together with the NUL, else fails. */
+/* Appends n bytes through the appender; what does not fit together with the
+   NUL fails the writer (apconn__w_step then rolls `len` back). */
 static void apconn__w_put(apconn_json_writer *w, const char *s, size_t n) {
+    apconn__out o;
     if (w->status != APCONN_OK) return;
-    if (w->size == 0 || n >= w->size - w->len) { apconn__w_fail(w, APCONN_ERR_BUFFER_FULL); return; }
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
+    apconn__out_init(&o, w->buf, w->size);
+    o.len = w->len;
+    if (apconn__out_put(&o, s, n)) w->len = o.len; /* size 0: every put is n >= 1 bytes, so it fails */
+    else apconn__w_fail(w, APCONN_ERR_BUFFER_FULL);
 }
 
 /* RFC 8259 §7 two-character escapes, shared by the writer and the reader:
@@ -1265,35 +1339,18 @@ APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_l
 }
 
 /* ----- 4.3 JSON text: string decoder, incremental validator ----------------- */
-/* The string decoder resolves escapes into a sink: in place for the reader's
-   views (the decoded text never grows, so it fits where the JSON string was),
-   or into a fixed field for error texts.
+/* The string decoder resolves escapes into an apconn__out: in place for the
+   reader's views (the decoded text never grows, so it fits where the JSON
+   string was), or into a fixed field for error texts.
    NUL bytes: a raw NUL (like any raw byte below 0x20) is not allowed in a
    string by RFC 8259 §7 and is no token outside one, so it is
    APCONN_ERR_JSON_SYNTAX. The escape \u0000 is valid JSON and accepted by
    the validator; the reader refuses it in a field with APCONN_ERR_JSON_NUL. */
-typedef struct apconn__sink {
-    char *buf;
-    size_t size, len; /* size > 0; the decoder NUL-terminates at the end */
-} apconn__sink;
-
-/* Appends bytes (memmove: in place, the source lies at or after the
-   destination). What does not fit is cut, back to a UTF-8 boundary. */
-static apconn_status apconn__sink_put(apconn__sink *k, const char *bytes, size_t n) {
-    size_t room = k->size - k->len - 1, fit = n <= room ? n : room;
-    memmove(k->buf + k->len, bytes, fit);
-    if (fit == n) {
-        k->len += n;
-        return APCONN_OK;
-    }
-    k->len = apconn__utf8_cut(k->buf, k->len + fit);
-    return APCONN_ERR_BUFFER_FULL;
+/* Appends to the decoder's output; what does not fit is APCONN_ERR_BUFFER_FULL. */
+static apconn_status apconn__sink_put(apconn__out *k, const char *bytes, size_t n) {
+    return apconn__out_put(k, bytes, n) ? APCONN_OK : APCONN_ERR_BUFFER_FULL;
 }
 
-static int apconn__hex_digit(unsigned char c) {
-    unsigned char l = (unsigned char)(c | 0x20);
-    return c >= '0' && c <= '9' ? c - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
-}
 /* Four hex digits the validator already accepted. */
 static uint32_t apconn__hex4(const char *s) {
     uint32_t v = 0;
@@ -1302,13 +1359,13 @@ static uint32_t apconn__hex4(const char *s) {
     return v;
 }
 
-/* Decodes the string whose opening quote is at s[*pos] into the sink and
+/* Decodes the string whose opening quote is at s[*pos] into `out` and
    NUL-terminates it; *pos ends past the closing quote. The text was
    validated first (RFC 8259 §7), so only the escapes need work: a UTF-16
    surrogate pair becomes one code point, and \u0000 is refused with
-   APCONN_ERR_JSON_NUL (it would end the C string). A sink that fills up
+   APCONN_ERR_JSON_NUL (it would end the C string). An `out` that fills up
    gets APCONN_ERR_BUFFER_FULL, its text cut at a UTF-8 boundary. */
-static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__sink *out) {
+static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__out *out) {
     size_t p = *pos + 1, q;
     uint32_t cp;
     apconn_status st = APCONN_OK;
@@ -1334,7 +1391,7 @@ static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__sin
         }
         if (st != APCONN_OK) break;
     }
-    out->buf[out->len] = '\0'; /* only now: in place, earlier bytes are still to be read */
+    apconn__out_end(out); /* only now: in place, earlier bytes are still to be read */
     *pos = p;
     return st;
 }
@@ -1386,8 +1443,6 @@ static void apconn__jv_init(apconn__jv *v, unsigned watch, unsigned flags) {
     v->flags = (unsigned char)flags;
 }
 
-static int apconn__jv_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static int apconn__http_is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; } /* JSON and HTTP */
 /* The escape, literal or UTF-8 sequence being read is reported where it began (v->mark). */
 static int apconn__jv_begun(const apconn__jv *v) {
     return v->state == APCONN__J_LITERAL || (v->state >= APCONN__J_ESCAPE && v->state <= APCONN__J_UTF8);
@@ -1414,7 +1469,7 @@ static apconn_status apconn__jv_begin(apconn__jv *v, unsigned char c, size_t at,
         v->state = APCONN__J_STRING;
     } else if (c == '-') {
         v->state = APCONN__J_MINUS;
-    } else if (apconn__http_is_digit(c)) {
+    } else if (apconn__is_digit(c)) {
         v->state = c == '0' ? APCONN__J_ZERO : APCONN__J_INT;
     } else if (c == 't' || c == 'f' || c == 'n') {
         /* offsets into apconn__literals ("truefalsenull"): the 2nd letter, and the end */
@@ -1544,7 +1599,7 @@ static apconn_status apconn__jv_escape_byte(apconn__jv *v, unsigned char c) {
 #define APCONN__N_END 0xFFu
 #define APCONN__N_BAD 0xFEu
 static unsigned apconn__jv_number_class(unsigned char c) {
-    if (apconn__http_is_digit(c)) return c != '0';
+    if (apconn__is_digit(c)) return c != '0';
     if (c == '.') return 2;
     if ((c | 0x20) == 'e') return 3;
     return c == '+' || c == '-' ? 4 : 5;
@@ -1663,7 +1718,7 @@ static apconn_status apconn__jv_run(apconn__jv *v, const unsigned char *s, size_
                 continue;
             }
         } else if (v->state < APCONN__J_STRING) {
-            if (apconn__jv_ws(c)) { i++; continue; }
+            if (APCONN__IS_WS(c)) { i++; continue; }
             st = apconn__jv_structure(v, c, base + i, &e);
         } else {
             again = 0;
@@ -1855,10 +1910,37 @@ static const apconn__field *apconn__row_copy(apconn__field *dst, const apconn__f
 #define APCONN__ROW_AT(name, src) const apconn__field *name = (src)
 #endif
 
+/* Index of the first token after token i's whole subtree. Only called when
+   such a token exists (another member or item follows). */
+static int apconn__skip(const jsmntok_t *t, int i) {
+    int end = t[i].end;
+    for (i++; t[i].start < end; i++) {}
+    return i;
+}
+
+/* The one walk over an object's members: apconn__members_init(&it, t, obj),
+   then each apconn__members_next(&it, t) is the next key token (its value
+   is the token after it), -1 after the last. A member's subtree is skipped
+   only when another member follows (apconn__skip needs a token there). */
+typedef struct apconn__members {
+    int key, left; /* next key token, members not yet visited */
+} apconn__members;
+static void apconn__members_init(apconn__members *it, const jsmntok_t *t, int obj) {
+    it->key = obj + 1;
+    it->left = t[obj].size;
+}
+static int apconn__members_next(apconn__members *it, const jsmntok_t *t) {
+    int key = it->key;
+    if (it->left == 0) return -1;
+    if (--it->left) it->key = apconn__skip(t, key + 1);
+    return key;
+}
+
 typedef struct apconn__frame {
     const apconn__field *rows, *parent; /* parent: the row that opened this object */
     char *base;
-    int tok, key, left; /* object token, next key token, keys not yet visited */
+    int tok;            /* object token */
+    apconn__members it; /* its members */
     uint32_t seen;      /* bit per row: key already mapped */
     unsigned char count, hint; /* rows; the row tried first (after the last match) */
 } apconn__frame;
@@ -1874,14 +1956,6 @@ typedef struct apconn__map {
     long index;         /* array index the error is about, or -1 */
 } apconn__map;
 
-/* Index of the first token after token i's whole subtree. Only called when
-   such a token exists (another member or item follows). */
-static int apconn__skip(const jsmntok_t *t, int i) {
-    int end = t[i].end;
-    for (i++; t[i].start < end; i++) {}
-    return i;
-}
-
 /* Writes v into an enum or unsigned char member of the given size. */
 static void apconn__store(char *p, size_t size, unsigned v) {
     unsigned char b = (unsigned char)v;
@@ -1893,22 +1967,12 @@ static void apconn__presence(const apconn__field *f, char *base, apconn_presence
     if (f->presence != APCONN__NONE) base[f->presence] = (char)value;
 }
 
-/* Decodes the string token v into the sink k (RFC 8259 §7 escapes, surrogate pairs). */
-static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__sink *k) {
+/* Decodes the string token v into k (RFC 8259 §7 escapes, surrogate pairs). */
+static apconn_status apconn__map_text(const apconn__map *m, int v, apconn__out *k) {
     size_t p = (size_t)m->t[v].start - 1;
     if (m->t[v].type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
     return apconn__json_string(m->json, &p, k);
 }
-
-#ifndef APCONN_NO_ERROR_DETAILS
-/* Decodes the string token v into the fixed field dst[size] (cut when it does not fit). */
-static apconn_status apconn__map_field(const apconn__map *m, int v, char *dst, size_t size) {
-    apconn__sink k;
-    k.buf = dst; k.size = size; k.len = 0;
-    dst[0] = '\0';
-    return apconn__map_text(m, v, &k);
-}
-#endif
 
 /* The string token v as a view: decoded in place, NUL-terminated, and the
    rest of its bytes up to the closing quote zeroed (apconn_ids_next skips
@@ -1918,11 +1982,11 @@ static apconn_status apconn__map_view(const apconn__map *m, int v, const char **
     const jsmntok_t *t = &m->t[v];
     char *s = m->views + t->start;
     size_t n = (size_t)(t->end - t->start);
-    apconn__sink k;
+    apconn__out k;
     apconn_status st;
     if (t->type != JSMN_STRING) return APCONN_ERR_JSON_TYPE;
     if (m->escaped && memchr(s, '\\', n)) {
-        k.buf = s; k.size = n + 1; k.len = 0;
+        apconn__out_init(&k, s, n + 1);
         if ((st = apconn__map_text(m, v, &k)) != APCONN_OK) return st;
         memset(s + k.len, 0, n - k.len);
     }
@@ -2059,8 +2123,7 @@ static void apconn__frame_init(apconn__frame *f, const apconn__map *m, unsigned 
     f->parent = parent;
     f->base = base;
     f->tok = tok;
-    f->key = tok + 1;
-    f->left = m->t[tok].size;
+    apconn__members_init(&f->it, m->t, tok);
     f->seen = 0;
     f->hint = 0;
 }
@@ -2098,17 +2161,16 @@ static apconn_status apconn__map_object(apconn__map *m, unsigned table, char *ba
     for (;;) {
         apconn__frame *f = &st[depth];
         const apconn__field *row;
-        int v = f->key + 1;
+        int key = apconn__members_next(&f->it, m->t), v = key + 1;
         apconn_status status;
-        if (f->left == 0) {
+        if (key < 0) {
             m->bad = f->tok; m->index = -1;
             if ((row = apconn__missing_row(f)) != NULL) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_MISSING);
             if (depth-- == 0) return APCONN_OK;
             continue;
         }
-        row = apconn__find_row(m, f, f->key);
-        m->bad = f->key; m->index = -1;
-        if (--f->left) f->key = apconn__skip(m->t, v);
+        row = apconn__find_row(m, f, key);
+        m->bad = key; m->index = -1;
         if (!row) continue;
         if (f->seen & (1ul << (row - f->rows))) return apconn__map_fail(m, st, depth, row, APCONN_ERR_JSON_DUPLICATE);
         f->seen |= 1ul << (row - f->rows);
@@ -2187,31 +2249,35 @@ APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
 
 /* Value token of `name` in the object at `obj`, or -1. */
 static int apconn__member(const apconn__map *m, int obj, const char *name) {
-    int key = obj + 1, left = m->t[obj].size;
-    size_t len = strlen(name);
-    for (; left > 0; left--) {
-        if ((size_t)(m->t[key].end - m->t[key].start) == len && memcmp(m->json + m->t[key].start, name, len) == 0)
-            return key + 1;
-        if (left > 1) key = apconn__skip(m->t, key + 1);
-    }
+    apconn__members it;
+    int key;
+    apconn__members_init(&it, m->t, obj);
+    while ((key = apconn__members_next(&it, m->t)) >= 0)
+        if (apconn__eq(m->json + m->t[key].start, (size_t)(m->t[key].end - m->t[key].start), name)) return key + 1;
     return -1;
 }
 
 static int apconn__is(const apconn__map *m, int tok, jsmntype_t type) { return tok >= 0 && m->t[tok].type == type; }
 
-/* Server text into a fixed field: cut at a code point boundary when it does not fit. */
+/* The string token tok (server text) decoded into a fixed field, cut at a
+   code point boundary when it does not fit: returns 1 when it was cut. */
 static unsigned char apconn__copy_text(const apconn__map *m, int tok, char *dst, size_t size) {
-    return (unsigned char)(apconn__map_field(m, tok, dst, size) != APCONN_OK);
+    apconn__out k;
+    apconn__out_init(&k, dst, size);
+    dst[0] = '\0';
+    return (unsigned char)(apconn__map_text(m, tok, &k) != APCONN_OK);
 }
 
 /* No message in params: renders its scalar members as "k=v k=v", e.g.
    "entityType=AppConnection entityId=Ab..." (a 404 on DELETE). */
 static void apconn__render_params(const apconn__map *m, int obj, apconn_error *err) {
-    int key = obj + 1, left = m->t[obj].size;
+    apconn__members it;
+    int key;
     apconn_status st = APCONN_OK;
-    apconn__sink k;
-    k.buf = err->message; k.size = sizeof err->message; k.len = 0;
-    for (; left > 0 && st == APCONN_OK; left--) {
+    apconn__out k;
+    apconn__out_init(&k, err->message, sizeof err->message);
+    apconn__members_init(&it, m->t, obj);
+    while (st == APCONN_OK && (key = apconn__members_next(&it, m->t)) >= 0) {
         const jsmntok_t *t = &m->t[key + 1];
         if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
             if (k.len) st = apconn__sink_put(&k, " ", 1);
@@ -2221,9 +2287,8 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
                 st = t->type == JSMN_STRING ? apconn__map_text(m, key + 1, &k)
                                             : apconn__sink_put(&k, m->json + t->start, (size_t)(t->end - t->start));
         }
-        if (left > 1) key = apconn__skip(m->t, key + 1);
     }
-    k.buf[k.len] = '\0';
+    apconn__out_end(&k);
     err->message_truncated = st != APCONN_OK;
 }
 
@@ -2267,19 +2332,16 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
 #endif /* APCONN_NO_ERROR_DETAILS */
 
 /* ----- 4.5 HTTP/1.1: request head, response parser, exchange --------------- */
-/* The work buffer during one call (apconn_http_request):
+/* The work buffer during one call:
      [ request pieces the caller placed in the work buffer | head, then response ]
-   The API calls write the JSON body (or the list query) at the start of the
-   work buffer; it must survive until the call ends because a retry resends
-   it. The request head (it holds the API key) is built right after those
-   pieces, sent, and wiped at once; the response is then read into the same
-   place: its head line by line, its body de-chunked in place so that the body
-   ends up at the start of that region. Once the head is read no retry can
-   follow, so the request pieces are wiped then: no secret outlives a call.
-   A body read whole (apconn_http_request, error statuses) must fit:
-   request + response + 1 bytes. A success of the API calls is streamed
-   instead (section 4.6): that region is then the window one item at a time
-   passes through, so request + one item + 1 bytes suffice. */
+   is documented at apconn_http_request (section 3): the request pieces stay
+   until the call ends (a retry resends them) and are wiped when it returns;
+   the head (it holds the API key) is built after them, sent and wiped at
+   once; the response is read into the same place, its head line by line and
+   its body de-chunked in place to the start of that region. The API calls
+   put their JSON body (or the list query) there as the request pieces, and
+   their successes are streamed (section 4.6): the region is then the window
+   one item at a time passes through, so request + one item + 1 bytes suffice. */
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
    (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
    header of its own). */
@@ -2288,69 +2350,36 @@ static int apconn__http_has_unsafe(const char *s) {
     while (*s && !apconn__http_unsafe((unsigned char)*s)) s++;
     return *s != '\0';
 }
-static int apconn__http_is_alnum(unsigned char ch) {
-    unsigned char l = (unsigned char)(ch | 0x20);
-    return apconn__http_is_digit(ch) || (l >= 'a' && l <= 'z');
-}
 /* The bearer credential must be a b64token (RFC 6750 §2.1):
    1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". Both API keys
    (sk-...) and user JWTs fit; anything else (space, quote, non-ASCII, a control
    byte) is refused rather than sent. */
 static int apconn__http_is_b64token(const char *s) {
     const char *p = s;
-    while (*p && (apconn__http_is_alnum((unsigned char)*p) || strchr("-._~+/", *p))) p++;
+    while (*p && (apconn__is_alnum((unsigned char)*p) || strchr("-._~+/", *p))) p++;
     if (p == s) return 0;
     while (*p == '=') p++;
     return *p == '\0';
-}
-static unsigned char apconn__http_lower(unsigned char ch) {
-    return (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch | 0x20) : ch;
 }
 /* Case-insensitive: length of `prefix` when `s` (n bytes) starts with it, else 0. */
 static size_t apconn__http_prefix(const char *s, size_t n, const char *prefix) {
     size_t i = 0;
     for (; prefix[i]; i++)
-        if (i >= n || apconn__http_lower((unsigned char)s[i]) != (unsigned char)prefix[i]) return 0;
+        if (i >= n || apconn__lower((unsigned char)s[i]) != (unsigned char)prefix[i]) return 0;
     return i;
 }
 static int apconn__http_ieq(const char *s, size_t n, const char *word) {
     return apconn__http_prefix(s, n, word) == n && word[n] == '\0';
 }
-static apconn_status apconn__http_fail(apconn_error *err, apconn_status st, const char *field) {
-    if (field) apconn__error_field(err, field, strlen(field));
-    return apconn__error_set(err, st, err ? err->offset : 0);
-}
-
-/* ----- bounded text output (request head, query, log line) ---------------- */
-/* `len` keeps counting past `cap`: the caller sees the overflow once, at the end.
-   What fits is written, so buf[0..min(len, cap)) is always text that was put
-   (a log line too long for its buffer is cut, never left with unwritten bytes). */
-typedef struct apconn__http_out {
-    char *buf;
-    size_t len, cap;
-} apconn__http_out;
-
-static void apconn__http_put(apconn__http_out *o, const char *s, size_t n) {
-    if (o->len < o->cap) memcpy(o->buf + o->len, s, n < o->cap - o->len ? n : o->cap - o->len);
-    o->len += n;
-}
-static void apconn__http_puts(apconn__http_out *o, const char *s) { apconn__http_put(o, s, strlen(s)); }
-static void apconn__http_put_uint(apconn__http_out *o, unsigned long v) {
-    char d[APCONN__DEC_SIZE], *p = apconn__dec(v, d + sizeof d);
-    apconn__http_put(o, p, (size_t)(d + sizeof d - p));
-}
+/* Only for apconn__http_request's argument check (its error-clearing lines
+   are being reworked elsewhere); everything else calls apconn__fail. */
+#define apconn__http_fail(err, st, field) apconn__fail(err, st, NULL, field)
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
 /* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
 static int apconn__http_parse_port(const char *s, size_t n, uint16_t *port) {
-    unsigned long v = 0;
-    size_t i;
-    if (n == 0 || n > 5) return 0;
-    for (i = 0; i < n; i++) {
-        if (!apconn__http_is_digit((unsigned char)s[i])) return 0;
-        v = v * 10u + (unsigned long)(s[i] - '0');
-    }
-    if (v == 0 || v > 65535u) return 0;
+    unsigned long v;
+    if (n == 0 || n > 5 || apconn__decimal(s, n, 65535u, &v) < n || v == 0 || v > 65535u) return 0;
     *port = (uint16_t)v;
     return 1;
 }
@@ -2361,11 +2390,11 @@ static size_t apconn__http_parse_host(apconn_client *c, const char *s, size_t n)
     size_t i = 0, skip = 0, len;
     if (n && s[0] == '[') {
         for (i = 1; i < n && s[i] != ']'; i++)
-            if (!strchr("0123456789abcdefABCDEF:.", s[i])) return 0;
+            if (apconn__hex_digit((unsigned char)s[i]) < 0 && s[i] != ':' && s[i] != '.') return 0;
         if (i >= n || !memchr(s, ':', i)) return 0;
         skip = 1;
     } else {
-        while (i < n && (apconn__http_is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.')) i++;
+        while (i < n && (apconn__is_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.')) i++;
     }
     len = i - skip;
     if (len == 0 || len >= sizeof c->host) return 0;
@@ -2382,6 +2411,9 @@ static int apconn__http_has_non_ascii(const char *s) {
     return *s != '\0';
 }
 
+/* The scheme's port (RFC 9110 §4.2): the URL may omit it, and the Host header then does too. */
+static uint16_t apconn__http_default_port(const apconn_client *c) { return (uint16_t)(c->https ? 443u : 80u); }
+
 static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
     size_t n = strlen(url), at, auth_len, host_len;
     const char *auth, *path;
@@ -2395,7 +2427,7 @@ static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
     if (memchr(auth, '@', auth_len) || strpbrk(auth, "?#")) return APCONN_ERR_URL;
     host_len = apconn__http_parse_host(c, auth, auth_len);
     if (host_len == 0) return APCONN_ERR_URL;
-    c->port = (uint16_t)(c->https ? 443u : 80u);
+    c->port = apconn__http_default_port(c);
     if (host_len < auth_len && (auth[host_len] != ':' ||
                                 !apconn__http_parse_port(auth + host_len + 1, auth_len - host_len - 1, &c->port)))
         return APCONN_ERR_URL;
@@ -2411,11 +2443,13 @@ static apconn_status apconn__http_parse_url(apconn_client *c, const char *url) {
    leading zeros. Anything else ("127.0.0.08") is no IPv4 literal to
    getaddrinfo (inet_aton reads 0-prefixed octets as octal) and goes to DNS. */
 static int apconn__http_is_ipv4_loopback(const char *h) {
-    unsigned parts = 0, v, digits;
+    unsigned parts = 0;
+    unsigned long v;
+    size_t digits;
     for (;;) {
         const char *octet = h;
-        v = 0;
-        for (digits = 0; apconn__http_is_digit((unsigned char)*h) && digits < 4; digits++) v = v * 10u + (unsigned)(*h++ - '0');
+        digits = apconn__decimal(h, 4, 255u, &v); /* stops at the NUL */
+        h += digits;
         if (digits == 0 || digits > 3 || v > 255u || (parts == 0 && v != 127u)) return 0;
         if (digits > 1 && *octet == '0') return 0;
         if (++parts == 4) return *h == '\0';
@@ -2489,33 +2523,33 @@ APCONN_API void apconn_client_close(apconn_client *c) {
 }
 
 /* ----- request head (RFC 9112 §3, RFC 9110 §7.2 Host) ----------------------- */
-static void apconn__http_write_head(apconn__http_out *o, const apconn_client *c, const char *method, const char *path,
+static void apconn__http_write_head(apconn__out *o, const apconn_client *c, const char *method, const char *path,
                                     const char *query, const char *body, size_t body_len) {
     int v6 = strchr(c->host, ':') != NULL;
-    apconn__http_puts(o, method);
-    apconn__http_puts(o, " ");
-    apconn__http_puts(o, c->base_path);
-    apconn__http_puts(o, path);
+    apconn__out_str(o, method);
+    apconn__out_str(o, " ");
+    apconn__out_str(o, c->base_path);
+    apconn__out_str(o, path);
     if (query && *query) {
-        apconn__http_puts(o, "?");
-        apconn__http_puts(o, query);
+        apconn__out_str(o, "?");
+        apconn__out_str(o, query);
     }
-    apconn__http_puts(o, v6 ? " HTTP/1.1\r\nHost: [" : " HTTP/1.1\r\nHost: ");
-    apconn__http_puts(o, c->host);
-    if (v6) apconn__http_puts(o, "]");
-    if (c->port != (c->https ? 443u : 80u)) {
-        apconn__http_puts(o, ":");
-        apconn__http_put_uint(o, c->port);
+    apconn__out_str(o, v6 ? " HTTP/1.1\r\nHost: [" : " HTTP/1.1\r\nHost: ");
+    apconn__out_str(o, c->host);
+    if (v6) apconn__out_str(o, "]");
+    if (c->port != apconn__http_default_port(c)) {
+        apconn__out_str(o, ":");
+        apconn__out_num(o, "", c->port);
     }
-    apconn__http_puts(o, "\r\nAuthorization: Bearer ");
-    apconn__http_puts(o, c->api_key);
-    apconn__http_puts(o, "\r\nAccept: application/json\r\nUser-Agent: apconn/" APCONN_VERSION_STRING "\r\n");
+    apconn__out_str(o, "\r\nAuthorization: Bearer ");
+    apconn__out_str(o, c->api_key);
+    apconn__out_str(o, "\r\nAccept: application/json\r\nUser-Agent: apconn/" APCONN_VERSION_STRING "\r\n");
     if (body) { /* spec §1: GET/DELETE must not claim a JSON body */
-        apconn__http_puts(o, "Content-Type: application/json\r\nContent-Length: ");
-        apconn__http_put_uint(o, (unsigned long)body_len);
-        apconn__http_puts(o, "\r\n");
+        apconn__out_str(o, "Content-Type: application/json\r\nContent-Length: ");
+        apconn__out_num(o, "", (uint64_t)body_len);
+        apconn__out_str(o, "\r\n");
     }
-    apconn__http_puts(o, "Connection: keep-alive\r\n\r\n");
+    apconn__out_str(o, "Connection: keep-alive\r\n\r\n");
 }
 
 /* Everything that goes into the head is checked before a byte is sent. */
@@ -2558,9 +2592,9 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
     if (len < 12 || (s[7] != '0' && s[7] != '1') || s[8] != ' ' || (len > 12 && s[12] != ' '))
         return APCONN_ERR_HTTP_STATUS_LINE;
     for (i = 9; i < 12; i++)
-        if (!apconn__http_is_digit(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
+        if (!apconn__is_digit(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
     for (i = 13; i < len; i++)
-        if (apconn__http_unsafe(s[i]) && s[i] != ' ' && s[i] != '\t') return APCONN_ERR_HTTP_STATUS_LINE;
+        if (apconn__http_unsafe(s[i]) && !APCONN__IS_OWS(s[i])) return APCONN_ERR_HTTP_STATUS_LINE;
     p->minor = (unsigned char)(s[7] - '0');
     p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
     if (p->status < 100 || p->status > 599) return APCONN_ERR_HTTP_STATUS_LINE;
@@ -2575,10 +2609,10 @@ static apconn_status apconn__http_parse_status_line(apconn__http_parser *p, size
 static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at, size_t *len) {
     size_t end;
     if (*i > n) return 0;
-    while (*i < n && (v[*i] == ' ' || v[*i] == '\t')) ++*i;
+    while (*i < n && APCONN__IS_OWS(v[*i])) ++*i;
     *at = *i;
     while (*i < n && v[*i] != ',') ++*i;
-    for (end = *i; end > *at && (v[end - 1] == ' ' || v[end - 1] == '\t');) end--;
+    for (end = *i; end > *at && APCONN__IS_OWS(v[end - 1]);) end--;
     *len = end - *at;
     ++*i; /* past the comma; past n after the last element */
     return 1;
@@ -2587,14 +2621,12 @@ static int apconn__http_list_item(const char *v, size_t n, size_t *i, size_t *at
 /* Content-Length = 1*DIGIT; a repeated header or a comma list must repeat the
    same value (RFC 9110 §8.6), else the framing is ambiguous. */
 static apconn_status apconn__http_content_length(apconn__http_parser *p, const char *v, size_t n) {
-    size_t i = 0, at, len, k;
+    size_t i = 0, at, len;
     unsigned long value;
     while (apconn__http_list_item(v, n, &i, &at, &len)) {
-        for (value = 0, k = 0; k < len && apconn__http_is_digit((unsigned char)v[at + k]); k++) {
-            if (value > ((unsigned long)-1 - 9u) / 10u) return APCONN_ERR_HTTP_LENGTH;
-            value = value * 10u + (unsigned long)(v[at + k] - '0');
-        }
-        if (len == 0 || k < len || (p->has_length && value != p->length)) return APCONN_ERR_HTTP_LENGTH;
+        if (len == 0 || apconn__decimal(v + at, len, ((unsigned long)-1 - 9u) / 10u, &value) < len ||
+            value == (unsigned long)-1 || (p->has_length && value != p->length))
+            return APCONN_ERR_HTTP_LENGTH;
         p->has_length = 1;
         p->length = value;
     }
@@ -2602,12 +2634,27 @@ static apconn_status apconn__http_content_length(apconn__http_parser *p, const c
 }
 
 /* Connection = #connection-option (RFC 9110 §7.6.1); only close / keep-alive matter. */
-static void apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
+static apconn_status apconn__http_connection(apconn__http_parser *p, const char *v, size_t n) {
     size_t i = 0, at, len;
     while (apconn__http_list_item(v, n, &i, &at, &len)) {
         if (apconn__http_ieq(v + at, len, "close")) p->close = 1;
         if (apconn__http_ieq(v + at, len, "keep-alive")) p->keep_alive = 1;
     }
+    return APCONN_OK;
+}
+
+/* Transfer-Encoding: only "chunked", once (RFC 9112 §6.1): no other coding is decoded here. */
+static apconn_status apconn__http_transfer_encoding(apconn__http_parser *p, const char *v, size_t n) {
+    if (p->chunked || !apconn__http_ieq(v, n, "chunked")) return APCONN_ERR_HTTP_UNSUPPORTED;
+    p->chunked = 1;
+    return APCONN_OK;
+}
+
+/* Content-Type: application/json, with or without parameters. */
+static apconn_status apconn__http_content_type(apconn__http_parser *p, const char *v, size_t n) {
+    size_t j = apconn__http_prefix(v, n, "application/json");
+    p->is_json = j && (j == n || v[j] == ';' || APCONN__IS_OWS(v[j]));
+    return APCONN_OK;
 }
 
 /* Retry-After = HTTP-date / delay-seconds (RFC 9110 §10.2.3). Only
@@ -2615,42 +2662,29 @@ static void apconn__http_connection(apconn__http_parser *p, const char *v, size_
    device clock cannot be trusted to compare dates. */
 #define APCONN__RETRY_AFTER_MAX_S (APCONN_MAX_RETRY_AFTER_MS / 1000u) /* seconds; larger is clamped */
 #ifndef APCONN_NO_RETRIES
-static void apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
-    unsigned long s = 0;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (!apconn__http_is_digit((unsigned char)v[i])) return;
-        if (s <= APCONN__RETRY_AFTER_MAX_S) s = s * 10u + (unsigned long)(v[i] - '0'); /* past it: clamped anyway */
-    }
+static apconn_status apconn__http_retry_after(apconn__http_parser *p, const char *v, size_t n) {
+    unsigned long s;
+    if (apconn__decimal(v, n, APCONN__RETRY_AFTER_MAX_S, &s) < n) return APCONN_OK; /* past the max: clamped anyway */
     p->has_retry_after = n > 0;
     p->retry_after_s = s;
+    return APCONN_OK;
 }
 #endif
 
-static const char *const apconn__http_header_names[] = {"content-length", "transfer-encoding", "content-type",
-                                                         "connection"
+/* The headers apconn reads: each name (lower case) with its handler, in one
+   row, so the two cannot drift apart. Any other header is ignored. */
+static const struct {
+    const char *name;
+    apconn_status (*handle)(apconn__http_parser *p, const char *v, size_t n);
+} apconn__http_headers[] = {
+    {"content-length", apconn__http_content_length},
+    {"transfer-encoding", apconn__http_transfer_encoding},
+    {"content-type", apconn__http_content_type},
+    {"connection", apconn__http_connection},
 #ifndef APCONN_NO_RETRIES
-                                                         , "retry-after" /* only a retry waits for it */
+    {"retry-after", apconn__http_retry_after}, /* only a retry waits for it */
 #endif
 };
-
-static apconn_status apconn__http_header_value(apconn__http_parser *p, unsigned which, const char *v, size_t n) {
-    size_t j = apconn__http_prefix(v, n, "application/json");
-    switch (which) {
-    case 0: return apconn__http_content_length(p, v, n);
-    case 1: /* only "chunked", once (RFC 9112 §6.1): no other coding is decoded here */
-        if (p->chunked || !apconn__http_ieq(v, n, "chunked")) return APCONN_ERR_HTTP_UNSUPPORTED;
-        p->chunked = 1;
-        return APCONN_OK;
-    case 2: p->is_json = j && (j == n || v[j] == ';' || v[j] == ' ' || v[j] == '\t'); return APCONN_OK;
-#ifdef APCONN_NO_RETRIES
-    default: apconn__http_connection(p, v, n); return APCONN_OK;
-#else
-    case 3: apconn__http_connection(p, v, n); return APCONN_OK;
-    default: apconn__http_retry_after(p, v, n); return APCONN_OK;
-#endif
-    }
-}
 
 /* field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). No obs-fold
    (§5.2) and no whitespace before the colon (§5.1): both are rejected. */
@@ -2658,16 +2692,16 @@ static apconn_status apconn__http_parse_header(apconn__http_parser *p, size_t le
     const char *s = (const char *)p->buf;
     size_t name = 0, i;
     unsigned k;
-    while (name < len && (apconn__http_is_alnum((unsigned char)s[name]) ||
+    while (name < len && (apconn__is_alnum((unsigned char)s[name]) ||
                           (s[name] && strchr("!#$%&'*+-.^_`|~", s[name])))) /* strchr finds the NUL too */
         name++;
     if (name == 0 || name >= len || s[name] != ':') return APCONN_ERR_HTTP_HEADER;
     for (i = name + 1; i < len; i++)
-        if (apconn__http_unsafe((unsigned char)s[i]) && s[i] != ' ' && s[i] != '\t') return APCONN_ERR_HTTP_HEADER;
-    for (i = name + 1; i < len && (s[i] == ' ' || s[i] == '\t');) i++;
-    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
-    for (k = 0; k < sizeof apconn__http_header_names / sizeof apconn__http_header_names[0]; k++)
-        if (apconn__http_ieq(s, name, apconn__http_header_names[k])) return apconn__http_header_value(p, k, s + i, len - i);
+        if (apconn__http_unsafe((unsigned char)s[i]) && !APCONN__IS_OWS(s[i])) return APCONN_ERR_HTTP_HEADER;
+    for (i = name + 1; i < len && APCONN__IS_OWS(s[i]);) i++;
+    while (len > i && APCONN__IS_OWS(s[len - 1])) len--;
+    for (k = 0; k < sizeof apconn__http_headers / sizeof apconn__http_headers[0]; k++)
+        if (apconn__http_ieq(s, name, apconn__http_headers[k].name)) return apconn__http_headers[k].handle(p, s + i, len - i);
     return APCONN_OK;
 }
 
@@ -2748,7 +2782,7 @@ static apconn_status apconn__http_chunk_byte(apconn__http_parser *p, unsigned ch
     if (p->state == APCONN__HS_TRAILER) return (p->digits = 1), APCONN_OK; /* inside a trailer line */
     if (p->in_ext == 2) return APCONN_OK; /* chunk extensions carry nothing apconn uses */
     if (h < 0 || p->in_ext) { /* after the size only BWS, then ';' or CRLF (RFC 9112 §7.1.1) */
-        if (p->digits == 0 || (b != ';' && b != ' ' && b != '\t')) return APCONN_ERR_HTTP_CHUNK;
+        if (p->digits == 0 || (b != ';' && !APCONN__IS_OWS(b))) return APCONN_ERR_HTTP_CHUNK;
         p->in_ext = b == ';' ? 2 : 1;
         return APCONN_OK;
     }
@@ -2968,7 +3002,7 @@ static void apconn__http_probe_idle(apconn_client *c, apconn__http_call *k) {
 #endif
 
 static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k, apconn__http_parser *p) {
-    apconn__http_out o;
+    apconn__out o;
     apconn_status st = APCONN_OK;
     uint32_t left;
     memset(p, 0, sizeof *p);
@@ -2989,9 +3023,7 @@ static apconn_status apconn__http_attempt(apconn_client *c, apconn__http_call *k
         }
     }
     c->apconn__connected = 1;
-    o.buf = (char *)k->area;
-    o.len = 0;
-    o.cap = k->cap;
+    apconn__out_init(&o, (char *)k->area, k->cap + 1); /* all of it: the head is sent by length, no NUL */
     apconn__http_write_head(&o, c, k->method, k->path, k->query, k->body, k->body_len);
     if (o.len > o.cap) st = APCONN_ERR_BUFFER_FULL;
     if (st == APCONN_OK) st = apconn__http_send_all(c, k->start, k->area, o.len);
@@ -3050,33 +3082,26 @@ static size_t apconn__http_used(const apconn_client *c, const void *ptr, size_t 
 static void apconn__http_log(const apconn_client *c, const apconn__http_call *k, apconn_status st,
                              const apconn__http_parser *p) {
     char line[APCONN_LOG_LINE_SIZE];
-    apconn__http_out o;
+    apconn__out o;
     if (!c->log) return;
-    o.buf = line;
-    o.len = 0;
-    o.cap = sizeof line - 1;
-    apconn__http_puts(&o, k->method);
-    apconn__http_puts(&o, " ");
-    apconn__http_puts(&o, k->path);
-    apconn__http_puts(&o, " -> ");
+    apconn__out_init(&o, line, sizeof line);
+    apconn__out_str(&o, k->method);
+    apconn__out_str(&o, " ");
+    apconn__out_str(&o, k->path);
+    apconn__out_str(&o, " -> ");
     if (st == APCONN_OK) {
-        apconn__http_put_uint(&o, (unsigned long)p->status);
-        apconn__http_puts(&o, " (");
+        apconn__out_num(&o, "", (uint64_t)p->status);
+        apconn__out_str(&o, " (");
         if (p->state == APCONN__HS_DONE) {
-            apconn__http_put_uint(&o, (unsigned long)p->out);
-            apconn__http_puts(&o, " bytes)");
+            apconn__out_num(&o, "", (uint64_t)p->out);
+            apconn__out_str(&o, " bytes)");
         } else {
-            apconn__http_puts(&o, "body streamed)");
+            apconn__out_str(&o, "body streamed)");
         }
     } else {
-#ifdef APCONN_EMPTY_STATUS_TEXT
-        apconn__http_puts(&o, "status -"); /* st < 0 here */
-        apconn__http_put_uint(&o, (unsigned long)-(long)st);
-#else
-        apconn__http_puts(&o, apconn_strerror(st));
-#endif
+        apconn__out_status(&o, st);
     }
-    line[o.len < o.cap ? o.len : o.cap] = '\0';
+    apconn__out_end(&o);
     c->log(c->log_ctx, line);
 }
 
@@ -3144,7 +3169,7 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
         err->http_status = st == APCONN_OK || framing ? p->status : 0;
         err->offset = framing ? (size_t)p->received : 0;
     }
-    if (st != APCONN_OK) return apconn__http_fail(err, st, NULL);
+    if (st != APCONN_OK) return apconn__fail(err, st, NULL, NULL);
     c->apconn__body_open = (unsigned char)(p->state != APCONN__HS_DONE);
     resp->status = p->status;
     resp->body = (const char *)k.area;
@@ -3160,7 +3185,8 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
 }
 
 /* ----- 4.6 Body stream: a response read item by item through a window ------ */
-/* The window is the part of the work buffer after the request pieces:
+/* The window is the part of the work buffer after the request pieces (the
+   layout of one call: section 4.5's opening comment):
      [ kept: cursors | bytes validated and dropped later | item | unread ]
    Body bytes arrive at its end (from the client's parser, de-chunked, or
    copied from a caller's buffer); the validator runs over them and stops at
@@ -3202,19 +3228,6 @@ static void apconn__stream_compact(apconn__stream *s, size_t from) {
     s->base += shift;
     if (s->item != APCONN__AT_NONE) s->item = s->item > from ? s->item - shift : s->keep;
     if (s->str != APCONN__AT_NONE) s->str -= shift;
-}
-
-/* The end: a page-level failure (or the end of the body) is sticky. A body
-   still on the wire is abandoned with its connection. */
-#define APCONN__END_ITEM 1u /* end_what: the error is about "data[count - 1]"; 2 + APCONN__PK_*: that key */
-static apconn_status apconn__stream_stop(apconn__stream *s, apconn_status st, size_t offset, apconn_error *err) {
-    s->status = (signed char)st;
-    s->end_off = offset;
-    s->end_what = (unsigned char)(s->item != APCONN__AT_NONE && !s->single ? APCONN__END_ITEM : 0);
-    if (s->client && s->client->apconn__body_open && st != APCONN_END) apconn__http_disconnect(s->client);
-    if (st == APCONN_END || !err) return st;
-    if (s->end_what) apconn__error_item(err, (long)s->count - 1);
-    return apconn__error_set(err, st, offset);
 }
 
 /* Reads more body bytes into the window, making room first. *eof when the
@@ -3259,20 +3272,14 @@ static const char *const apconn__page_keys[] = {"", "data", "next", "previous"};
 static unsigned apconn__stream_key(const apconn__jv *v) {
     unsigned i;
     for (i = APCONN__PK_DATA; i <= APCONN__PK_PREVIOUS; i++)
-        if (v->klen == strlen(apconn__page_keys[i]) && memcmp(v->key, apconn__page_keys[i], v->klen) == 0) return i;
+        if (apconn__eq(v->key, v->klen, apconn__page_keys[i])) return i;
     return APCONN__PK_OTHER;
 }
 
-/* A page-level error about member `key` ("data", "next", "previous"). */
-static apconn_status apconn__stream_key_fail(apconn__stream *s, unsigned key, apconn_status st, size_t off,
-                                             apconn_error *err) {
-    if (err) apconn__error_field(err, apconn__page_keys[key], strlen(apconn__page_keys[key]));
-    st = apconn__stream_stop(s, st, off, err);
-    s->end_what = (unsigned char)(2u + key);
-    return st;
-}
-
-/* A page that ended answers the same again, with the same details. */
+/* The end: a page-level failure (or the end of the body) is sticky, and a
+   page that ended answers the same again, with the same details: the first
+   answer is the first replay. end_what names what the error is about. */
+#define APCONN__END_ITEM 1u /* end_what: "data[count - 1]"; 2 + APCONN__PK_*: that key; 0: nothing */
 static apconn_status apconn__stream_replay(const apconn__stream *s, apconn_error *err) {
     apconn_status st = (apconn_status)s->status;
     if (st == APCONN_END || !err) return st;
@@ -3282,12 +3289,34 @@ static apconn_status apconn__stream_replay(const apconn__stream *s, apconn_error
     return apconn__error_set(err, st, s->end_off);
 }
 
+/* A body still on the wire is abandoned with its connection. */
+static apconn_status apconn__stream_end(apconn__stream *s, apconn_status st, size_t offset, unsigned what,
+                                        apconn_error *err) {
+    s->status = (signed char)st;
+    s->end_off = offset;
+    s->end_what = (unsigned char)what;
+    if (s->client && s->client->apconn__body_open && st != APCONN_END) apconn__http_disconnect(s->client);
+    return apconn__stream_replay(s, err);
+}
+
+/* An error about the item being read (if any), or the body as a whole. */
+static apconn_status apconn__stream_stop(apconn__stream *s, apconn_status st, size_t offset, apconn_error *err) {
+    return apconn__stream_end(s, st, offset, s->item != APCONN__AT_NONE && !s->single ? APCONN__END_ITEM : 0, err);
+}
+
+/* A page-level error about member `key` ("data", "next", "previous"). */
+static apconn_status apconn__stream_key_fail(apconn__stream *s, unsigned key, apconn_status st, size_t off,
+                                             apconn_error *err) {
+    return apconn__stream_end(s, st, off, 2u + key, err);
+}
+
 /* A page-level event (depth 0 or 1, or an item at depth 2). Returns
    APCONN_OK to go on, APCONN_END when an item is ready at [*at, s->pos). */
 static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, unsigned ev, size_t *at,
                                           apconn_error *err) {
     unsigned char c = s->buf[s->pos - (ev == APCONN__EV_START)];
     unsigned d = s->jv.depth - (ev == APCONN__EV_START && (c == '{' || c == '['));
+    int item = s->single ? d == 0 : d == 2 && s->in_data; /* the event is an item's start or end */
     size_t off = apconn__stream_offset(s, s->pos - 1);
     if (ev == APCONN__EV_KEY) {
         unsigned key = apconn__stream_key(&s->jv);
@@ -3297,7 +3326,7 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
         s->seen |= (unsigned char)(1u << key);
         return APCONN_OK;
     }
-    if (ev == APCONN__EV_START && (s->single ? d == 0 : d == 2 && s->in_data)) { /* an item begins */
+    if (item && ev == APCONN__EV_START) { /* an item begins */
         s->item = s->pos - 1;
         s->jv.flags &= (unsigned char)~APCONN__JF_ESCAPED;
         s->item_off = off;
@@ -3307,7 +3336,7 @@ static apconn_status apconn__stream_event(apconn__stream *s, apconn_page *page, 
         if (s->single && c != '{') return apconn__stream_stop(s, APCONN_ERR_JSON_TYPE, off, err);
         return APCONN_OK;
     }
-    if (ev == APCONN__EV_END && (s->single ? d == 0 : d == 2 && s->in_data)) { /* ...and ends */
+    if (item && ev == APCONN__EV_END) { /* ...and ends */
         *at = s->item;
         return APCONN_END;
     }
@@ -3557,31 +3586,28 @@ static const char *apconn__api_member(const apconn_value *v, unsigned i) {
     return *(const char *const *)(const void *)((const char *)v + apconn__api_member_offsets[i]);
 }
 
-static apconn_status apconn__api_fail(apconn_error *err, apconn_status st, const char *prefix, const char *field) {
-    if (prefix) apconn__error_field(err, prefix, strlen(prefix));
-    return apconn__http_fail(err, st, field);
-}
+#define apconn__api_fail apconn__fail /* the name apconn_connection_update's body uses */
 
 /* metadata and props are JSON objects: valid (RFC 8259) and starting with '{'. */
 static apconn_status apconn__api_check_object(const char *json, const char *field, apconn_error *err) {
-    size_t off = 0, len = strlen(json), i = strspn(json, " \t\r\n");
+    size_t off = 0, len = strlen(json);
     apconn_status st = apconn_json_validate_at(json, len, &off);
-    if (st == APCONN_OK && json[i] != '{') st = APCONN_ERR_JSON_TYPE;
+    if (st == APCONN_OK && *apconn__skip_ws(json) != '{') st = APCONN_ERR_JSON_TYPE;
     if (st != APCONN_OK && err) err->offset = off;
-    return st == APCONN_OK ? st : apconn__api_fail(err, st, NULL, field);
+    return st == APCONN_OK ? st : apconn__fail(err, st, NULL, field);
 }
 
 static apconn_status apconn__api_check_value(const apconn_value *v, apconn_connection_type type, apconn_error *err) {
     unsigned i, req = apconn__api_required[type], any = req | apconn__api_optional[type];
     const char *s;
     if ((unsigned)v->grant_type > APCONN_GRANT_CLIENT_CREDENTIALS)
-        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", "grant_type");
+        return apconn__fail(err, APCONN_ERR_ARGUMENT, "value.", "grant_type");
     if ((unsigned)v->authorization_method > APCONN_AUTH_METHOD_BODY)
-        return apconn__api_fail(err, APCONN_ERR_ARGUMENT, "value.", "authorization_method");
+        return apconn__fail(err, APCONN_ERR_ARGUMENT, "value.", "authorization_method");
     for (i = 0; i < APCONN__M_COUNT; i++) {
         s = apconn__api_member(v, i);
         if ((req & APCONN__B(i)) && (!s || !*s))
-            return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
+            return apconn__fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
         if ((any & APCONN__B(i)) && s && i == APCONN__M_PROPS) return apconn__api_check_object(s, "value.props", err);
     }
     return APCONN_OK;
@@ -3595,24 +3621,26 @@ static apconn_status apconn__api_check_value_json(apconn_client *c, const char *
                                                   apconn_error *err) {
     const jsmntok_t *t = (const jsmntok_t *)(const void *)c->tokens;
     unsigned found = 0, i, req = apconn__api_required[type];
-    int key = 1, left;
+    apconn__members it;
+    int key;
     size_t n;
     /* apconn__tokenize validates strictly, then jsmn tokenizes: the checks below trust the tokens */
     apconn_status st = apconn__tokenize(json, strlen(json), c->tokens, c->token_count, err);
     if (st == APCONN_OK && t[0].type != JSMN_OBJECT) st = apconn__error_set(err, APCONN_ERR_JSON_TYPE, (size_t)t[0].start);
-    if (st != APCONN_OK) return apconn__api_fail(err, st, NULL, "value_json");
-    for (left = t[0].size; left > 0; left--, key = left ? apconn__skip(t, key + 1) : key) {
+    if (st != APCONN_OK) return apconn__fail(err, st, NULL, "value_json");
+    apconn__members_init(&it, t, 0);
+    while ((key = apconn__members_next(&it, t)) >= 0) {
         n = (size_t)(t[key].end - t[key].start);
-        if (memchr(json + t[key].start, '\\', n)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
-        if (n == 4 && !memcmp(json + t[key].start, "type", 4)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
+        if (memchr(json + t[key].start, '\\', n)) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json");
+        if (apconn__eq(json + t[key].start, n, "type")) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value.type");
         for (i = 0; i < APCONN__M_COUNT; i++)
-            if (strlen(apconn__api_member_names[i]) == n && !memcmp(json + t[key].start, apconn__api_member_names[i], n) &&
+            if (apconn__eq(json + t[key].start, n, apconn__api_member_names[i]) &&
                 (i == APCONN__M_PROPS ? t[key + 1].type == JSMN_OBJECT
                                       : t[key + 1].type == JSMN_STRING && t[key + 1].end > t[key + 1].start))
                 found |= APCONN__B(i);
     }
     for (i = 0; i < APCONN__M_COUNT; i++)
-        if (req & ~found & APCONN__B(i)) return apconn__api_fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
+        if (req & ~found & APCONN__B(i)) return apconn__fail(err, APCONN_ERR_REQUIRED, "value.", apconn__api_member_names[i]);
     return APCONN_OK;
 }
 #endif
@@ -3628,7 +3656,7 @@ static void apconn__api_write_value(apconn_json_writer *w, const apconn_value *v
 #ifndef APCONN_NO_VALUE_JSON
     if (v->value_json) {
         const char *members = strchr(v->value_json, '{') + 1, *end = strrchr(v->value_json, '}');
-        members += strspn(members, " \t\n\r");
+        members = apconn__skip_ws(members);
         apconn_json_object_begin(w);
         apconn_json_key(w, "type");
         apconn_json_string(w, name);
@@ -3687,12 +3715,12 @@ static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids
 static apconn_status apconn__api_check_common(const char *const *ids, size_t n, const char *metadata,
                                               apconn_tristate pre, apconn_error *err) {
     size_t i, j;
-    if (n && !ids) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
-    if ((unsigned)pre > APCONN_TRUE) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "preSelectForNewProjects");
+    if (n && !ids) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+    if ((unsigned)pre > APCONN_TRUE) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "preSelectForNewProjects");
     for (i = 0; i < n; i++) {
-        if (!ids[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+        if (!ids[i]) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
         for (j = 0; j < i; j++)
-            if (apconn__streq(ids[i], ids[j])) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
+            if (apconn__streq(ids[i], ids[j])) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "projectIds");
     }
     return metadata ? apconn__api_check_object(metadata, "metadata", err) : APCONN_OK;
 }
@@ -3781,7 +3809,7 @@ static apconn_status apconn__api_exchange(apconn_client *c, const char *method, 
         /* an unexpected success (a 2xx streamed, or no JSON): its body is not read */
         apconn__http_disconnect(c);
         if (err) err->http_status = r->status;
-        return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
+        return apconn__fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL, NULL);
     }
     if (r->status != ok1 && r->status != ok2) {
         st = apconn__api_status_error(c, r, is_delete, err);
@@ -3789,7 +3817,7 @@ static apconn_status apconn__api_exchange(apconn_client *c, const char *method, 
         return st;
     }
     if (err) err->http_status = r->status;
-    return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
+    return apconn__fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL, NULL);
 }
 
 /* Finishes the body; on any failure the partly written body is wiped. */
@@ -3797,7 +3825,7 @@ static apconn_status apconn__api_finish(apconn_client *c, apconn_json_writer *w,
     apconn_status st = apconn_json_finish(w, len);
     if (st == APCONN_OK) return st;
     apconn_wipe(c->work, c->work_size);
-    return apconn__http_fail(err, st, NULL);
+    return apconn__fail(err, st, NULL, NULL);
 }
 
 /* The connection an upsert or update answers with: the response body read
@@ -3816,15 +3844,15 @@ static apconn_status apconn__api_connection_result(apconn_client *c, apconn_stat
 
 static apconn_status apconn__api_check_upsert(apconn_client *c, const apconn_upsert_request *q, apconn_error *err) {
     apconn_status st;
-    if (!q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
-    if (!q->piece_name || !*q->piece_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "pieceName");
-    if (!apconn_type_name(q->type)) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "type");
+    if (!q->display_name) return apconn__fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
+    if (!q->piece_name || !*q->piece_name) return apconn__fail(err, APCONN_ERR_REQUIRED, NULL, "pieceName");
+    if (!apconn_type_name(q->type)) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "type");
     st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
                                   q->pre_select_for_new_projects, err);
     if (st != APCONN_OK) return st;
 #ifdef APCONN_NO_VALUE_JSON
     (void)c;
-    if (q->value.value_json) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json"); /* not built in */
+    if (q->value.value_json) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "value_json"); /* not built in */
 #else
     if (q->value.value_json) return apconn__api_check_value_json(c, q->value.value_json, q->type, err);
 #endif
@@ -3859,8 +3887,8 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
 /* "/v1/global-connections/<id>" after checking the id (spec §2). */
 static apconn_status apconn__api_id_path(char *path, const char *id, apconn_error *err) {
     size_t i = 0;
-    while (id && i < APCONN__API_ID_LEN && apconn__http_is_alnum((unsigned char)id[i])) i++;
-    if (!id || i != APCONN__API_ID_LEN || id[i]) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "id");
+    while (id && i < APCONN__API_ID_LEN && apconn__is_alnum((unsigned char)id[i])) i++;
+    if (!id || i != APCONN__API_ID_LEN || id[i]) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "id");
     memcpy(path, APCONN__API_PATH "/", sizeof APCONN__API_PATH);
     memcpy(path + sizeof APCONN__API_PATH, id, APCONN__API_ID_LEN + 1);
     return APCONN_OK;
@@ -3893,23 +3921,23 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
 
 /* key=value with the value percent-encoded: everything but RFC 3986 §2.3
    unreserved characters, so '+' is %2B (the server decodes '+' as a space). */
-static void apconn__api_query_param(apconn__http_out *o, const char *key, const char *v) {
+static void apconn__api_query_param(apconn__out *o, const char *key, const char *v) {
     char e[3];
     unsigned char ch;
     if (!v) return;
-    if (o->len) apconn__http_puts(o, "&");
-    apconn__http_puts(o, key);
-    apconn__http_puts(o, "=");
+    if (o->len) apconn__out_str(o, "&");
+    apconn__out_str(o, key);
+    apconn__out_str(o, "=");
     for (; *v; v++) {
         ch = (unsigned char)*v;
-        if (apconn__http_is_alnum(ch) || strchr("-._~", ch)) {
-            apconn__http_put(o, v, 1);
+        if (apconn__is_alnum(ch) || strchr("-._~", ch)) {
+            apconn__out_put(o, v, 1);
             continue;
         }
         e[0] = '%';
         e[1] = apconn__hex_upper[ch >> 4];
         e[2] = apconn__hex_upper[ch & 15u];
-        apconn__http_put(o, e, 3);
+        apconn__out_put(o, e, 3);
     }
 }
 
@@ -3918,22 +3946,20 @@ static void apconn__api_query_param(apconn__http_out *o, const char *key, const 
 #define APCONN__STATUS_ALL (APCONN_CONN_STATUS_ACTIVE | APCONN_CONN_STATUS_MISSING | APCONN_CONN_STATUS_ERROR)
 static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list_request *q, apconn_error *err) {
     char num[APCONN__DEC_SIZE];
-    apconn__http_out o;
+    apconn__out o;
     unsigned bit;
     const char *cursor = q->cursor && *q->cursor ? q->cursor : NULL;
     size_t n;
-    o.buf = (char *)c->work;
-    o.len = 0;
-    o.cap = c->work_size - 1;
-    if (q->statuses & ~APCONN__STATUS_ALL) return apconn__api_fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
+    apconn__out_init(&o, (char *)c->work, c->work_size);
+    if (q->statuses & ~APCONN__STATUS_ALL) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, "statuses");
     if (cursor && apconn__http_used(c, cursor, 1, 0)) {
         /* page.next of the last page lives in the work buffer the query is
            written to: it moves to the end first, and the query must end before it */
         n = strlen(cursor) + 1;
-        if (n >= c->work_size) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
+        if (n >= c->work_size) return apconn__fail(err, APCONN_ERR_BUFFER_FULL, NULL, "query");
         memmove(c->work + c->work_size - n, cursor, n);
         cursor = (const char *)c->work + c->work_size - n;
-        o.cap = c->work_size - n - 1;
+        apconn__out_init(&o, (char *)c->work, c->work_size - n);
     }
     apconn__api_query_param(&o, "cursor", cursor);
     num[sizeof num - 1] = '\0';
@@ -3943,8 +3969,7 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     for (bit = 1; bit <= APCONN_CONN_STATUS_ERROR; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
         if (q->statuses & bit)
             apconn__api_query_param(&o, "status", apconn_connection_status_name((apconn_connection_status)bit));
-    if (o.len > o.cap) return apconn__http_fail(err, APCONN_ERR_BUFFER_FULL, "query");
-    o.buf[o.len] = '\0';
+    if (apconn__out_end(&o)) return apconn__fail(err, APCONN_ERR_BUFFER_FULL, NULL, "query");
     return APCONN_OK;
 }
 
