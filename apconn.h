@@ -84,7 +84,6 @@
                                    move before the call ends as a timeout    (1000)
       APCONN_REDACT_MIN            a run of this many key bytes in server text
                                    is replaced by "[redacted]"                  (8)
-      APCONN_ASSERT(x)             internal invariant check           (assert(x))
       APCONN_PROGMEM               Harvard targets: placed on the big constant
       APCONN_READ_BYTE(p)          tables (status texts, number and id tables)
                                    to keep them in flash, and the byte read
@@ -250,66 +249,107 @@ extern "C" {
    2. Public types
    ------------------------------------------------------------------------- */
 
-/* Status codes: one list generates the enum and apconn_strerror(), so they
-   never drift. Values are stable ABI: new codes are appended. */
-#define APCONN_STATUS_LIST(X)                                                                     \
-    X(APCONN_OK, 0, "success")                                                                    \
-    X(APCONN_END, 1, "no more items")                                                             \
-    /* caller mistakes (nothing was sent) */                                                      \
-    X(APCONN_ERR_ARGUMENT, -1, "invalid argument")                                                \
-    X(APCONN_ERR_UNSAFE_CHAR, -2, "control character (CR, LF, NUL, ...) in a request field")      \
-    X(APCONN_ERR_URL, -3, "malformed base URL")                                                   \
-    X(APCONN_ERR_INSECURE, -4, "plain http:// is only allowed to a loopback host")                \
-    X(APCONN_ERR_REQUIRED, -5, "a required request field is missing or empty")                    \
-    /* JSON writer */                                                                             \
-    X(APCONN_ERR_BUFFER_FULL, -10, "output buffer too small")                                     \
-    X(APCONN_ERR_WRITER_STATE, -11, "JSON writer call out of order")                              \
-    /* JSON text (validator and reader) */                                                        \
-    X(APCONN_ERR_JSON_SYNTAX, -20, "malformed JSON")                                              \
-    X(APCONN_ERR_JSON_DEPTH, -21, "JSON nested deeper than APCONN_JSON_MAX_DEPTH")                \
-    X(APCONN_ERR_JSON_ESCAPE, -22, "invalid escape sequence in a JSON string")                    \
-    X(APCONN_ERR_JSON_UTF8, -23, "invalid UTF-8")                                                 \
-    X(APCONN_ERR_JSON_TOKENS, -24, "JSON has more tokens than the token array holds")             \
-    X(APCONN_ERR_JSON_TYPE, -25, "JSON field has the wrong type")                                 \
-    X(APCONN_ERR_JSON_MISSING, -26, "required JSON field is missing")                             \
-    X(APCONN_ERR_JSON_ENUM, -27, "JSON field has a value outside its allowed set")                \
-    X(APCONN_ERR_JSON_NUL, -28, "JSON string contains a NUL character")                           \
-    X(APCONN_ERR_NUMBER_RANGE, -31, "number out of range")                                        \
-    X(APCONN_ERR_JSON_DUPLICATE, -32, "JSON object has the same known key twice")                 \
-    X(APCONN_ERR_ITEM_TOO_LARGE, -33, "item larger than the work buffer (skipped)")              \
-    /* transport */                                                                               \
-    X(APCONN_ERR_WOULD_BLOCK, -40, "no data yet (transport would block)")                         \
-    X(APCONN_ERR_TIMEOUT, -41, "deadline exceeded")                                               \
-    X(APCONN_ERR_DNS, -42, "host name could not be resolved")                                     \
-    X(APCONN_ERR_CONNECT, -43, "could not connect")                                               \
-    X(APCONN_ERR_SEND, -44, "send failed")                                                        \
-    X(APCONN_ERR_RECV, -45, "receive failed")                                                     \
-    X(APCONN_ERR_CLOSED, -46, "connection closed before the response was complete")               \
-    X(APCONN_ERR_TLS, -47, "TLS failure")                                                         \
-    X(APCONN_ERR_CERT, -48, "server certificate or host name verification failed")                \
-    /* HTTP framing */                                                                            \
-    X(APCONN_ERR_HTTP_STATUS_LINE, -60, "malformed HTTP status line")                             \
-    X(APCONN_ERR_HTTP_HEADER, -61, "malformed HTTP header")                                       \
-    X(APCONN_ERR_HTTP_HEAD_TOO_LARGE, -62, "HTTP response head larger than the work buffer")      \
-    X(APCONN_ERR_HTTP_BODY_TOO_LARGE, -63, "HTTP response body larger than the work buffer")      \
-    X(APCONN_ERR_HTTP_LENGTH, -64, "invalid or conflicting Content-Length")                       \
-    X(APCONN_ERR_HTTP_CHUNK, -65, "malformed chunked transfer coding")                            \
-    X(APCONN_ERR_HTTP_FRAMING, -66, "both Content-Length and Transfer-Encoding")                  \
-    X(APCONN_ERR_HTTP_TRUNCATED, -67, "response ended before its body was complete")             \
-    X(APCONN_ERR_HTTP_UNSUPPORTED, -68, "unsupported HTTP version or transfer coding")            \
-    /* what the server said */                                                                    \
-    X(APCONN_ERR_HTTP_STATUS, -80, "server answered with an HTTP error status")                   \
-    X(APCONN_ERR_NOT_FOUND, -81, "no such connection (already gone, or never existed)")           \
-    X(APCONN_ERR_UNEXPECTED_RESPONSE, -82, "unexpected response (status or content type)")     \
-    /* caller mistake found late */                                                               \
-    X(APCONN_ERR_PAGE_STALE, -83, "page no longer valid: another call reused the work buffer")
+/* Status codes: one list generates the enum, apconn_strerror() and
+   apconn_status_class(), so they never drift. X(name, value, class, text).
+   Values are stable ABI: new codes are appended, a retired value is never
+   reused (-31, APCONN_ERR_NUMBER_RANGE, was never returned: gone in 0.2.0). */
+#define APCONN_STATUS_LIST(X)                                                                           \
+    X(APCONN_OK, 0, SUCCESS, "success")                                                                 \
+    X(APCONN_END, 1, SUCCESS, "no more items")                                                          \
+    /* caller mistakes (nothing was sent) */                                                            \
+    X(APCONN_ERR_ARGUMENT, -1, CALLER, "invalid argument")                                              \
+    X(APCONN_ERR_UNSAFE_CHAR, -2, CALLER, "control character (CR, LF, NUL, ...) in a request field")    \
+    X(APCONN_ERR_URL, -3, CALLER, "malformed base URL")                                                 \
+    X(APCONN_ERR_INSECURE, -4, CALLER, "plain http:// is only allowed to a loopback host")              \
+    X(APCONN_ERR_REQUIRED, -5, CALLER, "a required request field is missing or empty")                  \
+    /* JSON writer: the request does not fit, or the program called it out of order */                 \
+    X(APCONN_ERR_BUFFER_FULL, -10, CALLER, "output buffer too small")                                   \
+    X(APCONN_ERR_WRITER_STATE, -11, CALLER, "JSON writer call out of order")                            \
+    /* JSON text (validator and reader) */                                                              \
+    X(APCONN_ERR_JSON_SYNTAX, -20, CONTENT, "malformed JSON")                                           \
+    X(APCONN_ERR_JSON_DEPTH, -21, CONTENT, "JSON nested deeper than APCONN_JSON_MAX_DEPTH")             \
+    X(APCONN_ERR_JSON_ESCAPE, -22, CONTENT, "invalid escape sequence in a JSON string")                 \
+    X(APCONN_ERR_JSON_UTF8, -23, CONTENT, "invalid UTF-8")                                              \
+    X(APCONN_ERR_JSON_TOKENS, -24, CONTENT, "JSON has more tokens than the token array holds")          \
+    X(APCONN_ERR_JSON_TYPE, -25, CONTENT, "JSON field has the wrong type")                              \
+    X(APCONN_ERR_JSON_MISSING, -26, CONTENT, "required JSON field is missing")                          \
+    X(APCONN_ERR_JSON_ENUM, -27, CONTENT, "JSON field has a value outside its allowed set")             \
+    X(APCONN_ERR_JSON_NUL, -28, CONTENT, "JSON string contains a NUL character")                        \
+    X(APCONN_ERR_JSON_DUPLICATE, -32, CONTENT, "JSON object has the same known key twice")              \
+    X(APCONN_ERR_ITEM_TOO_LARGE, -33, CONTENT, "item larger than the work buffer (skipped)")            \
+    /* transport */                                                                                     \
+    X(APCONN_ERR_WOULD_BLOCK, -40, TRANSPORT, "no data yet (transport would block)")                    \
+    X(APCONN_ERR_TIMEOUT, -41, TRANSPORT, "deadline exceeded")                                          \
+    X(APCONN_ERR_DNS, -42, TRANSPORT, "host name could not be resolved")                                \
+    X(APCONN_ERR_CONNECT, -43, TRANSPORT, "could not connect")                                          \
+    X(APCONN_ERR_SEND, -44, TRANSPORT, "send failed")                                                   \
+    X(APCONN_ERR_RECV, -45, TRANSPORT, "receive failed")                                                \
+    X(APCONN_ERR_CLOSED, -46, TRANSPORT, "connection closed before the response was complete")          \
+    X(APCONN_ERR_TLS, -47, TLS, "TLS failure")                                                          \
+    X(APCONN_ERR_CERT, -48, TLS, "server certificate or host name verification failed")                 \
+    /* HTTP framing */                                                                                  \
+    X(APCONN_ERR_HTTP_STATUS_LINE, -60, HTTP, "malformed HTTP status line")                             \
+    X(APCONN_ERR_HTTP_HEADER, -61, HTTP, "malformed HTTP header")                                       \
+    X(APCONN_ERR_HTTP_HEAD_TOO_LARGE, -62, HTTP, "HTTP response head larger than the work buffer")      \
+    X(APCONN_ERR_HTTP_BODY_TOO_LARGE, -63, HTTP, "HTTP response body larger than the work buffer")      \
+    X(APCONN_ERR_HTTP_LENGTH, -64, HTTP, "invalid or conflicting Content-Length")                       \
+    X(APCONN_ERR_HTTP_CHUNK, -65, HTTP, "malformed chunked transfer coding")                            \
+    X(APCONN_ERR_HTTP_FRAMING, -66, HTTP, "both Content-Length and Transfer-Encoding")                  \
+    X(APCONN_ERR_HTTP_TRUNCATED, -67, HTTP, "response ended before its body was complete")              \
+    X(APCONN_ERR_HTTP_UNSUPPORTED, -68, HTTP, "unsupported HTTP version or transfer coding")            \
+    /* what the server said */                                                                          \
+    X(APCONN_ERR_HTTP_STATUS, -80, SERVER, "server answered with an HTTP error status")                 \
+    X(APCONN_ERR_NOT_FOUND, -81, SERVER, "no such connection (already gone, or never existed)")         \
+    X(APCONN_ERR_UNEXPECTED_RESPONSE, -82, CONTENT, "unexpected response (status or content type)")     \
+    /* caller mistake found late */                                                                     \
+    X(APCONN_ERR_PAGE_STALE, -83, CALLER, "page no longer valid: another call reused the work buffer")
 
 typedef enum apconn_status {
-#define APCONN__STATUS_ENUM(name, value, text) name = value,
+#define APCONN__STATUS_ENUM(name, value, cls, text) name = value,
     APCONN_STATUS_LIST(APCONN__STATUS_ENUM)
 #undef APCONN__STATUS_ENUM
-    APCONN__STATUS_LAST_UNUSED = 2
+    APCONN__STATUS_LAST_UNUSED = 2 /* private: C++98 allows no comma after the last member */
 } apconn_status;
+
+/* What kind of failure a status is: the third column of APCONN_STATUS_LIST,
+   from apconn_status_class(). A program decides with it what to do next
+   (fix the call, retry later, give up) without a switch over every status.
+     SUCCESS    APCONN_OK, APCONN_END.
+     CALLER     the program's mistake: an argument, a request field, the base
+                URL, a request too large for the work buffer (BUFFER_FULL), the
+                JSON writer called out of order, a page used after another call
+                (PAGE_STALE). Nothing was sent, except for PAGE_STALE, which is
+                found late. Retrying the same call cannot help.
+     TRANSPORT  the connection: DNS, connect, send, receive, an early close,
+                the deadline. Worth retrying later.
+     TLS        the TLS layer failed or the server's certificate or host name
+                did not verify. Not retried by apconn.
+     HTTP       the response is not valid HTTP/1.1 or does not fit the work
+                buffer (APCONN_ERR_HTTP_*, except APCONN_ERR_HTTP_STATUS).
+     SERVER     the server answered with an error status: APCONN_ERR_HTTP_STATUS
+                (err has the HTTP status, the server's code and message) and
+                APCONN_ERR_NOT_FOUND (delete: 404).
+     CONTENT    the response is valid HTTP but its content is not what the API
+                promises: malformed JSON, a field of the wrong type, missing or
+                duplicated, an item larger than the work buffer or the token
+                array (ITEM_TOO_LARGE, JSON_TOKENS), a success status or content
+                type the call does not expect (UNEXPECTED_RESPONSE).
+                One caveat: the JSON statuses are classed by what they mean in
+                a response; upsert and update also return them for a malformed
+                metadata_json / props_json / value_json of the request (then
+                err->field names that member), and the layer API (writer,
+                validator, readers) returns them for any text it is given.
+     UNKNOWN    not a value of the list (a cast int). */
+typedef enum apconn_class {
+    APCONN_CLASS_SUCCESS = 0,
+    APCONN_CLASS_CALLER,
+    APCONN_CLASS_TRANSPORT,
+    APCONN_CLASS_TLS,
+    APCONN_CLASS_HTTP,
+    APCONN_CLASS_SERVER,
+    APCONN_CLASS_CONTENT,
+    APCONN_CLASS_UNKNOWN
+} apconn_class;
 
 /* Details of the last failure. Every text field is NUL-terminated; a text
    the server sent that did not fit is cut at a UTF-8 boundary and the matching
@@ -649,6 +689,9 @@ typedef struct apconn_response {
    3. Public API
    ------------------------------------------------------------------------- */
 APCONN_API const char *apconn_strerror(apconn_status status);
+/* The status's class (see apconn_class above); APCONN_CLASS_UNKNOWN when
+   `status` is not one of the list. */
+APCONN_API apconn_class apconn_status_class(apconn_status status);
 /* One readable line: "<strerror>[: HTTP 404][ ENTITY_NOT_FOUND][: message][ (field x)][ at byte n]
    [; needs n bytes of work buffer | tokens]".
    Returns the length it wanted (like snprintf); always NUL-terminates when size > 0. */
@@ -816,11 +859,6 @@ APCONN_API void apconn_wipe(void *p, size_t len);
 #ifndef APCONN__IMPLEMENTED
 #define APCONN__IMPLEMENTED
 
-#ifndef APCONN_ASSERT
-#include <assert.h>
-#define APCONN_ASSERT(x) assert(x)
-#endif
-
 /* Constant tables in flash on Harvard targets (see the configuration list). */
 #if !defined(APCONN_PROGMEM) && defined(__AVR__)
 #include <avr/pgmspace.h>
@@ -860,16 +898,29 @@ extern "C" {
    APCONN_NO_STATUS_TEXT (opt-in, for the tightest images): the blob holds
    the enum names instead ("APCONN_ERR_TIMEOUT"), still one per status and
    greppable in this file; saves ~450 bytes of .rodata. */
-#define APCONN__STATUS_VALUE(name, value, text) (signed char)(name),
-#define APCONN__STATUS_FITS(name, value, text) && (value) >= -128 && (value) <= 127
+#define APCONN__STATUS_VALUE(name, value, cls, text) (signed char)(name),
+#define APCONN__STATUS_FITS(name, value, cls, text) && (value) >= -128 && (value) <= 127
 #ifdef APCONN_NO_STATUS_TEXT
-#define APCONN__STATUS_TEXT(name, value, text) #name "\0"
+#define APCONN__STATUS_TEXT(name, value, cls, text) #name "\0"
 #else
-#define APCONN__STATUS_TEXT(name, value, text) text "\0"
+#define APCONN__STATUS_TEXT(name, value, cls, text) text "\0"
 #endif
-#define APCONN__STATUS_SIZE(name, value, text) char name[sizeof(APCONN__STATUS_TEXT(name, value, text))];
+#define APCONN__STATUS_SIZE(name, value, cls, text) char name[sizeof(APCONN__STATUS_TEXT(name, value, cls, text))];
 /* a status value outside -128..127 stops the build (negative array size) */
 typedef char apconn__status_value_check[(1 APCONN_STATUS_LIST(APCONN__STATUS_FITS)) ? 1 : -1];
+#define APCONN__STATUS_CLASS(name, value, cls, text) APCONN_CLASS_##cls,
+static const signed char apconn__status_values[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+/* Position of `status` in APCONN_STATUS_LIST; the list's length when it is not in it. */
+static size_t apconn__status_index(apconn_status status) {
+    size_t i = 0;
+    while (i < sizeof apconn__status_values && (signed char)APCONN_READ_BYTE(&apconn__status_values[i]) != (int)status)
+        i++;
+    return i;
+}
+APCONN_API apconn_class apconn_status_class(apconn_status status) {
+    static const unsigned char classes[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_CLASS) APCONN_CLASS_UNKNOWN};
+    return (apconn_class)APCONN_READ_BYTE(&classes[apconn__status_index(status)]);
+}
 #ifdef APCONN_EMPTY_STATUS_TEXT
 APCONN_API const char *apconn_strerror(apconn_status status) {
     (void)status;
@@ -877,11 +928,10 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
 }
 #else
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    static const signed char values[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
     static const char texts[] APCONN_PROGMEM = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
     const char *p = texts;
-    size_t i;
-    for (i = 0; i < sizeof values && (signed char)APCONN_READ_BYTE(&values[i]) != (int)status; i++)
+    size_t i = apconn__status_index(status);
+    while (i--)
         while (APCONN_READ_BYTE(p++)) {} /* past this text and its NUL */
 #ifdef APCONN__HARVARD
     {
@@ -898,6 +948,7 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
 }
 #endif
 #undef APCONN__STATUS_VALUE
+#undef APCONN__STATUS_CLASS
 #undef APCONN__STATUS_FITS
 #undef APCONN__STATUS_TEXT
 #undef APCONN__STATUS_SIZE
@@ -2228,16 +2279,15 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
 }
 
 /* Activepieces: {"code", "params": {message | error | anything}}.
-   Fastify: {"statusCode": n, "code"?, "error", "message"}; no code: error names it. */
-APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
-                                                 size_t token_count, apconn_error *err) {
+   Fastify: {"statusCode": n, "code"?, "error", "message"}; no code: error names it.
+   Writes err->code, err->message and their *_truncated flags, and only on
+   success: the caller cleared err (apconn_parse_error_body, or the API calls,
+   which keep err->http_status). */
+static apconn_status apconn__error_body(const char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                        apconn_error *err) {
     apconn__map m;
     int code, params, msg, reason;
-    apconn_status st;
-    if (!err) return APCONN_ERR_ARGUMENT;
-    err->code[0] = err->message[0] = '\0';
-    err->code_truncated = err->message_truncated = 0;
-    st = apconn__tokenize(json, len, tokens, token_count, NULL);
+    apconn_status st = apconn__tokenize(json, len, tokens, token_count, NULL);
     if (st == APCONN_ERR_JSON_TOKENS || st == APCONN_ERR_ARGUMENT) return st;
     apconn__map_init(&m, json, NULL, tokens, NULL, -1);
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
@@ -2263,6 +2313,15 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
     else
         apconn__render_params(&m, params, err);
     return APCONN_OK;
+}
+
+APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
+                                                 size_t token_count, apconn_error *err) {
+    apconn_status st = apconn__error_begin(err, err != NULL);
+    if (st != APCONN_OK) return st;
+    st = apconn__error_body(json, len, tokens, token_count, err);
+    err->status = st;
+    return st;
 }
 #endif /* APCONN_NO_ERROR_DETAILS */
 
@@ -3095,7 +3154,6 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
     uint32_t wait_ms, left;
 #endif
     size_t used = 0;
-    if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
     if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
     apconn__claim_work(c);
@@ -3156,6 +3214,7 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
 APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
                                              const char *query, const char *body, size_t body_len,
                                              apconn_response *resp, apconn_error *err) {
+    (void)apconn__error_begin(err, 1); /* the arguments are checked inside: a refused request's body is wiped too */
     return apconn__http_request(c, method, path, query, body, body_len, 0, resp, err);
 }
 
@@ -3733,7 +3792,9 @@ static void apconn__api_redact(char *text, size_t size, const char *key) {
 
 /* Maps a status the call did not expect: 404 on delete has its own outcome;
    the server's error body gives code and message when it is JSON, else a
-   printable excerpt (a proxy's HTML page) goes into err->message. */
+   printable excerpt (a proxy's HTML page) goes into err->message. err is
+   clear but for http_status here: the call began with apconn__error_begin,
+   and a response that came whole left only its status (apconn__http_request). */
 static apconn_status apconn__api_status_error(apconn_client *c, const apconn_response *r, int is_delete,
                                               apconn_error *err) {
     apconn_status st = (is_delete && r->status == 404) ? APCONN_ERR_NOT_FOUND : APCONN_ERR_HTTP_STATUS;
@@ -3741,10 +3802,9 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
     (void)c; /* unused when both APCONN_NO_ERROR_DETAILS and APCONN_NO_REDACTION are set */
     if (!err) return st;
 #ifndef APCONN_NO_ERROR_DETAILS
-    if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK)
+    if (!r->is_json || apconn__error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK)
 #endif
     {
-        memset(err, 0, sizeof *err);
         n = r->body_len < APCONN_ERROR_EXCERPT_SIZE ? r->body_len : APCONN_ERROR_EXCERPT_SIZE;
         err->message_truncated = (unsigned char)apconn__text_copy(err->message, sizeof err->message, r->body, n);
         /* an HTML page's line breaks read best as spaces; C1 too (see apconn__control_len) */
@@ -3758,9 +3818,6 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
     apconn__api_redact(err->message, sizeof err->message, c->api_key);
     apconn__api_redact(err->code, sizeof err->code, c->api_key);
 #endif
-    err->field[0] = '\0';
-    err->offset = 0;
-    err->http_status = r->status;
     err->status = st;
     return st;
 }
@@ -3792,25 +3849,36 @@ static apconn_status apconn__api_exchange(apconn_client *c, const char *method, 
     return apconn__http_fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL);
 }
 
-/* Finishes the body; on any failure the partly written body is wiped. */
-static apconn_status apconn__api_finish(apconn_client *c, apconn_json_writer *w, size_t *len, apconn_error *err) {
-    apconn_status st = apconn_json_finish(w, len);
-    if (st == APCONN_OK) return st;
-    apconn_wipe(c->work, c->work_size);
-    return apconn__http_fail(err, st, NULL);
+/* How each of the four calls begins: *out (out_size bytes) zeroed, err
+   cleared, the arguments checked (ok), the work buffer claimed. */
+static apconn_status apconn__api_begin(apconn_client *c, int ok, void *out, size_t out_size, apconn_error *err) {
+    apconn_status st;
+    if (out) memset(out, 0, out_size);
+    st = apconn__error_begin(err, c && c->transport && ok && out);
+    if (st == APCONN_OK) apconn__claim_work(c);
+    return st;
 }
 
-/* The connection an upsert or update answers with: the response body read
-   as a one-item stream, then mapped into views (and the body read to its end,
-   so the connection can carry the next request). */
-static apconn_status apconn__api_connection_result(apconn_client *c, apconn_status st, const apconn_response *r,
-                                                   apconn_connection *out, apconn_error *err) {
+/* Upsert and update, once the body is written: the body finished (wiped
+   when that fails), POSTed to `path`, and the connection the server answers
+   with (ok1 or ok2) read as a one-item stream, then mapped into views (and
+   the body read to its end, so the connection can carry the next request). */
+static apconn_status apconn__api_post(apconn_client *c, apconn_json_writer *w, const char *path, int ok1, int ok2,
+                                      apconn_connection *out, apconn_error *err) {
     apconn__stream s;
+    apconn_response r;
+    size_t len;
+    apconn_status st = apconn_json_finish(w, &len);
+    if (st != APCONN_OK) {
+        apconn_wipe(c->work, c->work_size);
+        return apconn__http_fail(err, st, NULL);
+    }
+    st = apconn__api_exchange(c, "POST", path, NULL, len, ok1, ok2, &r, err);
     if (st != APCONN_OK) return st;
-    apconn__stream_init(&s, c, (unsigned char *)r->body, c->apconn__http.cap, r->body_len, c->tokens,
+    apconn__stream_init(&s, c, (unsigned char *)r.body, c->apconn__http.cap, r.body_len, c->tokens,
                         c->token_count, 1);
     st = apconn__stream_one(&s, out, err);
-    if (err && st != APCONN_OK) err->http_status = r->status;
+    if (err && st != APCONN_OK) err->http_status = r.status;
     return st;
 }
 
@@ -3834,13 +3902,8 @@ static apconn_status apconn__api_check_upsert(apconn_client *c, const apconn_ups
 APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn_upsert_request *q,
                                                   apconn_connection *out, apconn_error *err) {
     apconn_json_writer w;
-    apconn_response r;
-    apconn_status st;
-    size_t len;
-    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
-    memset(out, 0, sizeof *out); /* all zero unless APCONN_OK */
-    apconn__claim_work(c);
-    if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
+    apconn_status st = apconn__api_begin(c, q != NULL, out, sizeof *out, err);
+    if (st != APCONN_OK || (st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
     apconn_json_object_begin(&w);
     apconn__api_opt_string(&w, "displayName", q->display_name);
@@ -3851,9 +3914,7 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     apconn__api_opt_string(&w, "externalId", q->external_id);
     apconn__api_opt_string(&w, "pieceVersion", q->piece_version);
     apconn__api_write_tail(&w, q->project_ids, q->project_id_count, 1, q->metadata_json, q->pre_select_for_new_projects);
-    if ((st = apconn__api_finish(c, &w, &len, err)) != APCONN_OK) return st;
-    st = apconn__api_exchange(c, "POST", APCONN__API_PATH, NULL, len, 201, 200, &r, err);
-    return apconn__api_connection_result(c, st, &r, out, err);
+    return apconn__api_post(c, &w, APCONN__API_PATH, 201, 200, out, err);
 }
 
 /* "/v1/global-connections/<id>" after checking the id (spec §2). */
@@ -3870,13 +3931,8 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
                                                   apconn_connection *out, apconn_error *err) {
     char path[sizeof APCONN__API_PATH + APCONN__API_ID_LEN + 1];
     apconn_json_writer w;
-    apconn_response r;
-    apconn_status st;
-    size_t len;
-    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
-    memset(out, 0, sizeof *out); /* all zero unless APCONN_OK */
-    apconn__claim_work(c);
-    if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
+    apconn_status st = apconn__api_begin(c, q != NULL, out, sizeof *out, err);
+    if (st != APCONN_OK || (st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
     if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
     st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
                                   q->pre_select_for_new_projects, err);
@@ -3886,9 +3942,7 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     apconn__api_opt_string(&w, "displayName", q->display_name);
     apconn__api_write_tail(&w, q->project_ids, q->project_id_count, q->project_ids != NULL, q->metadata_json,
                            q->pre_select_for_new_projects);
-    if ((st = apconn__api_finish(c, &w, &len, err)) != APCONN_OK) return st;
-    st = apconn__api_exchange(c, "POST", path, NULL, len, 200, 200, &r, err);
-    return apconn__api_connection_result(c, st, &r, out, err);
+    return apconn__api_post(c, &w, path, 200, 200, out, err);
 }
 
 /* key=value with the value percent-encoded: everything but RFC 3986 §2.3
@@ -3951,11 +4005,8 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
 APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_list_request *q, apconn_page *page,
                                                 apconn_error *err) {
     apconn_response r;
-    apconn_status st;
-    if (page) memset(page, 0, sizeof *page); /* a failed list leaves a page with no items */
-    if ((st = apconn__error_begin(err, c && c->transport && q && page)) != APCONN_OK) return st;
-    apconn__claim_work(c);
-    if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
+    apconn_status st = apconn__api_begin(c, q != NULL, page, sizeof *page, err); /* a failed list: no items */
+    if (st != APCONN_OK || (st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
     if (st != APCONN_OK) return st;
     apconn__stream_init(&page->apconn__s, c, (unsigned char *)r.body, c->apconn__http.cap, r.body_len, c->tokens,
