@@ -3508,9 +3508,10 @@ static apconn_status apconn__stream_one(apconn__stream *s, apconn_connection *ou
 APCONN_API apconn_status apconn_parse_connection(char *json, size_t len, apconn_token *tokens, size_t token_count,
                                                  apconn_connection *out, apconn_error *err) {
     apconn__stream s;
-    apconn_status st = apconn__error_begin(err, out && json && tokens && token_count && len < (size_t)INT_MAX);
+    apconn_status st;
+    if (out) memset(out, 0, sizeof *out);
+    st = apconn__error_begin(err, out && json && tokens && token_count && len < (size_t)INT_MAX);
     if (st != APCONN_OK) return st;
-    memset(out, 0, sizeof *out);
     /* the caller's buffer is the window, already full: decoded in place */
     apconn__stream_init(&s, NULL, (unsigned char *)json, len + 1, len, tokens, token_count, 1);
     s.src = json;
@@ -3545,8 +3546,8 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
     apconn__stream *s;
     apconn_status st;
     size_t at = 0, end = 0;
+    if (out) memset(out, 0, sizeof *out);
     if ((st = apconn__error_begin(err, page && out)) != APCONN_OK) return st;
-    memset(out, 0, sizeof *out);
     s = &page->apconn__s;
     if (!s->buf) return APCONN_END; /* a zeroed page, or one a failed list left: no items */
     /* the window is the client's work buffer: checked even at the end, so
