@@ -68,7 +68,7 @@
 #define APCONN_CLI_URL_SIZE 512u             /* bytes: --url */
 #define APCONN_CLI_DEFAULT_URL "https://cloud.activepieces.com/api"
 #define APCONN_CLI_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
-#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: what the server uses for limit=0 (spec 5) */
+#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: GET /v1/global-connections turns limit=0 into 100 */
 #define APCONN_CLI_MAX_RETRIES 10ul          /* largest --retries */
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_HTTP = 3, EXIT_NETWORK = 4, EXIT_RESPONSE = 5 };
@@ -110,7 +110,7 @@ static const char cli_usage_text[] =
 
 static const char cli_help_text[] =
     "\n"
-    "Manages Activepieces global connections (spec: scope PLATFORM app connections).\n"
+    "Manages Activepieces global connections (app connections with scope PLATFORM).\n"
     "\n"
     "Environment:\n"
     "  APCONN_API_KEY    the platform API key (sk-...); required; never give it in argv\n"
@@ -311,7 +311,7 @@ static unsigned cli_status_bit(const char *s) {
     return 0;
 }
 
-/* Connection ids are 21 ASCII letters and digits (spec section 2). */
+/* Connection ids are 21 ASCII letters and digits (the {id} of /v1/global-connections/{id}). */
 static int cli_is_connection_id(const char *s) {
     size_t n = 0;
     for (; s[n]; n++)
@@ -621,7 +621,7 @@ static const char *cli_json_skip(const char *p) {
     return p;
 }
 
-/* The value members apconn knows (spec 3.2): props is an object, every other a string. */
+/* The value members apconn knows (the upsert body's `value`): props is an object, every other a string. */
 static const char *const cli_value_members[] = {"secret_text", "username", "password", "client_id", "client_secret",
                                                 "code", "redirect_url", "scope", "code_challenge", "props",
                                                 "authorization_method", "grant_type"};
