@@ -830,7 +830,7 @@ APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_l
                                                 apconn_page *page, apconn_error *err);
 /* DELETE /v1/global-connections/{id}: APCONN_OK when deleted now (204; 200
    is accepted); APCONN_ERR_NOT_FOUND when the server says it does not exist
-   (404: already gone, or never existed; err->code is the server's,
+   (404: already gone, or never existed; err->code holds the server's code,
    "ENTITY_NOT_FOUND"). Some server builds answer 204 for an unknown id.
    id as for update (ARGUMENT "id"). */
 APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *id, apconn_error *err);

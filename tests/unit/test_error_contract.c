@@ -221,6 +221,11 @@ static apconn_status parse_too_few_tokens(apconn_error *e) {
     out_is(&conn, sizeof conn);
     return apconn_parse_connection(json, strlen(json), tokens, 3, &conn, e);
 }
+static apconn_status parse_without_out(apconn_error *e) {
+    strcpy(json, CONN_JSON);
+    out_is(NULL, 0);
+    return apconn_parse_connection(json, strlen(json), tokens, TOKENS, NULL, e);
+}
 static apconn_status parse_without_json(apconn_error *e) {
     out_is(&conn, sizeof conn);
     return apconn_parse_connection(NULL, 0, tokens, TOKENS, &conn, e);
@@ -262,6 +267,12 @@ static apconn_status next_without_page(apconn_error *e) {
     out_is(&conn, sizeof conn);
     return apconn_page_next(NULL, &conn, e);
 }
+static apconn_status next_without_out(apconn_error *e) {
+    strcpy(json, "{\"data\":[]}");
+    apconn_parse_page(json, strlen(json), page_work, sizeof page_work, tokens, TOKENS, &page, NULL);
+    out_is(NULL, 0);
+    return apconn_page_next(&page, NULL, e);
+}
 static apconn_status next_stale(apconn_error *e) {
     apconn_list_request q;
     serve(json_response("200 OK", "{\"data\":[" CONN_JSON "],\"next\":null}"));
@@ -302,6 +313,12 @@ static apconn_status upsert_without_client(apconn_error *e) {
     apconn_upsert_request r = upsert_request();
     out_is(&conn, sizeof conn);
     return apconn_connection_upsert(NULL, &r, &conn, e);
+}
+static apconn_status upsert_without_out(apconn_error *e) {
+    apconn_upsert_request r = upsert_request();
+    serve(NULL);
+    out_is(NULL, 0);
+    return apconn_connection_upsert(&client, &r, NULL, e);
 }
 static apconn_status upsert_without_piece(apconn_error *e) {
     apconn_upsert_request r = upsert_request();
@@ -430,6 +447,7 @@ static const contract_case contract_cases[] = {
     {"parse_connection wrong type", parse_wrong_type, APCONN_ERR_JSON_TYPE, 0, "type", ""},
     {"parse_connection tokens", parse_too_few_tokens, APCONN_ERR_JSON_TOKENS, 0, "", ""},
     {"parse_connection no json", parse_without_json, APCONN_ERR_ARGUMENT, 0, "", ""},
+    {"parse_connection no out", parse_without_out, APCONN_ERR_ARGUMENT, 0, "", ""},
     {"parse_page ok", page_ok, APCONN_OK, 0, "", ""},
     {"parse_page no work", page_without_work, APCONN_ERR_ARGUMENT, 0, "", ""},
     {"page_next ok", next_ok, APCONN_OK, 0, "", ""},
@@ -438,6 +456,7 @@ static const contract_case contract_cases[] = {
     {"page_next malformed", next_malformed, APCONN_ERR_JSON_SYNTAX, 0, "", ""},
     {"page_next item too large", next_item_too_large, APCONN_ERR_ITEM_TOO_LARGE, 0, "data[0]", ""},
     {"page_next no page", next_without_page, APCONN_ERR_ARGUMENT, 0, "", ""},
+    {"page_next no out", next_without_out, APCONN_ERR_ARGUMENT, 0, "", ""},
     {"page_next stale", next_stale, APCONN_ERR_PAGE_STALE, 0, "", ""},
 #ifndef APCONN_NO_ERROR_DETAILS
     {"parse_error_body ok", error_body_ok, APCONN_OK, 0, "", "VALIDATION"},
@@ -446,6 +465,7 @@ static const contract_case contract_cases[] = {
 #endif
     {"upsert ok", upsert_ok, APCONN_OK, 201, "", ""},
     {"upsert no client", upsert_without_client, APCONN_ERR_ARGUMENT, 0, "", ""},
+    {"upsert no out", upsert_without_out, APCONN_ERR_ARGUMENT, 0, "", ""},
     {"upsert no piece", upsert_without_piece, APCONN_ERR_REQUIRED, 0, "pieceName", ""},
     {"upsert bad metadata", upsert_bad_metadata, APCONN_ERR_JSON_SYNTAX, 0, "metadata", ""},
     {"upsert too large", upsert_too_large, APCONN_ERR_BUFFER_FULL, 0, "", ""},
