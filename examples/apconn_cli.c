@@ -269,20 +269,21 @@ static int cli_input_error(const char *what, const char *arg) {
    of apconn.h's APCONN_STATUS_LIST): a new status gets its exit status where
    it is declared. JSON statuses are classed as response content: the CLI
    checks the user's JSON (--value, --metadata) before any call, so from a
-   call they are the server's. */
-static int cli_exit_for(apconn_status s) {
-    static const unsigned char exit_for_class[APCONN_CLASS_UNKNOWN + 1] = {
-        EXIT_OK,       /* APCONN_CLASS_SUCCESS */
-        EXIT_USAGE,    /* APCONN_CLASS_CALLER: incl. a request too large for the buffer, a stale page */
-        EXIT_NETWORK,  /* APCONN_CLASS_TRANSPORT */
-        EXIT_NETWORK,  /* APCONN_CLASS_TLS */
-        EXIT_RESPONSE, /* APCONN_CLASS_HTTP: framing */
-        EXIT_HTTP,     /* APCONN_CLASS_SERVER: an HTTP error status, 404 on delete */
-        EXIT_RESPONSE, /* APCONN_CLASS_CONTENT: incl. one connection larger than the work buffer */
-        EXIT_RESPONSE  /* APCONN_CLASS_UNKNOWN */
-    };
-    return exit_for_class[apconn_status_class(s)];
-}
+   call they are the server's. One entry per apconn_class, in its order. */
+static const unsigned char cli_exit_for_class[] = {
+    EXIT_OK,       /* APCONN_CLASS_SUCCESS */
+    EXIT_USAGE,    /* APCONN_CLASS_CALLER: incl. a request too large for the buffer, a stale page */
+    EXIT_NETWORK,  /* APCONN_CLASS_TRANSPORT */
+    EXIT_NETWORK,  /* APCONN_CLASS_TLS */
+    EXIT_RESPONSE, /* APCONN_CLASS_HTTP: framing */
+    EXIT_HTTP,     /* APCONN_CLASS_SERVER: an HTTP error status, 404 on delete */
+    EXIT_RESPONSE, /* APCONN_CLASS_CONTENT: incl. one connection larger than the work buffer */
+    EXIT_RESPONSE  /* APCONN_CLASS_UNKNOWN */
+};
+/* a class added to apconn_class stops the build until it has its entry */
+typedef char cli_one_exit_per_class[sizeof cli_exit_for_class == APCONN_CLASS_UNKNOWN + 1 ? 1 : -1];
+
+static int cli_exit_for(apconn_status s) { return cli_exit_for_class[apconn_status_class(s)]; }
 
 /* ---- small parsers ------------------------------------------------------------- */
 /* Decimal digits only (no sign, no spaces) within [min, max]. */
