@@ -111,9 +111,11 @@ static void the_classes_are_the_documented_mapping(void) {
     CHECK_EQ(per_class[APCONN_CLASS_UNKNOWN], 0);
 }
 
-/* A value that is not a status, the retired -31 among them, has no class. */
+/* A value that is not a status, the retired -31 among them, has no class.
+   Values within -128..127 only: arm-none-eabi's enums are as small as their
+   values allow, so a cast of 1000 to apconn_status would wrap. */
 static void a_value_outside_the_list_is_unknown(void) {
-    static const int values[] = {2, -6, -9, -12, -29, -30, -31, -34, -49, -59, -69, -79, -84, -128, 127, 1000, -1000};
+    static const int values[] = {2, -6, -9, -12, -29, -30, -31, -34, -49, -59, -69, -79, -84, -128, 127};
     size_t i;
     for (i = 0; i < sizeof values / sizeof values[0]; i++)
         CHECK_EQ(apconn_status_class((apconn_status)values[i]), APCONN_CLASS_UNKNOWN);
