@@ -25,9 +25,9 @@
       apconn_upsert_request req = {0};
       const char *projects[] = { "Kp3Wn8ZrQa1Lm5Tx7Vb2C" };
 
-      if (apconn_client_init(&client, "https://cloud.activepieces.com/api", api_key,
-                             &my_transport, work, sizeof work, tokens, APCONN_TOKEN_COUNT) != APCONN_OK)
-          return;
+      if (apconn_client_init(&client, "https://cloud.activepieces.com/api", api_key, &my_transport,
+                             work, sizeof work, tokens, APCONN_TOKEN_COUNT, &err) != APCONN_OK)
+          return;                                             // err says why
       req.display_name = "Acme Slack";
       req.piece_name   = "@activepieces/piece-slack";
       req.type         = APCONN_TYPE_SECRET_TEXT;
@@ -57,7 +57,11 @@
    APCONN_END (1) only from iterators that ran out of items. The optional
    apconn_error gets the details: HTTP status, the server's code and message,
    the JSON field or the byte offset that was wrong, the room a skipped item
-   needed. apconn_strerror() names every status. Nothing is lost silently:
+   needed. Every call that takes an apconn_error clears it first, so it never
+   holds an older failure (the contract: section 3). apconn_strerror() names
+   every status; apconn_status_class() sorts it into one of six classes
+   (caller mistake, transport, TLS, HTTP framing, server answer, response
+   content) for a program that decides by kind. Nothing is lost silently:
    server data is never cut to a field size (every string is a view), and an
    item that does not fit the work buffer is reported with the size it needs.
 
@@ -84,7 +88,6 @@
                                    move before the call ends as a timeout    (1000)
       APCONN_REDACT_MIN            a run of this many key bytes in server text
                                    is replaced by "[redacted]"                  (8)
-      APCONN_ASSERT(x)             internal invariant check           (assert(x))
       APCONN_PROGMEM               Harvard targets: placed on the big constant
       APCONN_READ_BYTE(p)          tables (status texts, number and id tables)
                                    to keep them in flash, and the byte read
@@ -250,66 +253,107 @@ extern "C" {
    2. Public types
    ------------------------------------------------------------------------- */
 
-/* Status codes: one list generates the enum and apconn_strerror(), so they
-   never drift. Values are stable ABI: new codes are appended. */
-#define APCONN_STATUS_LIST(X)                                                                     \
-    X(APCONN_OK, 0, "success")                                                                    \
-    X(APCONN_END, 1, "no more items")                                                             \
-    /* caller mistakes (nothing was sent) */                                                      \
-    X(APCONN_ERR_ARGUMENT, -1, "invalid argument")                                                \
-    X(APCONN_ERR_UNSAFE_CHAR, -2, "control character (CR, LF, NUL, ...) in a request field")      \
-    X(APCONN_ERR_URL, -3, "malformed base URL")                                                   \
-    X(APCONN_ERR_INSECURE, -4, "plain http:// is only allowed to a loopback host")                \
-    X(APCONN_ERR_REQUIRED, -5, "a required request field is missing or empty")                    \
-    /* JSON writer */                                                                             \
-    X(APCONN_ERR_BUFFER_FULL, -10, "output buffer too small")                                     \
-    X(APCONN_ERR_WRITER_STATE, -11, "JSON writer call out of order")                              \
-    /* JSON text (validator and reader) */                                                        \
-    X(APCONN_ERR_JSON_SYNTAX, -20, "malformed JSON")                                              \
-    X(APCONN_ERR_JSON_DEPTH, -21, "JSON nested deeper than APCONN_JSON_MAX_DEPTH")                \
-    X(APCONN_ERR_JSON_ESCAPE, -22, "invalid escape sequence in a JSON string")                    \
-    X(APCONN_ERR_JSON_UTF8, -23, "invalid UTF-8")                                                 \
-    X(APCONN_ERR_JSON_TOKENS, -24, "JSON has more tokens than the token array holds")             \
-    X(APCONN_ERR_JSON_TYPE, -25, "JSON field has the wrong type")                                 \
-    X(APCONN_ERR_JSON_MISSING, -26, "required JSON field is missing")                             \
-    X(APCONN_ERR_JSON_ENUM, -27, "JSON field has a value outside its allowed set")                \
-    X(APCONN_ERR_JSON_NUL, -28, "JSON string contains a NUL character")                           \
-    X(APCONN_ERR_NUMBER_RANGE, -31, "number out of range")                                        \
-    X(APCONN_ERR_JSON_DUPLICATE, -32, "JSON object has the same known key twice")                 \
-    X(APCONN_ERR_ITEM_TOO_LARGE, -33, "item larger than the work buffer (skipped)")              \
-    /* transport */                                                                               \
-    X(APCONN_ERR_WOULD_BLOCK, -40, "no data yet (transport would block)")                         \
-    X(APCONN_ERR_TIMEOUT, -41, "deadline exceeded")                                               \
-    X(APCONN_ERR_DNS, -42, "host name could not be resolved")                                     \
-    X(APCONN_ERR_CONNECT, -43, "could not connect")                                               \
-    X(APCONN_ERR_SEND, -44, "send failed")                                                        \
-    X(APCONN_ERR_RECV, -45, "receive failed")                                                     \
-    X(APCONN_ERR_CLOSED, -46, "connection closed before the response was complete")               \
-    X(APCONN_ERR_TLS, -47, "TLS failure")                                                         \
-    X(APCONN_ERR_CERT, -48, "server certificate or host name verification failed")                \
-    /* HTTP framing */                                                                            \
-    X(APCONN_ERR_HTTP_STATUS_LINE, -60, "malformed HTTP status line")                             \
-    X(APCONN_ERR_HTTP_HEADER, -61, "malformed HTTP header")                                       \
-    X(APCONN_ERR_HTTP_HEAD_TOO_LARGE, -62, "HTTP response head larger than the work buffer")      \
-    X(APCONN_ERR_HTTP_BODY_TOO_LARGE, -63, "HTTP response body larger than the work buffer")      \
-    X(APCONN_ERR_HTTP_LENGTH, -64, "invalid or conflicting Content-Length")                       \
-    X(APCONN_ERR_HTTP_CHUNK, -65, "malformed chunked transfer coding")                            \
-    X(APCONN_ERR_HTTP_FRAMING, -66, "both Content-Length and Transfer-Encoding")                  \
-    X(APCONN_ERR_HTTP_TRUNCATED, -67, "response ended before its body was complete")             \
-    X(APCONN_ERR_HTTP_UNSUPPORTED, -68, "unsupported HTTP version or transfer coding")            \
-    /* what the server said */                                                                    \
-    X(APCONN_ERR_HTTP_STATUS, -80, "server answered with an HTTP error status")                   \
-    X(APCONN_ERR_NOT_FOUND, -81, "no such connection (already gone, or never existed)")           \
-    X(APCONN_ERR_UNEXPECTED_RESPONSE, -82, "unexpected response (status or content type)")     \
-    /* caller mistake found late */                                                               \
-    X(APCONN_ERR_PAGE_STALE, -83, "page no longer valid: another call reused the work buffer")
+/* Status codes: one list generates the enum, apconn_strerror() and
+   apconn_status_class(), so they never drift. X(name, value, class, text).
+   Values are stable ABI: new codes are appended, a retired value is never
+   reused (-31, APCONN_ERR_NUMBER_RANGE, was never returned: gone in 0.2.0). */
+#define APCONN_STATUS_LIST(X)                                                                           \
+    X(APCONN_OK, 0, SUCCESS, "success")                                                                 \
+    X(APCONN_END, 1, SUCCESS, "no more items")                                                          \
+    /* caller mistakes (nothing was sent) */                                                            \
+    X(APCONN_ERR_ARGUMENT, -1, CALLER, "invalid argument")                                              \
+    X(APCONN_ERR_UNSAFE_CHAR, -2, CALLER, "control character (CR, LF, NUL, ...) in a request field")    \
+    X(APCONN_ERR_URL, -3, CALLER, "malformed base URL")                                                 \
+    X(APCONN_ERR_INSECURE, -4, CALLER, "plain http:// is only allowed to a loopback host")              \
+    X(APCONN_ERR_REQUIRED, -5, CALLER, "a required request field is missing or empty")                  \
+    /* JSON writer: the request does not fit, or the program called it out of order */                 \
+    X(APCONN_ERR_BUFFER_FULL, -10, CALLER, "output buffer too small")                                   \
+    X(APCONN_ERR_WRITER_STATE, -11, CALLER, "JSON writer call out of order")                            \
+    /* JSON text (validator and reader) */                                                              \
+    X(APCONN_ERR_JSON_SYNTAX, -20, CONTENT, "malformed JSON")                                           \
+    X(APCONN_ERR_JSON_DEPTH, -21, CONTENT, "JSON nested deeper than APCONN_JSON_MAX_DEPTH")             \
+    X(APCONN_ERR_JSON_ESCAPE, -22, CONTENT, "invalid escape sequence in a JSON string")                 \
+    X(APCONN_ERR_JSON_UTF8, -23, CONTENT, "invalid UTF-8")                                              \
+    X(APCONN_ERR_JSON_TOKENS, -24, CONTENT, "JSON has more tokens than the token array holds")          \
+    X(APCONN_ERR_JSON_TYPE, -25, CONTENT, "JSON field has the wrong type")                              \
+    X(APCONN_ERR_JSON_MISSING, -26, CONTENT, "required JSON field is missing")                          \
+    X(APCONN_ERR_JSON_ENUM, -27, CONTENT, "JSON field has a value outside its allowed set")             \
+    X(APCONN_ERR_JSON_NUL, -28, CONTENT, "JSON string contains a NUL character")                        \
+    X(APCONN_ERR_JSON_DUPLICATE, -32, CONTENT, "JSON object has the same known key twice")              \
+    X(APCONN_ERR_ITEM_TOO_LARGE, -33, CONTENT, "item larger than the work buffer (skipped)")            \
+    /* transport */                                                                                     \
+    X(APCONN_ERR_WOULD_BLOCK, -40, TRANSPORT, "no data yet (transport would block)")                    \
+    X(APCONN_ERR_TIMEOUT, -41, TRANSPORT, "deadline exceeded")                                          \
+    X(APCONN_ERR_DNS, -42, TRANSPORT, "host name could not be resolved")                                \
+    X(APCONN_ERR_CONNECT, -43, TRANSPORT, "could not connect")                                          \
+    X(APCONN_ERR_SEND, -44, TRANSPORT, "send failed")                                                   \
+    X(APCONN_ERR_RECV, -45, TRANSPORT, "receive failed")                                                \
+    X(APCONN_ERR_CLOSED, -46, TRANSPORT, "connection closed before the response was complete")          \
+    X(APCONN_ERR_TLS, -47, TLS, "TLS failure")                                                          \
+    X(APCONN_ERR_CERT, -48, TLS, "server certificate or host name verification failed")                 \
+    /* HTTP framing */                                                                                  \
+    X(APCONN_ERR_HTTP_STATUS_LINE, -60, HTTP, "malformed HTTP status line")                             \
+    X(APCONN_ERR_HTTP_HEADER, -61, HTTP, "malformed HTTP header")                                       \
+    X(APCONN_ERR_HTTP_HEAD_TOO_LARGE, -62, HTTP, "HTTP response head larger than the work buffer")      \
+    X(APCONN_ERR_HTTP_BODY_TOO_LARGE, -63, HTTP, "HTTP response body larger than the work buffer")      \
+    X(APCONN_ERR_HTTP_LENGTH, -64, HTTP, "invalid or conflicting Content-Length")                       \
+    X(APCONN_ERR_HTTP_CHUNK, -65, HTTP, "malformed chunked transfer coding")                            \
+    X(APCONN_ERR_HTTP_FRAMING, -66, HTTP, "both Content-Length and Transfer-Encoding")                  \
+    X(APCONN_ERR_HTTP_TRUNCATED, -67, HTTP, "response ended before its body was complete")              \
+    X(APCONN_ERR_HTTP_UNSUPPORTED, -68, HTTP, "unsupported HTTP version or transfer coding")            \
+    /* what the server said */                                                                          \
+    X(APCONN_ERR_HTTP_STATUS, -80, SERVER, "server answered with an HTTP error status")                 \
+    X(APCONN_ERR_NOT_FOUND, -81, SERVER, "no such connection (already gone, or never existed)")         \
+    X(APCONN_ERR_UNEXPECTED_RESPONSE, -82, CONTENT, "unexpected response (status or content type)")     \
+    /* caller mistake found late */                                                                     \
+    X(APCONN_ERR_PAGE_STALE, -83, CALLER, "page no longer valid: another call reused the work buffer")
 
 typedef enum apconn_status {
-#define APCONN__STATUS_ENUM(name, value, text) name = value,
+#define APCONN__STATUS_ENUM(name, value, cls, text) name = value,
     APCONN_STATUS_LIST(APCONN__STATUS_ENUM)
 #undef APCONN__STATUS_ENUM
-    APCONN__STATUS_LAST_UNUSED = 2
+    APCONN__STATUS_LAST_UNUSED = 2 /* private: C++98 allows no comma after the last member */
 } apconn_status;
+
+/* What kind of failure a status is: the third column of APCONN_STATUS_LIST,
+   from apconn_status_class(). A program decides with it what to do next
+   (fix the call, retry later, give up) without a switch over every status.
+     SUCCESS    APCONN_OK, APCONN_END.
+     CALLER     the program's mistake: an argument, a request field, the base
+                URL, a request too large for the work buffer (BUFFER_FULL), the
+                JSON writer called out of order, a page used after another call
+                (PAGE_STALE). Nothing was sent, except for PAGE_STALE, which is
+                found late. Retrying the same call cannot help.
+     TRANSPORT  the connection: DNS, connect, send, receive, an early close,
+                the deadline. Worth retrying later.
+     TLS        the TLS layer failed or the server's certificate or host name
+                did not verify. Not retried by apconn.
+     HTTP       the response is not valid HTTP/1.1 or does not fit the work
+                buffer (APCONN_ERR_HTTP_*, except APCONN_ERR_HTTP_STATUS).
+     SERVER     the server answered with an error status: APCONN_ERR_HTTP_STATUS
+                (err has the HTTP status, the server's code and message) and
+                APCONN_ERR_NOT_FOUND (delete: 404).
+     CONTENT    the response is valid HTTP but its content is not what the API
+                promises: malformed JSON, a field of the wrong type, missing or
+                duplicated, an item larger than the work buffer or the token
+                array (ITEM_TOO_LARGE, JSON_TOKENS), a success status or content
+                type the call does not expect (UNEXPECTED_RESPONSE).
+                One caveat: the JSON statuses are classed by what they mean in
+                a response; upsert and update also return them for a malformed
+                metadata_json / props_json / value_json of the request (then
+                err->field names that member), and the layer API (writer,
+                validator, readers) returns them for any text it is given.
+     UNKNOWN    not a value of the list (a cast int). */
+typedef enum apconn_class {
+    APCONN_CLASS_SUCCESS = 0,
+    APCONN_CLASS_CALLER,
+    APCONN_CLASS_TRANSPORT,
+    APCONN_CLASS_TLS,
+    APCONN_CLASS_HTTP,
+    APCONN_CLASS_SERVER,
+    APCONN_CLASS_CONTENT,
+    APCONN_CLASS_UNKNOWN
+} apconn_class;
 
 /* Details of the last failure. Every text field is NUL-terminated; a text
    the server sent that did not fit is cut at a UTF-8 boundary and the matching
@@ -356,7 +400,7 @@ typedef struct apconn_json_writer {
     unsigned char top_state;                    /* state of the root value */
 } apconn_json_writer;
 
-/* ----- Models (AppConnectionWithoutSensitiveData, spec section 6) -------- */
+/* ----- Models: the connection object the server returns ------------------ */
 typedef enum apconn_connection_type {
     APCONN_TYPE_UNKNOWN = 0, /* absent */
     APCONN_TYPE_SECRET_TEXT,
@@ -437,7 +481,8 @@ typedef struct apconn_connection {
     apconn_connection_status status;
     unsigned char pre_select_for_new_projects; /* 0/1 */
     unsigned char using_secret_manager;        /* 0/1 */
-    /* Every field but id may be absent (the spec's serializer quirk) or null. */
+    /* Every field but id may be absent or null: a server whose answer fails its
+       own response schema sends the raw row (README.md, "Server contract"). */
     apconn_has has_created, has_updated, has_external_id, has_display_name, has_piece_name, has_piece_version,
         has_type, has_scope, has_status, has_pre_select_for_new_projects, has_using_secret_manager,
         has_project_ids, has_platform_id, has_owner_id, has_owner, has_metadata, has_flow_ids;
@@ -552,6 +597,19 @@ typedef struct apconn__http_parser {
     unsigned char stream; /* this response's body is streamed: no whole-body size checks */
 } apconn__http_parser;
 
+/* Work buffer: the client's one buffer, used by every call in this layout:
+     [ request pieces the caller placed in it | head, then response ]
+   The four calls write the JSON body (or the list query) at its start; it
+   must stay intact until the call ends, because a retry resends it. The
+   request head (it holds the API key) is built right after those pieces,
+   sent, and wiped at once; the response is then read into the same place:
+   its head line by line, its body de-chunked in place so that the body ends
+   up at the start of that region. Once the head is read no retry can
+   follow, so the request pieces are wiped then: no secret outlives a call.
+   A body read whole (apconn_http_request, an error status of the four
+   calls) must fit: request + response + 1 bytes. A success of the API calls
+   is streamed instead: the region is then the window one item at a time
+   passes through, so request + one item + 1 bytes suffice. */
 typedef struct apconn_client {
     /* set by apconn_client_init(); do not change afterwards */
     const apconn_transport *transport;
@@ -587,10 +645,11 @@ typedef enum apconn_tristate { APCONN_TRISTATE_UNSET = 0, APCONN_FALSE = 1, APCO
 typedef enum apconn_oauth2_auth_method { APCONN_AUTH_METHOD_UNSET = 0, APCONN_AUTH_METHOD_HEADER, APCONN_AUTH_METHOD_BODY } apconn_oauth2_auth_method;
 typedef enum apconn_oauth2_grant_type { APCONN_GRANT_UNSET = 0, APCONN_GRANT_AUTHORIZATION_CODE, APCONN_GRANT_CLIENT_CREDENTIALS } apconn_oauth2_grant_type;
 
-/* The credentials. Fill the members the type needs (spec section 3.2);
-   NULL means "not sent". Alternatively set value_json to the value object
-   WITHOUT its "type" member (the library adds it and checks the required
-   members); the typed members are then ignored. */
+/* The credentials: the upsert body's `value` object. Fill the members the
+   type needs (below, as the server requires them); NULL means "not sent".
+   Alternatively set value_json to the value object WITHOUT its "type"
+   member (the library adds it and checks the required members); the typed
+   members are then ignored. */
 typedef struct apconn_value {
     const char *secret_text;  /* SECRET_TEXT */
     const char *username;     /* BASIC_AUTH */
@@ -648,13 +707,188 @@ typedef struct apconn_response {
 /* ---------------------------------------------------------------------------
    3. Public API
    ------------------------------------------------------------------------- */
+/* The error contract, for every function below that takes `apconn_error *err`
+   (err may be NULL everywhere):
+     - err is cleared first, so it never holds an older failure;
+     - on failure it holds exactly the returned status (err->status) and the
+       details of that failure, as each call's comment says;
+     - on success it is all zero, except what the call reports: the response's
+       HTTP status in err->http_status (the four calls, apconn_http_request)
+       and, for apconn_parse_error_body, err->code / err->message;
+     - a call's result (`out`, `page`, `resp`) is all zero unless APCONN_OK.
+   Views a call returns live as "Views" in section 2 says. */
 APCONN_API const char *apconn_strerror(apconn_status status);
+/* The status's class (see apconn_class in section 2); APCONN_CLASS_UNKNOWN
+   when `status` is not one of the list. */
+APCONN_API apconn_class apconn_status_class(apconn_status status);
 /* One readable line: "<strerror>[: HTTP 404][ ENTITY_NOT_FOUND][: message][ (field x)][ at byte n]
    [; needs n bytes of work buffer | tokens]".
    Returns the length it wanted (like snprintf); always NUL-terminates when size > 0. */
 APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t size);
 
-/* JSON writer */
+/* ----- Client ------------------------------------------------------------ */
+/* base_url is "https://host[:port][/path]" ("http://" only to loopback), no
+   userinfo, query or fragment; host is a DNS name, an IPv4 or a bracketed IPv6
+   literal. work_size is 2..INT_MAX bytes (jsmn's token offsets are int: 32767
+   with a 16-bit int). The path goes into every request line as it is: percent-encode
+   (RFC 3986 §2.1) any byte outside printable ASCII. A byte >= 0x80 is
+   APCONN_ERR_URL; a space or control byte is APCONN_ERR_UNSAFE_CHAR.
+   Fails with a CALLER class status and sends nothing: APCONN_ERR_ARGUMENT (a
+   NULL argument, a transport without send/recv/now_ms, a size out of range,
+   an http:// URL over a secure transport), _REQUIRED (an empty API key),
+   _UNSAFE_CHAR (also: an API key that is not an RFC 6750 b64token), _URL,
+   _INSECURE (http:// to a host that is not loopback, or https:// over a
+   transport that is not secure). After a failure c has no transport: every
+   call on it answers APCONN_ERR_ARGUMENT. */
+APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
+                                            const apconn_transport *transport, void *work, size_t work_size,
+                                            apconn_token *tokens, size_t token_count, apconn_error *err);
+/* Closes the connection (if any) and wipes the work buffer. */
+APCONN_API void apconn_client_close(apconn_client *c);
+
+/* ----- The four calls ------------------------------------------------------
+   Upsert, update, list and delete of global connections, one HTTP exchange
+   each (deadline, keep-alive and retries as apconn_http_request says; the
+   routes and fields they rely on: README.md, "Server contract").
+   What the statuses mean for each of them, by class:
+     CALLER     nothing was sent. APCONN_ERR_ARGUMENT: c (or a client whose
+                init failed), the request, the id or the result is NULL, or a
+                member is out of range; err->field names the member when there
+                is one ("id", "type", "projectIds", "statuses", ...).
+                APCONN_ERR_REQUIRED: a member the server requires is missing
+                or empty (err->field: "displayName", "value.secret_text", ...).
+                APCONN_ERR_BUFFER_FULL: the request does not fit the work
+                buffer.
+     TRANSPORT, TLS  the connection failed, after the retries the policy
+                allows; a failure after the request was sent (TIMEOUT, RECV,
+                CLOSED) leaves open whether the server acted on it.
+     HTTP       the response broke HTTP/1.1 framing or did not fit the work
+                buffer; err->http_status (when the status line was read) and
+                err->offset (response bytes read) say where.
+     SERVER     APCONN_ERR_HTTP_STATUS: a status the call does not expect.
+                err->http_status is it; err->code and err->message come from
+                the server's JSON error body ({"code", "params"} or
+                {"statusCode", "error", "message"}), or err->message holds the
+                first APCONN_ERR_EXCERPT_SIZE bytes of any other body (a
+                proxy's HTML page) as one line. The API key is redacted from
+                both. delete only: APCONN_ERR_NOT_FOUND for a 404.
+     CONTENT    the server answered the expected status but not what the API
+                promises. APCONN_ERR_UNEXPECTED_RESPONSE: another 2xx, or a
+                success without a JSON body (err->http_status). upsert/update:
+                the returned connection is malformed (APCONN_ERR_JSON_*,
+                err->field names the member, err->offset the byte in the
+                body), or does not fit the work buffer / the token array
+                (APCONN_ERR_ITEM_TOO_LARGE / _JSON_TOKENS, err->needed): in
+                both cases the server DID apply the change. list: see
+                apconn_page_next.
+   On failure *out is all zero and err holds the status with the details
+   above; on APCONN_OK err is zero but for err->http_status (the success
+   status). A returned connection is a set of views ("Views", section 2). */
+
+/* POST /v1/global-connections: creates a PLATFORM connection shared with
+   req->project_ids, or overwrites the one with the same externalId whose
+   projectIds contain every id requested (the server answers 201 for both;
+   200 is accepted). Without external_id a retry may create a duplicate.
+   Checked before anything is sent:
+     display_name set (REQUIRED "displayName"; "" is allowed), piece_name
+     non-empty (REQUIRED "pieceName"), type one of the 8 (ARGUMENT "type");
+     value: the type's required members non-empty (REQUIRED "value.<member>"),
+     grant_type / authorization_method in range (ARGUMENT "value.<member>"),
+     props_json a JSON object (APCONN_ERR_JSON_*, "value.props"); or
+     value_json: a JSON object without "type" and without escaped keys,
+     holding the required members (APCONN_ERR_JSON_*, ARGUMENT, REQUIRED:
+     "value_json" or "value.<member>");
+     project_ids: no NULL entry and no id twice (ARGUMENT "projectIds": the
+     server answers 404 to a repeated id), project_id_count 0 sends [];
+     metadata_json a JSON object (APCONN_ERR_JSON_*, "metadata"; err->offset
+     is the byte in it); pre_select_for_new_projects in range (ARGUMENT).
+   APCONN_OK: *out holds the connection the server returned, as views. */
+APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn_upsert_request *req,
+                                                  apconn_connection *out, apconn_error *err);
+/* POST /v1/global-connections/{id}: sets displayName (required, non-empty:
+   REQUIRED "displayName") and, when given, projectIds (replaces the list),
+   metadata and preSelectForNewProjects, checked as for upsert. Credentials
+   cannot change here: upsert again with the same external_id. id must be 21
+   ASCII letters or digits (ARGUMENT "id"). The server answers 200; for an
+   unknown id it answers 500 (APCONN_ERR_HTTP_STATUS), not 404.
+   APCONN_OK: *out holds the updated connection, as views. */
+APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *id,
+                                                  const apconn_update_request *req, apconn_connection *out,
+                                                  apconn_error *err);
+/* GET /v1/global-connections?cursor=..&limit=..&pieceName=..&displayName=..
+   &status=..: sends the request and reads the response head only.
+   APCONN_OK means a 200 with a JSON body is ready to be walked with
+   apconn_page_next() (the statuses of the body are listed there).
+   req->statuses outside the three bits is ARGUMENT "statuses"; a query too
+   long for the work buffer is BUFFER_FULL "query". page.next may be passed
+   as req->cursor of the next list call as it is. A caller that stops early
+   may simply make its next call: the rest of the body is never read as the
+   next response (the connection is closed first). The call's deadline
+   (client->timeout_ms) keeps running while you iterate. On failure the page
+   is zeroed: apconn_page_done() is nonzero, apconn_page_next() says END. */
+APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_list_request *req,
+                                                apconn_page *page, apconn_error *err);
+/* DELETE /v1/global-connections/{id}: APCONN_OK when deleted now (204; 200
+   is accepted); APCONN_ERR_NOT_FOUND when the server says it does not exist
+   (404: already gone, or never existed; err->code holds the server's code,
+   "ENTITY_NOT_FOUND"). Some server builds answer 204 for an unknown id.
+   id as for update (ARGUMENT "id"). */
+APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *id, apconn_error *err);
+
+/* The next item of a page (from apconn_connection_list() or
+   apconn_parse_page()). err is cleared first; *out is all zero unless
+   APCONN_OK.
+     APCONN_OK    *out holds the item as views: valid until the next
+                  apconn_page_next() on this page or the next call on the
+                  client ("Views", section 2).
+     APCONN_END   no more items; page->next / previous are complete; err is
+                  all zero. Repeats.
+     per-item errors (class CONTENT), after which the next call goes on with
+     the next item; err->field names the item ("data[2]") or its member:
+       APCONN_ERR_ITEM_TOO_LARGE  the item did not fit the work buffer; it was
+                                  validated as it streamed past and skipped.
+                                  err->needed = work buffer bytes it needs.
+       APCONN_ERR_JSON_TOKENS     the same for the token array (err->needed).
+       APCONN_ERR_JSON_TYPE / _MISSING / _ENUM / _NUL / _DUPLICATE  the item
+                                  is malformed ("data[2].owner.email").
+     anything else ends the page and is returned again by every later call:
+       malformed JSON (APCONN_ERR_JSON_SYNTAX, _DEPTH, _ESCAPE, _UTF8) or a
+       body that is not a page object (a JSON status); a transport, TLS
+       or framing status while the body is read; the call's deadline
+       (APCONN_ERR_TIMEOUT); APCONN_ERR_PAGE_STALE when another call used the
+       client since the list call (CALLER class: a program mistake).
+     err->offset is the byte offset in the response body.
+   page or out NULL is APCONN_ERR_ARGUMENT. */
+APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err);
+/* Nonzero once the page has ended: apconn_page_next() returned APCONN_END or
+   a page-level error (and returns it again). A per-item error leaves it 0:
+       while (!apconn_page_done(&page)) {
+           st = apconn_page_next(&page, &conn, &err);
+           if (st == APCONN_OK) use(&conn); else if (st != APCONN_END) report(&err);
+       }
+   A zeroed page, or the page a failed list call left, is done. */
+APCONN_API int apconn_page_done(const apconn_page *page);
+/* Walks projectIds / flowIds: the id after `id`, or NULL after the last. */
+APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id);
+
+/* Enum names as the server spells them ("SECRET_TEXT"); NULL when unknown. */
+APCONN_API const char *apconn_type_name(apconn_connection_type type);
+APCONN_API const char *apconn_connection_status_name(apconn_connection_status status);
+APCONN_API const char *apconn_scope_name(apconn_scope scope);
+/* Parses "SECRET_TEXT" etc.; APCONN_TYPE_UNKNOWN when not one of the 8. */
+APCONN_API apconn_connection_type apconn_type_from_name(const char *name);
+
+/* ----- Layer API: what the four calls are built from -----------------------
+   The JSON writer, the validator, the readers, apconn_parse_error_body and
+   apconn_http_request are the layers beneath the four calls. They are public
+   for other routes, for tests, and for reading JSON you stored; a program
+   that only manages global connections needs none of them. */
+
+/* JSON writer (layer API). Writes compact JSON into a caller buffer. It takes
+   no apconn_error: a writer error has no detail but its status and the call
+   that failed, both kept in the writer (sticky; see apconn_json_writer), so
+   a body is written without a check per call and apconn_json_finish()
+   reports the first error once. */
 APCONN_API void apconn_json_init(apconn_json_writer *w, char *buf, size_t size);
 APCONN_API void apconn_json_object_begin(apconn_json_writer *w);
 APCONN_API void apconn_json_object_end(apconn_json_writer *w);
@@ -671,87 +905,51 @@ APCONN_API void apconn_json_raw(apconn_json_writer *w, const char *json, size_t 
 /* APCONN_OK when one complete value was written; the first error otherwise. */
 APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_len);
 
-/* Strict RFC 8259 validator: APCONN_OK iff `json` is exactly one JSON value
-   (surrounding whitespace allowed), valid UTF-8, nested at most
+/* Strict RFC 8259 validator (layer API): APCONN_OK iff `json` is exactly one
+   JSON value (surrounding whitespace allowed), valid UTF-8, nested at most
    APCONN_JSON_MAX_DEPTH deep. `err_offset` (may be NULL) gets the byte offset
-   of the first problem. */
+   of the first problem. It takes no apconn_error: the offset is its only
+   detail, and its callers (the readers, the four calls' checks of
+   metadata_json / props_json) put it into their err with the field name. */
 APCONN_API apconn_status apconn_json_validate(const char *json, size_t len);
 APCONN_API apconn_status apconn_json_validate_at(const char *json, size_t len, size_t *err_offset);
 
-/* Readers: validate strictly (RFC 8259), tokenize with jsmn, map into views
-   (see "Views" above). Unknown keys are ignored at any depth; key order does
-   not matter; a known key twice is APCONN_ERR_JSON_DUPLICATE.
+/* Readers (layer API): validate strictly (RFC 8259), tokenize with jsmn, map
+   into views (see "Views" above). Unknown keys are ignored at any depth; key
+   order does not matter; a known key twice is APCONN_ERR_JSON_DUPLICATE.
    apconn_parse_connection decodes in place: json[0..len) is modified and
-   the views point into it. */
+   the views point into it (they live as long as json is not changed).
+   Statuses: APCONN_ERR_ARGUMENT, the JSON statuses (err->offset, err->field),
+   APCONN_ERR_JSON_TOKENS (err->needed). */
 APCONN_API apconn_status apconn_parse_connection(char *json, size_t len, apconn_token *tokens, size_t token_count,
                                                  apconn_connection *out, apconn_error *err);
 /* A page read from memory the same way a response is read from the
    network: json[0..len) is copied through `work` one window at a time, so
-   work_size and token_count bound one item. json must outlive the page. */
+   work_size and token_count bound one item. json must outlive the page.
+   Fails only with APCONN_ERR_ARGUMENT; the items come from apconn_page_next(). */
 APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *work, size_t work_size,
                                            apconn_token *tokens, size_t token_count, apconn_page *page,
                                            apconn_error *err);
-/* The next item of a page.
-     APCONN_OK    *out holds the item's views (valid until the next call).
-     APCONN_END   no more items; page->next / previous are complete. Repeats.
-     per-item errors, after which the next call goes on with the next item:
-       APCONN_ERR_ITEM_TOO_LARGE  the item did not fit the work buffer; it was
-                                  validated as it streamed past and skipped.
-                                  err->needed = work buffer bytes it needs.
-       APCONN_ERR_JSON_TOKENS     the same for the token array (err->needed).
-       APCONN_ERR_JSON_TYPE / _MISSING / _ENUM / _NUL / _DUPLICATE  the item
-                                  is malformed; err->field names it
-                                  ("data[2].owner.email").
-     anything else ends the page (malformed JSON, a transport or framing
-     error, the deadline, APCONN_ERR_PAGE_STALE) and repeats. err->offset is
-     the byte offset in the response body. *out is all zero unless APCONN_OK. */
-APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err);
-/* Nonzero once the page has ended: apconn_page_next() returned APCONN_END or
-   a page-level error (and returns it again). A per-item error leaves it 0:
-       while (!apconn_page_done(&page)) {
-           st = apconn_page_next(&page, &conn, &err);
-           if (st == APCONN_OK) use(&conn); else if (st != APCONN_END) report(&err);
-       }
-   A zeroed page, or the page a failed list call left, is done. */
-APCONN_API int apconn_page_done(const apconn_page *page);
-/* Walks projectIds / flowIds: the id after `id`, or NULL after the last. */
-APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id);
 #ifndef APCONN_NO_ERROR_DETAILS
-/* Fills err->code and err->message from either error body shape; returns
-   APCONN_OK if the body was one of them. */
+/* Error body (layer API): fills err->code and err->message from either
+   error body shape the server sends ({"code", "params": {"message" |
+   "error" | ...}} or {"statusCode", "code"?, "error", "message"}); returns
+   APCONN_OK if the body was one of them. Like every public call it clears
+   err first (the four calls keep err->http_status through an internal
+   path). Fails with APCONN_ERR_UNEXPECTED_RESPONSE (not one of the shapes,
+   or not JSON), APCONN_ERR_JSON_TOKENS, or APCONN_ERR_ARGUMENT (err NULL). */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
                                                  size_t token_count, apconn_error *err);
 #endif
 
-/* Enum names as the server spells them ("SECRET_TEXT"); NULL when unknown. */
-APCONN_API const char *apconn_type_name(apconn_connection_type type);
-APCONN_API const char *apconn_connection_status_name(apconn_connection_status status);
-APCONN_API const char *apconn_scope_name(apconn_scope scope);
-/* Parses "SECRET_TEXT" etc.; APCONN_TYPE_UNKNOWN when not one of the 8. */
-APCONN_API apconn_connection_type apconn_type_from_name(const char *name);
-
-/* Client */
-/* base_url is "https://host[:port][/path]" ("http://" only to loopback), no
-   userinfo, query or fragment; host is a DNS name, an IPv4 or a bracketed IPv6
-   literal. work_size is 2..INT_MAX bytes (jsmn's token offsets are int: 32767
-   with a 16-bit int). The path goes into every request line as it is: percent-encode
-   (RFC 3986 §2.1) any byte outside printable ASCII. A byte >= 0x80 is
-   APCONN_ERR_URL; a space or control byte is APCONN_ERR_UNSAFE_CHAR. */
-APCONN_API apconn_status apconn_client_init(apconn_client *c, const char *base_url, const char *api_key,
-                                            const apconn_transport *transport, void *work, size_t work_size,
-                                            apconn_token *tokens, size_t token_count, apconn_error *err);
-/* Closes the connection (if any) and wipes the work buffer. */
-APCONN_API void apconn_client_close(apconn_client *c);
-/* One HTTP exchange with deadline, keep-alive and retries. `path` is below
-   the base path ("/v1/global-connections"), `query` is NULL, "" or "a=b&c=d"
-   (already encoded), body may be NULL (then no Content-Type/-Length is sent).
-   The response stays in the work buffer: resp->body is NUL-terminated and
-   valid until the next call on the client.
-   Work buffer: request pieces (body, query) may live at its start; they must
-   stay intact during the call (a retry resends them) and are wiped when it
-   returns. The head (with the key) is built after them, sent and wiped at
-   once; the response is read into the same place, the body de-chunked in
-   place. So body + largest response + 1 must fit the work buffer.
+/* Raw HTTP call (layer API): one HTTP exchange with deadline, keep-alive and
+   retries. `path` is below the base path ("/v1/global-connections"), `query`
+   is NULL, "" or "a=b&c=d" (already encoded), body may be NULL (then no
+   Content-Type/-Length is sent). The response stays in the work buffer:
+   resp->body is NUL-terminated and valid until the next call on the client.
+   Work buffer: request pieces (body, query) may live at its start; the
+   layout and what must fit: "Work buffer" in section 2 (here the whole
+   response is read: body + largest response + 1 bytes).
    Deadline: client->timeout_ms from the start of this call bounds everything
    (connect, sends, receives, retry waits); each callback gets what is left.
    Keep-alive: the connection is reused. It is closed after any error, after
@@ -771,35 +969,13 @@ APCONN_API void apconn_client_close(apconn_client *c);
    retries happen. A wait that would pass the deadline is not taken: the last
    result is returned (for a 429/5xx: APCONN_OK with that response); so is
    a response that closed a single-connection transport (connect == NULL).
-   Returns APCONN_OK for any complete response, whatever its status. */
+   Returns APCONN_OK for any complete response, whatever its status
+   (err->http_status holds it too); otherwise a CALLER status (ARGUMENT,
+   UNSAFE_CHAR in path, query or key, BUFFER_FULL), a transport or TLS status,
+   or an HTTP framing status (err->http_status, err->offset). */
 APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
                                              const char *query, const char *body, size_t body_len,
                                              apconn_response *resp, apconn_error *err);
-
-/* The four calls (spec sections 3, 4, 5, 9).
-   upsert / update: APCONN_OK and *out holds the returned connection as views
-   (valid until the next call on the client). The response is read through
-   the same streaming reader as one page item, so it must fit the work buffer
-   left after the request body: APCONN_ERR_ITEM_TOO_LARGE with err->needed
-   otherwise (the server did apply the change).
-   list: sends the request and reads the response head; APCONN_OK means a 200
-   with a JSON body is ready to be walked with apconn_page_next(). A caller
-   that stops early may simply make its next call: the rest of the body is
-   never read as the next response (the connection is closed first). The
-   call's deadline (client->timeout_ms) keeps running while you iterate.
-   Any of them: APCONN_ERR_HTTP_STATUS (err: HTTP status, server code and
-   message) for an unexpected status; a transport, TLS or framing status.
-   page.next may be passed as req->cursor of the next list call as it is. */
-APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn_upsert_request *req,
-                                                  apconn_connection *out, apconn_error *err);
-APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *id,
-                                                  const apconn_update_request *req, apconn_connection *out,
-                                                  apconn_error *err);
-APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_list_request *req,
-                                                apconn_page *page, apconn_error *err);
-/* APCONN_OK when deleted now (204); APCONN_ERR_NOT_FOUND when the server says
-   it does not exist (404: already gone, or never existed). */
-APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *id, apconn_error *err);
 
 /* Overwrites `len` bytes with zeros in a way the compiler cannot drop. */
 APCONN_API void apconn_wipe(void *p, size_t len);
@@ -815,11 +991,6 @@ APCONN_API void apconn_wipe(void *p, size_t len);
 #ifdef APCONN_IMPLEMENTATION
 #ifndef APCONN__IMPLEMENTED
 #define APCONN__IMPLEMENTED
-
-#ifndef APCONN_ASSERT
-#include <assert.h>
-#define APCONN_ASSERT(x) assert(x)
-#endif
 
 /* Constant tables in flash on Harvard targets (see the configuration list). */
 #if !defined(APCONN_PROGMEM) && defined(__AVR__)
@@ -863,16 +1034,30 @@ extern "C" {
    APCONN_NO_STATUS_TEXT (opt-in, for the tightest images): the blob holds
    the enum names instead ("APCONN_ERR_TIMEOUT"), still one per status and
    greppable in this file; saves ~450 bytes of .rodata. */
-#define APCONN__STATUS_VALUE(name, value, text) (signed char)(name),
-#define APCONN__STATUS_FITS(name, value, text) && (value) >= -128 && (value) <= 127
+#define APCONN__STATUS_VALUE(name, value, cls, text) (signed char)(name),
+#define APCONN__STATUS_FITS(name, value, cls, text) && (value) >= -128 && (value) <= 127
 #ifdef APCONN_NO_STATUS_TEXT
-#define APCONN__STATUS_TEXT(name, value, text) #name "\0"
+#define APCONN__STATUS_TEXT(name, value, cls, text) #name "\0"
 #else
-#define APCONN__STATUS_TEXT(name, value, text) text "\0"
+#define APCONN__STATUS_TEXT(name, value, cls, text) text "\0"
 #endif
-#define APCONN__STATUS_SIZE(name, value, text) char name[sizeof(APCONN__STATUS_TEXT(name, value, text))];
+#define APCONN__STATUS_SIZE(name, value, cls, text) char name[sizeof(APCONN__STATUS_TEXT(name, value, cls, text))];
 /* a status value outside -128..127 stops the build (negative array size) */
 typedef char apconn__status_value_check[(1 APCONN_STATUS_LIST(APCONN__STATUS_FITS)) ? 1 : -1];
+#define APCONN__STATUS_CLASS(name, value, cls, text) APCONN_CLASS_##cls,
+static const signed char apconn__status_values[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
+/* Position of `status` in APCONN_STATUS_LIST; the list's length when it is not in it. */
+static size_t apconn__status_index(apconn_status status) {
+    size_t i = 0;
+    while (i < sizeof apconn__status_values && (signed char)APCONN_READ_BYTE(&apconn__status_values[i]) != (int)status)
+        i++;
+    return i;
+}
+APCONN_API apconn_class apconn_status_class(apconn_status status) {
+    static const unsigned char classes[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_CLASS)
+                                                           APCONN_CLASS_UNKNOWN};
+    return (apconn_class)APCONN_READ_BYTE(&classes[apconn__status_index(status)]);
+}
 #ifdef APCONN_EMPTY_STATUS_TEXT
 APCONN_API const char *apconn_strerror(apconn_status status) {
     (void)status;
@@ -880,11 +1065,10 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
 }
 #else
 APCONN_API const char *apconn_strerror(apconn_status status) {
-    static const signed char values[] APCONN_PROGMEM = {APCONN_STATUS_LIST(APCONN__STATUS_VALUE)};
     static const char texts[] APCONN_PROGMEM = APCONN_STATUS_LIST(APCONN__STATUS_TEXT) "unknown status";
     const char *p = texts;
-    size_t i;
-    for (i = 0; i < sizeof values && (signed char)APCONN_READ_BYTE(&values[i]) != (int)status; i++)
+    size_t i = apconn__status_index(status);
+    while (i--)
         while (APCONN_READ_BYTE(p++)) {} /* past this text and its NUL */
 #ifdef APCONN__HARVARD
     {
@@ -901,6 +1085,7 @@ APCONN_API const char *apconn_strerror(apconn_status status) {
 }
 #endif
 #undef APCONN__STATUS_VALUE
+#undef APCONN__STATUS_CLASS
 #undef APCONN__STATUS_FITS
 #undef APCONN__STATUS_TEXT
 #undef APCONN__STATUS_SIZE
@@ -1141,7 +1326,7 @@ APCONN_API size_t apconn_error_format(const apconn_error *err, char *buf, size_t
     return o.len;
 }
 
-/* ---- enum names, exactly as the server spells them (spec §3.1, §6) ---- */
+/* ---- enum names, exactly as the server spells them (body "type", response "status") ---- */
 /* The names of one enum are a NUL-separated blob in value order (like the
    status texts): no pointer per name. No name starts with a digit, so a
    "\0" never runs into an octal escape. */
@@ -1838,8 +2023,9 @@ typedef struct apconn__field {
 
 enum { APCONN__TABLE_CONNECTION, APCONN__TABLE_OWNER };
 
-/* spec §6, AppConnectionWithoutSensitiveData, in the order the server sends
-   the keys: the mapper tries the row after the last match first. */
+/* The connection object of every response (AppConnectionWithoutSensitiveData,
+   README.md "Server contract"), in the order the server sends the keys: the
+   mapper tries the row after the last match first. */
 static const apconn__field apconn__connection_fields[] APCONN_PROGMEM = {
     APCONN__C0("id", APCONN__F_ID | APCONN__F_REQUIRED, 0, id),
     APCONN__C("created", APCONN__F_TEXT, 0, created, has_created),
@@ -2244,7 +2430,7 @@ APCONN_API const char *apconn_ids_next(const apconn_ids *ids, const char *id) {
     return p < ids->apconn__end ? p + 1 : NULL;
 }
 
-/* ---- error bodies (spec §7) ---- */
+/* ---- error bodies: {"code", "params"} or Fastify's {"statusCode", "error", "message"} ---- */
 #ifndef APCONN_NO_ERROR_DETAILS
 
 /* Value token of `name` in the object at `obj`, or -1. */
@@ -2293,16 +2479,15 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
 }
 
 /* Activepieces: {"code", "params": {message | error | anything}}.
-   Fastify: {"statusCode": n, "code"?, "error", "message"}; no code: error names it. */
-APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
-                                                 size_t token_count, apconn_error *err) {
+   Fastify: {"statusCode": n, "code"?, "error", "message"}; no code: error names it.
+   Writes err->code, err->message and their *_truncated flags, and only on
+   success: the caller cleared err (apconn_parse_error_body, or the API calls,
+   which keep err->http_status). */
+static apconn_status apconn__error_body(const char *json, size_t len, apconn_token *tokens, size_t token_count,
+                                        apconn_error *err) {
     apconn__map m;
     int code, params, msg, reason;
-    apconn_status st;
-    if (!err) return APCONN_ERR_ARGUMENT;
-    err->code[0] = err->message[0] = '\0';
-    err->code_truncated = err->message_truncated = 0;
-    st = apconn__tokenize(json, len, tokens, token_count, NULL);
+    apconn_status st = apconn__tokenize(json, len, tokens, token_count, NULL);
     if (st == APCONN_ERR_JSON_TOKENS || st == APCONN_ERR_ARGUMENT) return st;
     apconn__map_init(&m, json, NULL, tokens, NULL, -1);
     if (st != APCONN_OK || m.t[0].type != JSMN_OBJECT) return APCONN_ERR_UNEXPECTED_RESPONSE;
@@ -2329,19 +2514,20 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
         apconn__render_params(&m, params, err);
     return APCONN_OK;
 }
+
+APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
+                                                 size_t token_count, apconn_error *err) {
+    apconn_status st = apconn__error_begin(err, err != NULL);
+    if (st != APCONN_OK) return st;
+    st = apconn__error_body(json, len, tokens, token_count, err);
+    err->status = st;
+    return st;
+}
 #endif /* APCONN_NO_ERROR_DETAILS */
 
 /* ----- 4.5 HTTP/1.1: request head, response parser, exchange --------------- */
-/* The work buffer during one call:
-     [ request pieces the caller placed in the work buffer | head, then response ]
-   is documented at apconn_http_request (section 3): the request pieces stay
-   until the call ends (a retry resends them) and are wiped when it returns;
-   the head (it holds the API key) is built after them, sent and wiped at
-   once; the response is read into the same place, its head line by line and
-   its body de-chunked in place to the start of that region. The API calls
-   put their JSON body (or the list query) there as the request pieces, and
-   their successes are streamed (section 4.6): the region is then the window
-   one item at a time passes through, so request + one item + 1 bytes suffice. */
+/* The work buffer during one call: "Work buffer" in section 2 (the streamed
+   success of the API calls: section 4.6). */
 /* Bytes that may never reach a request line or header: CTL, SP and DEL
    (RFC 9112 §3, §5: a CR or LF would end the line and let the rest pose as a
    header of its own). */
@@ -2371,9 +2557,6 @@ static size_t apconn__http_prefix(const char *s, size_t n, const char *prefix) {
 static int apconn__http_ieq(const char *s, size_t n, const char *word) {
     return apconn__http_prefix(s, n, word) == n && word[n] == '\0';
 }
-/* Only for apconn__http_request's argument check (its error-clearing lines
-   are being reworked elsewhere); everything else calls apconn__fail. */
-#define apconn__http_fail(err, st, field) apconn__fail(err, st, NULL, field)
 
 /* ----- base URL (RFC 3986 §3; only what a server address needs) ------------ */
 /* 1 to 5 digits, 1..65535 (RFC 3986 §3.2.3 allows any digits; the limits are ours). */
@@ -2544,7 +2727,7 @@ static void apconn__http_write_head(apconn__out *o, const apconn_client *c, cons
     apconn__out_str(o, "\r\nAuthorization: Bearer ");
     apconn__out_str(o, c->api_key);
     apconn__out_str(o, "\r\nAccept: application/json\r\nUser-Agent: apconn/" APCONN_VERSION_STRING "\r\n");
-    if (body) { /* spec §1: GET/DELETE must not claim a JSON body */
+    if (body) { /* GET/DELETE must not claim a JSON body: the server answers 400 FST_ERR_CTP_EMPTY_JSON_BODY */
         apconn__out_str(o, "Content-Type: application/json\r\nContent-Length: ");
         apconn__out_num(o, "", (uint64_t)body_len);
         apconn__out_str(o, "\r\n");
@@ -3120,9 +3303,8 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
     uint32_t wait_ms, left;
 #endif
     size_t used = 0;
-    if (err) memset(err, 0, sizeof *err);
     if (resp) memset(resp, 0, sizeof *resp);
-    if (!c || !c->transport) return apconn__http_fail(err, APCONN_ERR_ARGUMENT, NULL);
+    if (!c || !c->transport) return apconn__fail(err, APCONN_ERR_ARGUMENT, NULL, NULL);
     apconn__claim_work(c);
     p = &c->apconn__http;
     memset(p, 0, sizeof *p);
@@ -3181,6 +3363,7 @@ static apconn_status apconn__http_request(apconn_client *c, const char *method, 
 APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *method, const char *path,
                                              const char *query, const char *body, size_t body_len,
                                              apconn_response *resp, apconn_error *err) {
+    (void)apconn__error_begin(err, 1); /* the arguments are checked inside: a refused request's body is wiped too */
     return apconn__http_request(c, method, path, query, body, body_len, 0, resp, err);
 }
 
@@ -3478,9 +3661,10 @@ static apconn_status apconn__stream_one(apconn__stream *s, apconn_connection *ou
 APCONN_API apconn_status apconn_parse_connection(char *json, size_t len, apconn_token *tokens, size_t token_count,
                                                  apconn_connection *out, apconn_error *err) {
     apconn__stream s;
-    apconn_status st = apconn__error_begin(err, out && json && tokens && token_count && len < (size_t)INT_MAX);
+    apconn_status st;
+    if (out) memset(out, 0, sizeof *out);
+    st = apconn__error_begin(err, out && json && tokens && token_count && len < (size_t)INT_MAX);
     if (st != APCONN_OK) return st;
-    memset(out, 0, sizeof *out);
     /* the caller's buffer is the window, already full: decoded in place */
     apconn__stream_init(&s, NULL, (unsigned char *)json, len + 1, len, tokens, token_count, 1);
     s.src = json;
@@ -3515,8 +3699,8 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
     apconn__stream *s;
     apconn_status st;
     size_t at = 0, end = 0;
+    if (out) memset(out, 0, sizeof *out);
     if ((st = apconn__error_begin(err, page && out)) != APCONN_OK) return st;
-    memset(out, 0, sizeof *out);
     s = &page->apconn__s;
     if (!s->buf) return APCONN_END; /* a zeroed page, or one a failed list left: no items */
     /* the window is the client's work buffer: checked even at the end, so
@@ -3531,11 +3715,11 @@ APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *
 /* ----- 4.7 The four global-connection calls -------------------------------- */
 /* Request bodies are written into the work buffer with the JSON writer; the
    value members come from one table, so each connection type is two bit
-   masks (spec §3.2): `required` members must be non-empty, `optional` ones
+   masks (the upsert body's `value` per type): `required` members must be non-empty, `optional` ones
    are sent when set. "scope" is optional in the table but always sent for
    the OAuth2 types ("" when NULL), since the schema requires the key. */
 #define APCONN__API_PATH "/v1/global-connections"
-#define APCONN__API_ID_LEN 21 /* ^[0-9a-zA-Z]{21}$ (spec §2) */
+#define APCONN__API_ID_LEN 21 /* /v1/global-connections/{id}: ^[0-9a-zA-Z]{21}$, else 400 */
 /* Member indices: positions in apconn__api_member_names, bits in the masks. */
 #define APCONN__M_SECRET_TEXT 0u
 #define APCONN__M_USERNAME 1u
@@ -3585,8 +3769,6 @@ static const char *apconn__api_member(const apconn_value *v, unsigned i) {
     if (i == APCONN__M_GRANT) return (unsigned)v->grant_type <= APCONN_GRANT_CLIENT_CREDENTIALS ? grants[v->grant_type] : NULL;
     return *(const char *const *)(const void *)((const char *)v + apconn__api_member_offsets[i]);
 }
-
-#define apconn__api_fail apconn__fail /* the name apconn_connection_update's body uses */
 
 /* metadata and props are JSON objects: valid (RFC 8259) and starting with '{'. */
 static apconn_status apconn__api_check_object(const char *json, const char *field, apconn_error *err) {
@@ -3710,7 +3892,7 @@ static void apconn__api_write_tail(apconn_json_writer *w, const char *const *ids
 }
 
 /* The fields upsert and update share: project ids present and without
-   duplicates (the server answers 404 to a duplicate, spec section 3.1), the
+   duplicates (POST /v1/global-connections answers 404 to a repeated id), the
    tristate in range, metadata a JSON object. */
 static apconn_status apconn__api_check_common(const char *const *ids, size_t n, const char *metadata,
                                               apconn_tristate pre, apconn_error *err) {
@@ -3761,7 +3943,9 @@ static void apconn__api_redact(char *text, size_t size, const char *key) {
 
 /* Maps a status the call did not expect: 404 on delete has its own outcome;
    the server's error body gives code and message when it is JSON, else a
-   printable excerpt (a proxy's HTML page) goes into err->message. */
+   printable excerpt (a proxy's HTML page) goes into err->message. err is
+   clear but for http_status here: the call began with apconn__error_begin,
+   and a response that came whole left only its status (apconn__http_request). */
 static apconn_status apconn__api_status_error(apconn_client *c, const apconn_response *r, int is_delete,
                                               apconn_error *err) {
     apconn_status st = (is_delete && r->status == 404) ? APCONN_ERR_NOT_FOUND : APCONN_ERR_HTTP_STATUS;
@@ -3769,10 +3953,9 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
     (void)c; /* unused when both APCONN_NO_ERROR_DETAILS and APCONN_NO_REDACTION are set */
     if (!err) return st;
 #ifndef APCONN_NO_ERROR_DETAILS
-    if (!r->is_json || apconn_parse_error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK)
+    if (!r->is_json || apconn__error_body(r->body, r->body_len, c->tokens, c->token_count, err) != APCONN_OK)
 #endif
     {
-        memset(err, 0, sizeof *err);
         n = r->body_len < APCONN_ERROR_EXCERPT_SIZE ? r->body_len : APCONN_ERROR_EXCERPT_SIZE;
         err->message_truncated = (unsigned char)apconn__text_copy(err->message, sizeof err->message, r->body, n);
         /* an HTML page's line breaks read best as spaces; C1 too (see apconn__control_len) */
@@ -3786,9 +3969,6 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
     apconn__api_redact(err->message, sizeof err->message, c->api_key);
     apconn__api_redact(err->code, sizeof err->code, c->api_key);
 #endif
-    err->field[0] = '\0';
-    err->offset = 0;
-    err->http_status = r->status;
     err->status = st;
     return st;
 }
@@ -3820,17 +4000,32 @@ static apconn_status apconn__api_exchange(apconn_client *c, const char *method, 
     return apconn__fail(err, APCONN_ERR_UNEXPECTED_RESPONSE, NULL, NULL);
 }
 
-/* Finishes the body; on any failure the partly written body is wiped. */
-static apconn_status apconn__api_finish(apconn_client *c, apconn_json_writer *w, size_t *len, apconn_error *err) {
-    apconn_status st = apconn_json_finish(w, len);
-    if (st == APCONN_OK) return st;
+/* How each of the four calls begins: *out (out_size bytes) zeroed, err
+   cleared, the arguments checked (ok), the work buffer claimed. */
+static apconn_status apconn__api_begin(apconn_client *c, int ok, void *out, size_t out_size, apconn_error *err) {
+    apconn_status st;
+    if (out) memset(out, 0, out_size);
+    st = apconn__error_begin(err, c && c->transport && ok && out);
+    if (st == APCONN_OK) apconn__claim_work(c);
+    return st;
+}
+
+/* Upsert and update, once the body is written: the body finished (wiped
+   when that fails) and POSTed to `path`, expecting ok1 or ok2. */
+static apconn_status apconn__api_post(apconn_client *c, apconn_json_writer *w, const char *path, int ok1, int ok2,
+                                      apconn_response *r, apconn_error *err) {
+    size_t len;
+    apconn_status st = apconn_json_finish(w, &len);
+    if (st == APCONN_OK) return apconn__api_exchange(c, "POST", path, NULL, len, ok1, ok2, r, err);
     apconn_wipe(c->work, c->work_size);
     return apconn__fail(err, st, NULL, NULL);
 }
 
 /* The connection an upsert or update answers with: the response body read
    as a one-item stream, then mapped into views (and the body read to its end,
-   so the connection can carry the next request). */
+   so the connection can carry the next request). Its own function, called
+   after the exchange returned: the stream state is not on the stack during
+   the exchange. */
 static apconn_status apconn__api_connection_result(apconn_client *c, apconn_status st, const apconn_response *r,
                                                    apconn_connection *out, apconn_error *err) {
     apconn__stream s;
@@ -3863,12 +4058,8 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
                                                   apconn_connection *out, apconn_error *err) {
     apconn_json_writer w;
     apconn_response r;
-    apconn_status st;
-    size_t len;
-    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
-    memset(out, 0, sizeof *out); /* all zero unless APCONN_OK */
-    apconn__claim_work(c);
-    if ((st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
+    apconn_status st = apconn__api_begin(c, q != NULL, out, sizeof *out, err);
+    if (st != APCONN_OK || (st = apconn__api_check_upsert(c, q, err)) != APCONN_OK) return st;
     apconn_json_init(&w, (char *)c->work, c->work_size);
     apconn_json_object_begin(&w);
     apconn__api_opt_string(&w, "displayName", q->display_name);
@@ -3879,12 +4070,11 @@ APCONN_API apconn_status apconn_connection_upsert(apconn_client *c, const apconn
     apconn__api_opt_string(&w, "externalId", q->external_id);
     apconn__api_opt_string(&w, "pieceVersion", q->piece_version);
     apconn__api_write_tail(&w, q->project_ids, q->project_id_count, 1, q->metadata_json, q->pre_select_for_new_projects);
-    if ((st = apconn__api_finish(c, &w, &len, err)) != APCONN_OK) return st;
-    st = apconn__api_exchange(c, "POST", APCONN__API_PATH, NULL, len, 201, 200, &r, err);
+    st = apconn__api_post(c, &w, APCONN__API_PATH, 201, 200, &r, err);
     return apconn__api_connection_result(c, st, &r, out, err);
 }
 
-/* "/v1/global-connections/<id>" after checking the id (spec §2). */
+/* "/v1/global-connections/<id>" after checking the id (21 ASCII letters or digits). */
 static apconn_status apconn__api_id_path(char *path, const char *id, apconn_error *err) {
     size_t i = 0;
     while (id && i < APCONN__API_ID_LEN && apconn__is_alnum((unsigned char)id[i])) i++;
@@ -3899,13 +4089,9 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     char path[sizeof APCONN__API_PATH + APCONN__API_ID_LEN + 1];
     apconn_json_writer w;
     apconn_response r;
-    apconn_status st;
-    size_t len;
-    if ((st = apconn__error_begin(err, c && c->transport && q && out)) != APCONN_OK) return st;
-    memset(out, 0, sizeof *out); /* all zero unless APCONN_OK */
-    apconn__claim_work(c);
-    if ((st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
-    if (!q->display_name || !*q->display_name) return apconn__api_fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
+    apconn_status st = apconn__api_begin(c, q != NULL, out, sizeof *out, err);
+    if (st != APCONN_OK || (st = apconn__api_id_path(path, id, err)) != APCONN_OK) return st;
+    if (!q->display_name || !*q->display_name) return apconn__fail(err, APCONN_ERR_REQUIRED, NULL, "displayName");
     st = apconn__api_check_common(q->project_ids, q->project_id_count, q->metadata_json,
                                   q->pre_select_for_new_projects, err);
     if (st != APCONN_OK) return st;
@@ -3914,8 +4100,7 @@ APCONN_API apconn_status apconn_connection_update(apconn_client *c, const char *
     apconn__api_opt_string(&w, "displayName", q->display_name);
     apconn__api_write_tail(&w, q->project_ids, q->project_id_count, q->project_ids != NULL, q->metadata_json,
                            q->pre_select_for_new_projects);
-    if ((st = apconn__api_finish(c, &w, &len, err)) != APCONN_OK) return st;
-    st = apconn__api_exchange(c, "POST", path, NULL, len, 200, 200, &r, err);
+    st = apconn__api_post(c, &w, path, 200, 200, &r, err);
     return apconn__api_connection_result(c, st, &r, out, err);
 }
 
@@ -3966,7 +4151,8 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
     if (q->limit > 0) apconn__api_query_param(&o, "limit", apconn__dec(q->limit, num + sizeof num - 1));
     apconn__api_query_param(&o, "pieceName", q->piece_name);
     apconn__api_query_param(&o, "displayName", q->display_name);
-    for (bit = 1; bit <= APCONN_CONN_STATUS_ERROR; bit <<= 1) /* status=A&status=B: qs.parse makes an array (spec §5) */
+    /* ?status=A&status=B: the server's qs.parse makes an array ("A,B" is a 400) */
+    for (bit = 1; bit <= APCONN_CONN_STATUS_ERROR; bit <<= 1)
         if (q->statuses & bit)
             apconn__api_query_param(&o, "status", apconn_connection_status_name((apconn_connection_status)bit));
     if (apconn__out_end(&o)) return apconn__fail(err, APCONN_ERR_BUFFER_FULL, NULL, "query");
@@ -3976,11 +4162,8 @@ static apconn_status apconn__api_write_query(apconn_client *c, const apconn_list
 APCONN_API apconn_status apconn_connection_list(apconn_client *c, const apconn_list_request *q, apconn_page *page,
                                                 apconn_error *err) {
     apconn_response r;
-    apconn_status st;
-    if (page) memset(page, 0, sizeof *page); /* a failed list leaves a page with no items */
-    if ((st = apconn__error_begin(err, c && c->transport && q && page)) != APCONN_OK) return st;
-    apconn__claim_work(c);
-    if ((st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
+    apconn_status st = apconn__api_begin(c, q != NULL, page, sizeof *page, err); /* a failed list: no items */
+    if (st != APCONN_OK || (st = apconn__api_write_query(c, q, err)) != APCONN_OK) return st;
     st = apconn__api_exchange(c, "GET", APCONN__API_PATH, (const char *)c->work, 0, 200, 200, &r, err);
     if (st != APCONN_OK) return st;
     apconn__stream_init(&page->apconn__s, c, (unsigned char *)r.body, c->apconn__http.cap, r.body_len, c->tokens,

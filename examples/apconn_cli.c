@@ -20,7 +20,7 @@
    host, like curl. The CA bundle is --ca, else $APCONN_CA_BUNDLE, else
    $SSL_CERT_FILE, else the system bundle.
 
-   Exit status (one table: cli_exit_for()):
+   Exit status (by the status class, apconn_status_class(): cli_exit_for()):
      0 success; 2 bad usage or invalid input (nothing was sent);
      3 the server answered with an HTTP error (incl. 404 on delete);
      4 network, TLS, certificate, proxy or timeout failure;
@@ -68,7 +68,7 @@
 #define APCONN_CLI_URL_SIZE 512u             /* bytes: --url */
 #define APCONN_CLI_DEFAULT_URL "https://cloud.activepieces.com/api"
 #define APCONN_CLI_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
-#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: what the server uses for limit=0 (spec 5) */
+#define APCONN_CLI_MAX_LIMIT 100ul           /* largest --limit: GET /v1/global-connections turns limit=0 into 100 */
 #define APCONN_CLI_MAX_RETRIES 10ul          /* largest --retries */
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_HTTP = 3, EXIT_NETWORK = 4, EXIT_RESPONSE = 5 };
@@ -110,7 +110,7 @@ static const char cli_usage_text[] =
 
 static const char cli_help_text[] =
     "\n"
-    "Manages Activepieces global connections (spec: scope PLATFORM app connections).\n"
+    "Manages Activepieces global connections (app connections with scope PLATFORM).\n"
     "\n"
     "Environment:\n"
     "  APCONN_API_KEY    the platform API key (sk-...); required; never give it in argv\n"
@@ -265,64 +265,25 @@ static int cli_input_error(const char *what, const char *arg) {
     return EXIT_USAGE;
 }
 
-/* The one table: every apconn_status -> an exit status. A switch without a
-   default, so -Wall (-Wswitch) fails the build when a status is added. */
-static int cli_exit_for(apconn_status s) {
-    switch (s) {
-    case APCONN_OK:
-    case APCONN_END:
-        return EXIT_OK;
-    case APCONN_ERR_ARGUMENT:
-    case APCONN_ERR_UNSAFE_CHAR:
-    case APCONN_ERR_URL:
-    case APCONN_ERR_INSECURE:
-    case APCONN_ERR_REQUIRED:
-    case APCONN_ERR_BUFFER_FULL: /* the request does not fit the work buffer */
-    case APCONN_ERR_WRITER_STATE:
-    case APCONN_ERR_PAGE_STALE: /* a program mistake, like the two above: nothing about the server */
-        return EXIT_USAGE;
-    case APCONN_ERR_JSON_SYNTAX: /* user JSON is checked before the call, so these are the server's */
-    case APCONN_ERR_JSON_DEPTH:
-    case APCONN_ERR_JSON_ESCAPE:
-    case APCONN_ERR_JSON_UTF8:
-    case APCONN_ERR_JSON_TOKENS:
-    case APCONN_ERR_JSON_TYPE:
-    case APCONN_ERR_JSON_MISSING:
-    case APCONN_ERR_JSON_ENUM:
-    case APCONN_ERR_JSON_NUL:
-    case APCONN_ERR_NUMBER_RANGE:
-    case APCONN_ERR_ITEM_TOO_LARGE: /* one connection larger than the work buffer */
-    case APCONN_ERR_JSON_DUPLICATE:
-        return EXIT_RESPONSE;
-    case APCONN_ERR_WOULD_BLOCK:
-    case APCONN_ERR_TIMEOUT:
-    case APCONN_ERR_DNS:
-    case APCONN_ERR_CONNECT:
-    case APCONN_ERR_SEND:
-    case APCONN_ERR_RECV:
-    case APCONN_ERR_CLOSED:
-    case APCONN_ERR_TLS:
-    case APCONN_ERR_CERT:
-        return EXIT_NETWORK;
-    case APCONN_ERR_HTTP_STATUS_LINE:
-    case APCONN_ERR_HTTP_HEADER:
-    case APCONN_ERR_HTTP_HEAD_TOO_LARGE:
-    case APCONN_ERR_HTTP_BODY_TOO_LARGE:
-    case APCONN_ERR_HTTP_LENGTH:
-    case APCONN_ERR_HTTP_CHUNK:
-    case APCONN_ERR_HTTP_FRAMING:
-    case APCONN_ERR_HTTP_TRUNCATED:
-    case APCONN_ERR_HTTP_UNSUPPORTED:
-    case APCONN_ERR_UNEXPECTED_RESPONSE:
-        return EXIT_RESPONSE;
-    case APCONN_ERR_HTTP_STATUS:
-    case APCONN_ERR_NOT_FOUND:
-        return EXIT_HTTP;
-    case APCONN__STATUS_LAST_UNUSED:
-        break;
-    }
-    return EXIT_RESPONSE;
-}
+/* Exit status by the status's class (apconn_status_class(), the third column
+   of apconn.h's APCONN_STATUS_LIST): a new status gets its exit status where
+   it is declared. JSON statuses are classed as response content: the CLI
+   checks the user's JSON (--value, --metadata) before any call, so from a
+   call they are the server's. One entry per apconn_class, in its order. */
+static const unsigned char cli_exit_for_class[] = {
+    EXIT_OK,       /* APCONN_CLASS_SUCCESS */
+    EXIT_USAGE,    /* APCONN_CLASS_CALLER: incl. a request too large for the buffer, a stale page */
+    EXIT_NETWORK,  /* APCONN_CLASS_TRANSPORT */
+    EXIT_NETWORK,  /* APCONN_CLASS_TLS */
+    EXIT_RESPONSE, /* APCONN_CLASS_HTTP: framing */
+    EXIT_HTTP,     /* APCONN_CLASS_SERVER: an HTTP error status, 404 on delete */
+    EXIT_RESPONSE, /* APCONN_CLASS_CONTENT: incl. one connection larger than the work buffer */
+    EXIT_RESPONSE  /* APCONN_CLASS_UNKNOWN */
+};
+/* a class added to apconn_class stops the build until it has its entry */
+typedef char cli_one_exit_per_class[sizeof cli_exit_for_class == APCONN_CLASS_UNKNOWN + 1 ? 1 : -1];
+
+static int cli_exit_for(apconn_status s) { return cli_exit_for_class[apconn_status_class(s)]; }
 
 /* ---- small parsers ------------------------------------------------------------- */
 /* Decimal digits only (no sign, no spaces) within [min, max]. */
@@ -351,7 +312,7 @@ static unsigned cli_status_bit(const char *s) {
     return 0;
 }
 
-/* Connection ids are 21 ASCII letters and digits (spec section 2). */
+/* Connection ids are 21 ASCII letters and digits (the {id} of /v1/global-connections/{id}). */
 static int cli_is_connection_id(const char *s) {
     size_t n = 0;
     for (; s[n]; n++)
@@ -661,7 +622,7 @@ static const char *cli_json_skip(const char *p) {
     return p;
 }
 
-/* The value members apconn knows (spec 3.2): props is an object, every other a string. */
+/* The value members apconn knows (the upsert body's `value`): props is an object, every other a string. */
 static const char *const cli_value_members[] = {"secret_text", "username", "password", "client_id", "client_secret",
                                                 "code", "redirect_url", "scope", "code_challenge", "props",
                                                 "authorization_method", "grant_type"};

@@ -264,7 +264,7 @@ static size_t fw_pool_peak(void) {
     return n;
 }
 
-#define FW_ID_SIZE 32 /* bytes: a connection id is 21 characters (spec section 2) */
+#define FW_ID_SIZE 32 /* bytes: a connection id is 21 ASCII letters or digits */
 
 /* ----- the reader API, in one place --------------------------------------------
    Everything this firmware reads from a result goes through here: the

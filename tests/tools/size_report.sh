@@ -38,7 +38,7 @@ for row in cortex-m0 cortex-m4 m4:APCONN_NO_STATUS_TEXT m4:APCONN_EMPTY_STATUS_T
     [ "$row" = cortex-m4 ] && [ "$t" -gt "$m4_budget" ] && over="$over default M4 $t > $m4_budget;"
     [ "$row" = m4:APCONN_MINIMAL ] && [ "$t" -gt "$min_budget" ] && over="$over APCONN_MINIMAL M4 $t > $min_budget;"
 done
-echo "(.text includes .rodata; -DNDEBUG drops APCONN_ASSERT; budgets: default M4 <= $m4_budget, APCONN_MINIMAL M4 <= $min_budget)"
+echo "(.text includes .rodata; budgets: default M4 <= $m4_budget, APCONN_MINIMAL M4 <= $min_budget)"
 [ -z "$over" ] || echo "size_report: over budget:$over"
 
 # AVR atmega2560 (16-bit int and size_t): flash, and the SRAM the core's

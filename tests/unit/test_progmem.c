@@ -16,11 +16,11 @@ static unsigned char flash_byte(const void *p) {
 static void status_texts_come_through_the_hook_into_one_buffer(void) {
     const char *a, *b;
 #ifdef APCONN_EMPTY_STATUS_TEXT
-#define X(name, value, text) CHECK_STR(apconn_strerror(name), "");
+#define X(name, value, cls, text) CHECK_STR(apconn_strerror(name), "");
 #elif defined(APCONN_NO_STATUS_TEXT)
-#define X(name, value, text) CHECK_STR(apconn_strerror(name), #name);
+#define X(name, value, cls, text) CHECK_STR(apconn_strerror(name), #name);
 #else
-#define X(name, value, text) CHECK_STR(apconn_strerror(name), text);
+#define X(name, value, cls, text) CHECK_STR(apconn_strerror(name), text);
 #endif
     APCONN_STATUS_LIST(X)
 #undef X

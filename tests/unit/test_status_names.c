@@ -9,7 +9,7 @@
 /* APCONN_EMPTY_STATUS_TEXT (APCONN_MINIMAL) wins over APCONN_NO_STATUS_TEXT:
    no text at all, and apconn_error_format() names the status by number. */
 static void every_status_text_is_empty(void) {
-#define X(name, value, text) CHECK_STR(apconn_strerror(name), "");
+#define X(name, value, cls, text) CHECK_STR(apconn_strerror(name), "");
     APCONN_STATUS_LIST(X)
 #undef X
     CHECK_STR(apconn_strerror((apconn_status)-999), "");
@@ -36,7 +36,7 @@ int main(void) {
 }
 #else
 static void every_status_is_named_by_its_enum_name(void) {
-#define X(name, value, text) CHECK_STR(apconn_strerror(name), #name);
+#define X(name, value, cls, text) CHECK_STR(apconn_strerror(name), #name);
     APCONN_STATUS_LIST(X)
 #undef X
 }

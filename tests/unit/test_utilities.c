@@ -12,9 +12,9 @@
 
 static void every_status_has_its_own_text(void) {
 #ifdef APCONN_EMPTY_STATUS_TEXT
-#define X(name, value, text) CHECK_STR(apconn_strerror(name), "");
+#define X(name, value, cls, text) CHECK_STR(apconn_strerror(name), "");
 #else
-#define X(name, value, text) CHECK_STR(apconn_strerror(name), text);
+#define X(name, value, cls, text) CHECK_STR(apconn_strerror(name), text);
 #endif
     APCONN_STATUS_LIST(X)
 #undef X
