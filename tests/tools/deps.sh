@@ -41,7 +41,8 @@ for group in $groups; do
         bench) pkgs="$pkgs valgrind libcjson-dev" ;;
         demo)  pkgs="$pkgs gcc make libc6-dev libjsmn-dev libmbedtls-dev openssl python3 dpkg-dev"; sources="$sources trixie" ;;
         proxy) pkgs="$pkgs tinyproxy python3" ;;
-        manifests) pkgs="$pkgs cmake python3-yaml pkgconf" ;;
+        # groff-base: the man page is rendered (make install check); minbase has no man-db
+        manifests) pkgs="$pkgs cmake python3-yaml pkgconf groff-base" ;;
         # clang's ASan/UBSan and libFuzzer runtimes (clang only recommends them): asan-test, fuzz
         sanitize) pkgs="$pkgs clang libclang-rt-dev" ;;
         *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
