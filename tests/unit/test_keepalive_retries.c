@@ -63,6 +63,28 @@ static void connection_close_header_closes(void) {
     CHECK_EQ(resp.status, 400);
     CHECK_EQ(st.closes, 1);
 }
+
+/* RFC 9110 §5.6.1: OWS around list elements, and empty elements, are allowed. */
+static void connection_close_is_found_in_a_list_with_spaces_tabs_and_empty_elements(void) {
+    static const char *const closing[] = {
+        "Connection: keep-alive,\tclose\r\n",   /* a tab before an element */
+        "Connection: close \t, keep-alive\r\n", /* spaces and tabs after one */
+        "Connection: ,close\r\n",               /* an empty element first */
+        "Connection: keep-alive, ,\t,close\r\n",
+    };
+    char text[128];
+    size_t i;
+    for (i = 0; i < sizeof closing / sizeof closing[0]; i++) {
+        int was = case_begin();
+        sprintf(text, "HTTP/1.1 204 No Content\r\n%s\r\n", closing[i]);
+        CHECK_EQ(get_with(text, END_SILENT), APCONN_OK);
+        CHECK_EQ(resp.status, 204);
+        CHECK_EQ(st.closes, 1);
+        case_end(was, i);
+    }
+    CHECK_EQ(get_with("HTTP/1.1 204 No Content\r\nConnection: ,\t, keep-alive ,\r\n\r\n", END_SILENT), APCONN_OK);
+    CHECK_EQ(st.closes, PROFILE_IDLE_CLOSES);
+}
 static void no_content_with_a_body_in_the_same_read_drops_the_connection(void) {
     fixture();
     st_conn(&st);
@@ -399,6 +421,7 @@ int main(void) {
     RUN3(http10_without_keep_alive_closes);
     RUN3(http10_with_transfer_encoding_is_never_kept_alive);
     RUN3(connection_close_header_closes);
+    RUN3(connection_close_is_found_in_a_list_with_spaces_tabs_and_empty_elements);
     RUN(no_content_with_a_body_in_the_same_read_drops_the_connection);
     RUN(bytes_past_a_response_in_the_same_read_are_never_the_next_response);
     RUN(early_bytes_on_an_idle_connection_are_never_the_next_response);
