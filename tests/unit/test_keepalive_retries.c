@@ -294,6 +294,27 @@ static void backoff_doubles_without_retry_after(void) {
     CHECK_EQ(st.sleeps, 2);
     CHECK_EQ(st.slept_ms, APCONN_RETRY_BACKOFF_MS * 3u);
 }
+
+#ifndef APCONN_NO_KEEPALIVE_PROBE
+/* 500 ms doubled per retry, never more than APCONN_MAX_RETRY_AFTER_MS. */
+static void backoff_doubles_from_500_ms_up_to_its_cap(void) {
+    static const uint32_t want[] = {500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000};
+    uint32_t total = 0;
+    apconn_response r;
+    unsigned i;
+    fixture();
+    client.max_retries = 9;
+    client.timeout_ms = 600000u;
+    st_conn(&st);
+    for (i = 0; i < 10; i++) st_data(&st, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    CHECK_EQ(apconn_http_request(&client, "GET", "/v1/x", NULL, NULL, 0, &r, &err), APCONN_OK);
+    CHECK_EQ(r.status, 503);
+    CHECK_EQ(st.sleeps, 9);
+    for (i = 0; i < 9; i++) total += want[i];
+    CHECK_EQ(st.slept_ms, total);
+    CHECK_EQ(st.connects, 1);
+}
+#endif
 static void retries_stop_at_max_retries(void) {
     fixture();
     st_conn(&st);
@@ -318,6 +339,21 @@ static void no_retry_when_the_wait_would_pass_the_deadline(void) {
     CHECK_STR(resp.body, "busy");
     CHECK_EQ(st.sleeps, 0);
 }
+
+#ifndef APCONN_NO_RETRIES
+/* A 503 that arrives when the deadline has passed is the answer: no wait. */
+static void no_retry_when_the_answer_comes_after_the_deadline(void) {
+    apconn_response r;
+    fixture();
+    st_conn(&st);
+    st_advance(&st, APCONN_DEFAULT_TIMEOUT_MS);
+    st_data(&st, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    st_data(&st, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    CHECK_EQ(apconn_http_request(&client, "GET", "/v1/x", NULL, NULL, 0, &r, &err), APCONN_OK);
+    CHECK_EQ(r.status, 503);
+    CHECK_EQ(st.sleeps, 0);
+}
+#endif
 static void no_delayed_retry_without_sleep(void) {
     fixture();
     st.t.sleep_ms = NULL;
@@ -443,9 +479,15 @@ int main(void) {
     RUN3(huge_retry_after_does_not_overflow_into_a_short_wait);
     RUN3(retry_after_that_is_not_delay_seconds_falls_back_to_backoff);
     RUN3(backoff_doubles_without_retry_after);
+#ifndef APCONN_NO_KEEPALIVE_PROBE
+    RUN(backoff_doubles_from_500_ms_up_to_its_cap);
+#endif
     RUN3(retries_stop_at_max_retries);
 #endif
     RUN3(no_retry_when_the_wait_would_pass_the_deadline);
+#ifndef APCONN_NO_RETRIES
+    RUN(no_retry_when_the_answer_comes_after_the_deadline);
+#endif
     RUN3(no_delayed_retry_without_sleep);
     RUN3(gateway_errors_do_not_resend_a_post);
 #ifdef APCONN_NO_RETRIES
