@@ -217,7 +217,7 @@ static apconn_status write_doc(int which, char *buf, size_t size, size_t *len) {
         apconn_json_array_end(&w);
         apconn_json_key(&w, "m"); apconn_json_raw(&w, "{\"a\":1}", 7);
         apconn_json_object_end(&w);
-    } else if (which == 1) { /* spec §3.4 upsert body */
+    } else if (which == 1) { /* the example upsert body (spec_example.h) */
         spec_write_upsert_body(&w);
     } else { /* nested arrays and a 4-byte character */
         int i;

@@ -1,7 +1,8 @@
-/* Reader: spec §6 objects into views (strings decoded in place, arrays walked,
-   metadata as its own JSON text), every field kind, every error naming its
-   field path and byte offset; pages read from memory through a work buffer;
-   error bodies (§7). Streaming over HTTP is test_stream.c. */
+/* Reader: connection objects (README.md, "Server contract") into views
+   (strings decoded in place, arrays walked, metadata as its own JSON text),
+   every field kind, every error naming its field path and byte offset; pages
+   read from memory through a work buffer; error bodies (`code`/`params` and
+   Fastify's). Streaming over HTTP is test_stream.c. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "harness.h"
@@ -684,7 +685,7 @@ static void default_sizes_hold_a_connection_shared_with_100_projects(void) {
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
 }
 
-/* ---- error bodies (spec §7); APCONN_NO_ERROR_DETAILS has no parser (test_error_answers.c
+/* ---- error bodies ({"code", "params"} and Fastify's); APCONN_NO_ERROR_DETAILS has no parser (test_error_answers.c
    checks the excerpt it gives instead) ---- */
 #ifndef APCONN_NO_ERROR_DETAILS
 static apconn_status error_body(const char *json) {
