@@ -1,6 +1,6 @@
 /* apconn_connection_delete: 204 and 200 succeed, 404 is "not found", any
-   other status is an HTTP error; an id that is not ASCII is refused before
-   sending; a stale kept connection is retried (a DELETE is idempotent). */
+   other status is an HTTP error; an id that is not ASCII, or no client, is
+   refused before sending; a stale kept connection is retried (a DELETE is idempotent). */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"

@@ -1,7 +1,8 @@
 /* What a failed call reports about the server's answer: the HTTP status,
    the server's code and message from an Activepieces or Fastify error body,
    a printable excerpt of any other body, and the statuses for a success
-   status whose body is not the JSON the call expects. Server text reaches
+   status whose body is not the JSON the call expects, with or without an
+   apconn_error. Server text reaches
    err and apconn_error_format only with control characters neutralized. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"

@@ -1,7 +1,7 @@
 /* The request apconn sends: the exact head of a GET and a POST (Host,
    Authorization, Accept, User-Agent, Content-Type, Content-Length,
-   Connection), and the arguments apconn_http_request refuses before it
-   connects. Injection through path, query, method or key is test_secrets.c. */
+   Connection), the arguments apconn_http_request refuses before it
+   connects, and request pieces the caller placed in the work buffer. Injection through path, query, method or key is test_secrets.c. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"

@@ -1,4 +1,5 @@
-/* JSON writer: escaping, structure rules, sticky errors, buffer bounds. */
+/* JSON writer: escaping, structure rules, sticky errors (NULL arguments
+   included), buffer bounds. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "harness.h"

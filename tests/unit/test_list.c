@@ -1,5 +1,5 @@
 /* apconn_connection_list and apconn_page_next: the query for every filter,
-   encoded; pages read over one kept connection; what a page holds after a
+   encoded, and what does not fit the work buffer; pages read over one kept connection; what a page holds after a
    failed list; and the rule that a page is stale once any other call has
    used the client. */
 #define APCONN_IMPLEMENTATION

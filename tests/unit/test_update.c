@@ -1,5 +1,6 @@
 /* apconn_connection_update: the request compared byte for byte, project_ids
-   left out when NULL, the checks made before sending, and an unknown id. */
+   left out when NULL, the checks made before sending (a body larger than the
+   work buffer included), and an unknown id. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"

@@ -1,7 +1,8 @@
 /* apconn_connection_upsert: the request compared byte for byte for every
    connection type and optional field, value_json as given by the caller,
-   the checks made before anything is sent (each naming its field), and a
-   POST that is never resent. Responses run in the three delivery modes. */
+   the checks made before anything is sent (each naming its field, with or
+   without an apconn_error), an answer that fills the window to its last
+   byte, and a POST that is never resent. Responses run in the three delivery modes. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"

@@ -1,8 +1,10 @@
 /* The base URL and loopback: what apconn_client_init takes from a URL (host
-   forms, port, path), what it refuses (userinfo, query, fragment, other
-   schemes, bytes that need encoding), and the rule that plain http goes
-   only to a loopback host written in its one canonical form: look-alikes
-   that a resolver could send elsewhere are not loopback. */
+   forms, port, path, each up to its field's size), what it refuses
+   (userinfo, query, fragment, other schemes, bytes that need encoding, each
+   missing argument), what apconn_client_close does with a client never set
+   up, and the rule that plain http goes only to a loopback host written in
+   its one canonical form: look-alikes that a resolver could send elsewhere
+   are not loopback. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"
