@@ -67,7 +67,6 @@ static void empty_reason_phrase_is_accepted(void) {
     CHECK_EQ(resp.body_len, 0);
 }
 
-/* ----- status line and header lists ----------------------------------------- */
 static void reason_phrase_may_hold_tabs(void) {
     CHECK_EQ(get_with("HTTP/1.1 200 O\tK\r\nContent-Length: 2\r\n\r\nok", END_SILENT), APCONN_OK);
     CHECK_EQ(resp.status, 200);

@@ -60,7 +60,6 @@ static void http_request_refuses_missing_or_inconsistent_arguments(void) {
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, NULL), APCONN_ERR_CONNECT);
 }
 
-/* ----- apconn_http_request arguments ---------------------------------------- */
 static void request_without_client_method_path_or_response_is_refused_unsent(void) {
     apconn_client zero;
     fixture();

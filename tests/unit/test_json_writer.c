@@ -153,7 +153,6 @@ static void first_error_is_sticky_and_later_calls_do_nothing(void) {
     CHECK_STR(out, "[");
 }
 
-/* ----- writer ---------------------------------------------------------------- */
 static void null_key_fails_with_argument_error_and_keeps_the_text_before_it(void) {
     apconn_json_writer w;
     size_t len = 99;

@@ -75,7 +75,6 @@ static void error_format_truncates_like_snprintf_at_every_size(void) {
     CHECK_EQ(apconn_error_format(&e, NULL, 0), want);
 }
 
-/* ----- apconn_error_format --------------------------------------------------- */
 static void error_format_of_null_says_no_error_details(void) {
     char out[64];
     CHECK_EQ(apconn_error_format(NULL, out, sizeof out), strlen("no error details"));
