@@ -1,7 +1,8 @@
-/* tests/spec_example.h - the spec's examples (global-connections.md), shared
-   by the tests and the benchmarks so that they read and write the same bytes:
-   the connection object of the example list response (section 6) as one C
-   string, and the example upsert body (section 3.4). Include after apconn.h. */
+/* tests/spec_example.h - example texts of the server contract (README.md,
+   "Server contract"), shared by the tests and the benchmarks so that they read
+   and write the same bytes: one connection as an item of the `data` array that
+   GET /v1/global-connections answers, as one C string, and an upsert body for
+   POST /v1/global-connections. Include after apconn.h. */
 #ifndef APCONN_TEST_SPEC_EXAMPLE_H
 #define APCONN_TEST_SPEC_EXAMPLE_H
 #define SPEC_ITEM                                                                                              \
@@ -15,7 +16,7 @@
     "\"metadata\":null,\"flowIds\":[],\"pieceVersion\":\"0.9.1\",\"preSelectForNewProjects\":false,"           \
     "\"usingSecretManager\":false}"
 
-/* The upsert body of the spec's example (section 3.4), through the writer.
+/* The example upsert body (POST /v1/global-connections), through the writer.
    The writer test and the write benchmark use the same document. static
    inline: a file that includes this and does not call it gets no warning. */
 static inline void spec_write_upsert_body(apconn_json_writer *w) {

@@ -122,7 +122,8 @@ static void one_list_call(variant *v) {
     }
 }
 
-/* The spec's example create (§3.4); the server answers with its §6 item. */
+/* The example upsert (POST /v1/global-connections, spec_example.h); the
+   server answers with the example connection. */
 static void one_create_call(variant *v) {
     static const char *const projects[] = {"Kp3Wn8ZrQa1Lm5Tx7Vb2C"};
     static apconn_connection conn;

@@ -1,10 +1,10 @@
 /* Benchmark: apconn's JSON path against cJSON on the same text, side by side
    in one run. Reports ns/op, MB/s and the ratio; asserts nothing about time.
-   1. read:  an ~8 KB list page (spec §6 example replicated) streamed through
+   1. read:  an ~8 KB list page (spec_example.h's connection replicated) streamed through
              apconn_parse_page with the default 4 KB work buffer and 160
              tokens, every item validated, tokenized and mapped into views, vs
              cJSON_ParseWithLength + walk + delete
-   2. write: a typical upsert body (spec §3.4) vs cJSON build + PrintPreallocated
+   2. write: a typical upsert body (spec_example.h) vs cJSON build + PrintPreallocated
    Instruction counts: `bench_json apconn N` / `bench_json cjson N` read the
    page N times inside bench_run_apconn / bench_run_cjson, for
    `valgrind --tool=callgrind --toggle-collect=...` (make bench-callgrind). */

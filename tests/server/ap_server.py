@@ -1,24 +1,26 @@
 #!/usr/bin/env python3
 """ap_server.py - an in-memory Activepieces-compatible server for global connections.
 
-It speaks the contract of docs/spec (shared/spec/global-connections.md) so that the
+It speaks the server contract apconn relies on (README.md, "Server contract": the
+four routes under /v1/global-connections and their field names) so that the
 apconn CLI and its integration tests run against real sockets and real TLS without
 an Activepieces install. Python 3 standard library only.
 
     python3 tests/server/ap_server.py --port 0 --api-key sk-... [--tls-cert C --tls-key K]
 
-What it implements (section numbers of the spec):
+What it implements:
   - the four routes under /v1/global-connections, with or without the /api
-    prefix (nginx strips it, section 1), trailing slashes ignored;
-  - Fastify's order of checks (section 7): body parsing -> schema (params,
+    prefix (nginx strips it), trailing slashes ignored;
+  - Fastify's order of checks: body parsing -> schema (params,
     body, querystring) -> authentication -> plan -> handler;
-  - upsert with externalId matching by project containment (3.3), update
-    (4, 500 for an unknown id), seek pagination with base64-in-base64 cursors
-    (5), delete (9);
-  - Fastify framing (8): Content-Length, Date, keep-alive, compact JSON.
+  - upsert (POST /v1/global-connections) with externalId matching by project
+    containment, update (POST /v1/global-connections/{id}, 500 for an unknown
+    id), list (GET, seek pagination with base64-in-base64 `next`/`previous`
+    cursors), delete (DELETE /v1/global-connections/{id});
+  - Fastify framing: Content-Length, Date, keep-alive, compact JSON.
 Deliberate difference: page boundaries are compared at millisecond precision
 and created times are strictly increasing, so no row is ever skipped (the real
-server compares seconds, section 5); tests need determinism.
+server compares seconds); tests need determinism.
 
 Test hooks: --log FILE (one JSON line per request, headers NOT redacted, with
 the TCP connection number and client port), --fault MODE (see FAULTS).
@@ -90,7 +92,7 @@ FAULTS = {
     "silent": "read the request, never answer",
     "silent-tcp": "accept TCP connections and never speak (not even TLS)",
     "plan-disabled": "every authenticated call gets 402 FEATURE_DISABLED",
-    "old-server": "connections lack usingSecretManager and pieceVersion, platformId is null (spec 6)",
+    "old-server": "connections lack usingSecretManager and pieceVersion, platformId is null",
 }
 
 
@@ -172,7 +174,7 @@ def busy_metadata(i):
 
 
 def busy_owner(i, ms):
-    """An owner with every field set (spec 6: a UserWithMetaInformation)."""
+    """An owner with every field set (a UserWithMetaInformation: a list item's `owner`)."""
     return {"id": "U5erBusy%013d" % i, "email": "owner.%d+ops@acme.io" % i, "firstName": "Ådä \"Q\"",
             "lastName": "Lovelace-%d" % i, "status": ("ACTIVE", "INACTIVE")[i % 2],
             "platformRole": ("ADMIN", "MEMBER", "OPERATOR")[i % 3], "externalId": "ext-owner-%d" % i,
@@ -186,7 +188,7 @@ def iso_ms(epoch_ms):
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (epoch_ms % 1000)
 
 
-# ---- upsert body: a union of 8 variants (spec 3.1, 3.2) ---------------------
+# ---- upsert body: a union of 8 variants, one per `type` ---------------------
 # Field kinds: "str1" string min 1, "str" any string, "obj" object, tuple = enum.
 AUTH_METHODS = ("HEADER", "BODY")
 OAUTH_OPTIONAL = {"code_challenge": "str", "authorization_method": AUTH_METHODS, "props": "obj"}
@@ -234,7 +236,7 @@ def fields_ok(obj, required, optional):
 
 def validate_upsert(body):
     """zod union semantics: a variant that fails structurally is 'aborted'; when every
-    variant aborts the message is only 'body/ Invalid input' (spec 7). When the one
+    variant aborts the message is only 'body/ Invalid input' (Fastify's error body). When the one
     matching variant has only min-length issues, those are reported with their path."""
     invalid = validation_error(["body/ Invalid input"])
     if not isinstance(body, dict) or body.get("type") not in VALUE_SCHEMAS:
@@ -280,7 +282,7 @@ def validate_update(body):
         raise validation_error(issues)
 
 
-# ---- query strings: qs.parse with default options (spec 5) ------------------
+# ---- list query strings: qs.parse with default options ------------------
 QS_BRACKET = re.compile(r"^([^\[\]]+)\[(\d*)\]$")
 QS_ARRAY_LIMIT = 20  # qs turns indices above this into object keys
 
@@ -371,7 +373,7 @@ def decode_cursor(cursor):
 
 
 def seek_page(rows, limit, cursor):
-    """TypeORM-style seek pagination on `created` ascending (spec 5)."""
+    """TypeORM-style seek pagination on `created` ascending (`cursor`, `next`, `previous`)."""
     if limit < 0:
         return rows, None, None
     limit = 100 if limit == 0 else limit
@@ -488,7 +490,7 @@ class App:
                    "pieceVersion": (version or self.pieces[b["pieceName"]]).lstrip("v="),
                    "preSelectForNewProjects": b.get("preSelectForNewProjects", False)}
             self.rows.append(row)
-        # In place: exactly the fields the spec (3.3) lists.
+        # In place: exactly these fields (an upsert that matches by externalId).
         row.update({"updated": iso_ms(ms), "displayName": b["displayName"], "type": b["type"],
                     "pieceName": b["pieceName"], "projectIds": list(b["projectIds"]),
                     "ownerId": OWNER["id"], "status": "ACTIVE", "_value": b["value"]})
@@ -579,7 +581,7 @@ class App:
 
 
 def public_connection(row, listed):
-    """AppConnectionWithoutSensitiveData (spec 6): never the value."""
+    """AppConnectionWithoutSensitiveData (a list item, an upsert or update answer): never the value."""
     out = {"id": row["id"], "created": row["created"], "updated": row["updated"],
            "externalId": row["externalId"], "displayName": row["displayName"], "type": row["type"],
            "pieceName": row["pieceName"], "projectIds": row["projectIds"], "platformId": PLATFORM_ID,
@@ -595,7 +597,7 @@ def public_connection(row, listed):
 
 
 def old_server_shape(obj):
-    """An older server's serializer (spec 6): fields missing, platformId null."""
+    """An older server's serializer: fields missing, platformId null."""
     def one(conn):
         out = {k: v for k, v in conn.items() if k not in ("usingSecretManager", "pieceVersion")}
         if "platformId" in out:
@@ -615,7 +617,7 @@ def reject_constant(name):
 
 
 def parse_body(method, headers, body):
-    """Fastify's content-type parsing (spec 1, 7); returns the parsed body or None."""
+    """Fastify's content-type parsing; returns the parsed body or None."""
     ctype = headers.get("content-type")
     if ctype is not None and is_json_type(ctype):
         if body == b"":
@@ -643,7 +645,7 @@ NGINX_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    timeout = 72  # Fastify's keepAliveTimeout (spec 8), in seconds
+    timeout = 72  # Fastify's keepAliveTimeout, in seconds
 
     def setup(self):
         super().setup()

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Self-test of ap_server.py over a real socket: the C tests trust this server,
-so the spec behaviours it implements are checked here one by one.
+so the server behaviours it implements (README.md, "Server contract") are
+checked here one by one.
 Prints "server_selftest: N passed, N failed" (tests/tools/harness.py)."""
 
 import base64

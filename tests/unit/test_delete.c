@@ -1,6 +1,6 @@
 /* apconn_connection_delete: 204 and 200 succeed, 404 is "not found", any
-   other status is an HTTP error; an id that is not ASCII is refused before
-   sending; a stale kept connection is retried (a DELETE is idempotent). */
+   other status is an HTTP error; an id that is not ASCII, or no client, is
+   refused before sending; a stale kept connection is retried (a DELETE is idempotent). */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"
@@ -55,6 +55,17 @@ static void id_with_non_ascii_bytes_is_refused_before_sending(void) {
     CHECK_STR(err.field, "id");
     CHECK_EQ(st.sent_len, 0);
 }
+
+static void delete_without_client_is_refused_unsent(void) {
+    apconn_client zero;
+    memset(&zero, 0, sizeof zero);
+    serve(json_response("200 OK", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_delete(NULL, ID, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_delete(&zero, ID, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(err.status, APCONN_ERR_ARGUMENT);
+    CHECK_EQ(st.connects, 0);
+    CHECK_EQ(st.sent_len, 0);
+}
 static void delete_is_retried_on_a_stale_connection(void) {
     fixture();
     st_conn(&st);
@@ -73,6 +84,7 @@ int main(void) {
     RUN3(delete_of_an_unknown_id_is_not_found);
     RUN3(delete_other_status_is_an_http_error);
     RUN(id_with_non_ascii_bytes_is_refused_before_sending);
+    RUN(delete_without_client_is_refused_unsent);
     RUN3(delete_is_retried_on_a_stale_connection);
     call_fixture_unused();
     return harness_summary("delete");

@@ -1,7 +1,8 @@
 /* What a failed call reports about the server's answer: the HTTP status,
    the server's code and message from an Activepieces or Fastify error body,
    a printable excerpt of any other body, and the statuses for a success
-   status whose body is not the JSON the call expects. Server text reaches
+   status whose body is not the JSON the call expects, with or without an
+   apconn_error. Server text reaches
    err and apconn_error_format only with control characters neutralized. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
@@ -49,6 +50,18 @@ static void fastify_error_body_gives_its_message(void) {
     CHECK_STR(line, HTTP_STATUS_LINE "400 FST_ERR_VALIDATION: body/ Invalid input");
 #endif
 }
+
+static void error_status_without_err_returns_the_status_and_no_connection(void) {
+    serve("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    CHECK_EQ(apconn_connection_delete(&client, ID, NULL), APCONN_ERR_NOT_FOUND);
+    serve(json_response("500 Internal Server Error", "{\"code\":\"E\",\"params\":{}}"));
+    {
+        apconn_upsert_request u = secret_upsert();
+        CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, NULL), APCONN_ERR_HTTP_STATUS);
+        CHECK(conn.id == NULL);
+        check_no_secret(SECRET);
+    }
+}
 static void html_502_gives_a_printable_excerpt(void) {
     char line[APCONN_ERROR_TEXT_SIZE];
     apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
@@ -95,6 +108,26 @@ static void success_status_without_json_is_unexpected(void) {
     CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_UNEXPECTED_RESPONSE);
     CHECK_EQ(err.http_status, 201);
 }
+
+/* 200 is one of upsert's answers, but without a JSON body it is no connection. */
+static void upsert_answered_by_an_empty_200_is_unexpected(void) {
+    apconn_upsert_request u = secret_upsert();
+    serve("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_ERR_UNEXPECTED_RESPONSE);
+    CHECK_EQ(err.http_status, 200);
+    CHECK(conn.id == NULL);
+    serve("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, NULL), APCONN_ERR_UNEXPECTED_RESPONSE);
+    check_no_secret(SECRET);
+}
+static void list_answered_by_text_is_unexpected_without_err_too(void) {
+    apconn_list_request l;
+    memset(&l, 0, sizeof l);
+    serve("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 40\r\n\r\n"
+          "0123456789012345678901234567890123456789");
+    CHECK_EQ(apconn_connection_list(&client, &l, &page, NULL), APCONN_ERR_UNEXPECTED_RESPONSE);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
+}
 static void success_status_with_bad_json_is_a_json_error(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
     serve(json_response("201 Created", "{\"id\":\"" ID "\",}"));
@@ -104,10 +137,13 @@ static void success_status_with_bad_json_is_a_json_error(void) {
 int main(void) {
     RUN3(upsert_error_status_gives_server_code_and_message);
     RUN3(fastify_error_body_gives_its_message);
+    RUN3(error_status_without_err_returns_the_status_and_no_connection);
     RUN3(html_502_gives_a_printable_excerpt);
     RUN3(excerpt_turns_c1_controls_into_spaces);
     RUN(error_format_neutralizes_c1_controls);
     RUN3(success_status_without_json_is_unexpected);
+    RUN3(upsert_answered_by_an_empty_200_is_unexpected);
+    RUN3(list_answered_by_text_is_unexpected_without_err_too);
     RUN3(success_status_with_bad_json_is_a_json_error);
     call_fixture_unused();
     return harness_summary("error_answers");

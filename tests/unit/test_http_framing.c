@@ -66,6 +66,13 @@ static void empty_reason_phrase_is_accepted(void) {
     CHECK_EQ(get_with("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 0), APCONN_OK);
     CHECK_EQ(resp.body_len, 0);
 }
+
+static void reason_phrase_may_hold_tabs(void) {
+    CHECK_EQ(get_with("HTTP/1.1 200 O\tK\r\nContent-Length: 2\r\n\r\nok", END_SILENT), APCONN_OK);
+    CHECK_EQ(resp.status, 200);
+    CHECK_EQ(resp.body_len, 2);
+    CHECK_STR(resp.body, "ok");
+}
 static void non_http_bytes_fail_at_once_without_waiting(void) {
     /* no EOF, no more data: the error must not wait for the deadline */
     expect_failure("SSH-2.0-OpenSSH_9.2\r\n", 0, APCONN_ERR_HTTP_STATUS_LINE);
@@ -117,6 +124,30 @@ static void json_content_type_is_recognised_case_insensitively(void) {
     CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n{}", 0), APCONN_OK);
     CHECK_EQ(resp.is_json, 0);
 }
+
+/* application/json, alone or followed by OWS or ';' parameters: nothing else. */
+static void json_content_type_is_application_json_alone_or_with_whitespace_and_parameters(void) {
+    static const struct { const char *type; int json; } cases[] = {
+        {"application/json", 1},
+        {"Application/JSON", 1},
+        {"application/json ;charset=utf-8", 1},
+        {"application/json\t; charset=utf-8", 1},
+        {"application/json;charset=utf-8", 1},
+        {"application/jsonx", 0},
+        {"application/json-seq", 0},
+        {"application/problem+json", 0},
+        {"text/json", 0},
+    };
+    char text[160];
+    size_t i;
+    for (i = 0; i < COUNT(cases); i++) {
+        int was = case_begin();
+        sprintf(text, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: 2\r\n\r\n{}", cases[i].type);
+        CHECK_EQ(get_with(text, END_SILENT), APCONN_OK);
+        CHECK_EQ(resp.is_json, cases[i].json);
+        case_end(was, i);
+    }
+}
 static void error_records_http_status_and_offset_of_framing_errors(void) {
     CHECK_EQ(get_with("HTTP/1.1 404 Not Found\r\nContent-Length: x\r\n\r\n", 0), APCONN_ERR_HTTP_LENGTH);
     CHECK_EQ(err.http_status, 404);
@@ -142,6 +173,13 @@ static void content_length_with_leading_zeros_and_whitespace_is_decimal(void) {
 static void equal_duplicate_content_lengths_are_accepted(void) {
     CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\nContent-Length: 3\r\n\r\nabc", 0), APCONN_OK);
     CHECK_STR(resp.body, "abc");
+}
+
+static void content_length_list_of_equal_values_may_carry_whitespace_but_no_empty_element(void) {
+    CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nContent-Length: 2 ,\t2\t, 2\r\n\r\nok", END_SILENT), APCONN_OK);
+    CHECK_EQ(resp.body_len, 2);
+    CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nContent-Length: 2 , 3\r\n\r\nok", END_SILENT), APCONN_ERR_HTTP_LENGTH);
+    CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nContent-Length: 2,\r\n\r\nok", END_SILENT), APCONN_ERR_HTTP_LENGTH); /* an empty element */
 }
 static void differing_content_lengths_are_refused(void) {
     static const char *const bad[] = {
@@ -179,6 +217,12 @@ static void transfer_codings_other_than_one_chunked_are_unsupported(void) {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
     };
     expect_each_refused(bad, COUNT(bad), END_SILENT, APCONN_ERR_HTTP_UNSUPPORTED);
+}
+
+static void empty_transfer_encoding_is_unsupported_and_keeps_the_http_status(void) {
+    CHECK_EQ(get_with("HTTP/1.1 200 OK\r\nTransfer-Encoding: \r\n\r\n", END_SILENT), APCONN_ERR_HTTP_UNSUPPORTED);
+    CHECK_EQ(err.status, APCONN_ERR_HTTP_UNSUPPORTED);
+    CHECK_EQ(err.http_status, 200);
 }
 static void chunked_listed_twice_in_one_field_is_unsupported(void) {
     CHECK_EQ(get_once("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
@@ -552,22 +596,26 @@ int main(void) {
     RUN3(status_line_outside_the_grammar_is_refused);
     RUN3(status_codes_and_versions_outside_the_grammar_are_refused);
     RUN3(empty_reason_phrase_is_accepted);
+    RUN3(reason_phrase_may_hold_tabs);
     RUN3(non_http_bytes_fail_at_once_without_waiting);
     RUN3(malformed_header_lines_are_refused);
     RUN3(bare_cr_inside_a_header_line_is_refused);
     RUN3(nul_in_a_header_name_is_refused);
     RUN3(nul_in_a_header_value_is_refused);
     RUN3(json_content_type_is_recognised_case_insensitively);
+    RUN3(json_content_type_is_application_json_alone_or_with_whitespace_and_parameters);
     RUN3(error_records_http_status_and_offset_of_framing_errors);
     RUN3(content_length_body_is_read);
     RUN3(content_length_with_leading_zeros_and_whitespace_is_decimal);
     RUN3(equal_duplicate_content_lengths_are_accepted);
+    RUN3(content_length_list_of_equal_values_may_carry_whitespace_but_no_empty_element);
     RUN3(differing_content_lengths_are_refused);
     RUN3(content_length_signed_empty_or_hex_is_refused);
     RUN3(content_length_past_the_integer_range_is_refused);
     RUN3(length_body_cut_short_by_eof_is_truncated);
     RUN3(transfer_encoding_name_and_value_are_case_insensitive);
     RUN3(transfer_codings_other_than_one_chunked_are_unsupported);
+    RUN3(empty_transfer_encoding_is_unsupported_and_keeps_the_http_status);
     RUN3(chunked_listed_twice_in_one_field_is_unsupported);
     RUN3(content_length_with_chunked_is_a_framing_error);
     RUN3(chunked_before_content_length_is_a_framing_error);

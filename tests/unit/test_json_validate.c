@@ -224,6 +224,49 @@ static void error_offsets_point_at_the_problem(void) {
     CHECK_EQ(apconn_json_validate_at("", 0, &off), APCONN_ERR_JSON_SYNTAX); CHECK_EQ(off, 0);
 }
 
+typedef struct end_case {
+    const char *json;
+    apconn_status status;
+    size_t offset;
+} end_case;
+
+static void input_that_ends_is_judged_by_the_state_it_ends_in_with_its_offset(void) {
+    static const end_case cases[] = {
+        {"0", APCONN_OK, 0},           /* a root zero is complete at the end */
+        {"-0", APCONN_OK, 0},
+        {" 0 ", APCONN_OK, 0},
+        {"[1", APCONN_ERR_JSON_SYNTAX, 2},  /* a number inside an open array is not */
+        {"[0", APCONN_ERR_JSON_SYNTAX, 2},
+        {"{\"a\":1.5", APCONN_ERR_JSON_SYNTAX, 8},
+        {"tru", APCONN_ERR_JSON_SYNTAX, 0}, /* a cut literal: where it began */
+        {"[nul", APCONN_ERR_JSON_SYNTAX, 1},
+        {"-", APCONN_ERR_JSON_SYNTAX, 1},   /* a sign alone */
+        {"1e", APCONN_ERR_JSON_SYNTAX, 2},
+        {"\"\\u12", APCONN_ERR_JSON_ESCAPE, 1}, /* a cut escape: where it began */
+        {"[\"a\"", APCONN_ERR_JSON_SYNTAX, 4},
+        /* two strings with only a space between them: no ':' or ',' */
+        {"{\"a\" \"b\"}", APCONN_ERR_JSON_SYNTAX, 5},
+        {"[\"a\" \"b\"]", APCONN_ERR_JSON_SYNTAX, 5},
+        {"{\"a\":\"b\" \"c\":1}", APCONN_ERR_JSON_SYNTAX, 9},
+        {"\"\xC3", APCONN_ERR_JSON_UTF8, 1},
+    };
+    size_t i, off;
+    apconn_status s;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        off = 12345;
+        s = apconn_json_validate_at(cases[i].json, strlen(cases[i].json), &off);
+        CHECK_EQ(s, cases[i].status);
+        CHECK_EQ(off, cases[i].offset);
+        if (s != cases[i].status || off != cases[i].offset) printf("    case %u: %s\n", (unsigned)i, cases[i].json);
+    }
+}
+
+static void null_text_is_an_argument_error(void) {
+    size_t off = 7;
+    CHECK_EQ(apconn_json_validate_at(NULL, 3, &off), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_json_validate(NULL, 0), APCONN_ERR_ARGUMENT);
+}
+
 static void length_bounds_the_text(void) {
     /* The bytes after len are never read: "[1]" inside "[1]]" is valid. */
     CHECK_EQ(apconn_json_validate("[1]]", 3), APCONN_OK);
@@ -267,7 +310,9 @@ int main(void) {
     RUN(depth_limit_is_accepted_and_one_more_refused);
     RUN(deep_objects_count_too);
     RUN(error_offsets_point_at_the_problem);
+    RUN(input_that_ends_is_judged_by_the_state_it_ends_in_with_its_offset);
     RUN(length_bounds_the_text);
+    RUN(null_text_is_an_argument_error);
     RUN(nul_after_a_lead_byte_is_invalid_utf8_not_a_separator);
     return harness_summary("json_validate");
 }

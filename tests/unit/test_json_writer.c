@@ -1,4 +1,5 @@
-/* JSON writer: escaping, structure rules, sticky errors, buffer bounds. */
+/* JSON writer: escaping, structure rules, sticky errors (NULL arguments
+   included), buffer bounds. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "harness.h"
@@ -152,6 +153,42 @@ static void first_error_is_sticky_and_later_calls_do_nothing(void) {
     CHECK_STR(out, "[");
 }
 
+static void null_key_fails_with_argument_error_and_keeps_the_text_before_it(void) {
+    apconn_json_writer w;
+    size_t len = 99;
+    apconn_json_init(&w, out, sizeof out);
+    apconn_json_object_begin(&w);
+    apconn_json_key(&w, NULL);
+    apconn_json_key(&w, "a"); /* sticky: later calls do nothing */
+    CHECK_EQ(apconn_json_finish(&w, &len), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(w.failed_call, 2);
+    CHECK_STR(out, "{");
+    CHECK_EQ(len, 1);
+}
+
+static void null_string_of_length_zero_is_the_empty_string(void) {
+    apconn_json_writer w;
+    size_t len = 0;
+    apconn_json_init(&w, out, sizeof out);
+    apconn_json_array_begin(&w);
+    apconn_json_string_len(&w, NULL, 0);
+    apconn_json_string_len(&w, "ab", 1);
+    apconn_json_array_end(&w);
+    CHECK_EQ(apconn_json_finish(&w, &len), APCONN_OK);
+    CHECK_STR(out, "[\"\",\"a\"]");
+    CHECK_EQ(len, 8);
+}
+
+static void null_string_with_a_length_fails_with_argument_error(void) {
+    apconn_json_writer w;
+    apconn_json_init(&w, out, sizeof out);
+    apconn_json_array_begin(&w);
+    apconn_json_string_len(&w, NULL, 3);
+    CHECK_EQ(apconn_json_finish(&w, NULL), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(w.failed_call, 2);
+    CHECK_STR(out, "[");
+}
+
 static void depth_limit_is_enforced(void) {
     apconn_json_writer w;
     int i;
@@ -180,7 +217,7 @@ static apconn_status write_doc(int which, char *buf, size_t size, size_t *len) {
         apconn_json_array_end(&w);
         apconn_json_key(&w, "m"); apconn_json_raw(&w, "{\"a\":1}", 7);
         apconn_json_object_end(&w);
-    } else if (which == 1) { /* spec §3.4 upsert body */
+    } else if (which == 1) { /* the example upsert body (spec_example.h) */
         spec_write_upsert_body(&w);
     } else { /* nested arrays and a 4-byte character */
         int i;
@@ -257,6 +294,9 @@ int main(void) {
     RUN(keys_are_escaped);
     RUN(out_of_order_calls_fail_with_writer_state);
     RUN(first_error_is_sticky_and_later_calls_do_nothing);
+    RUN(null_key_fails_with_argument_error_and_keeps_the_text_before_it);
+    RUN(null_string_of_length_zero_is_the_empty_string);
+    RUN(null_string_with_a_length_fails_with_argument_error);
     RUN(depth_limit_is_enforced);
     RUN(every_buffer_size_is_safe_and_nul_terminated);
     RUN(failed_value_is_rolled_back);

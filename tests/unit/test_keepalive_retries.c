@@ -63,6 +63,28 @@ static void connection_close_header_closes(void) {
     CHECK_EQ(resp.status, 400);
     CHECK_EQ(st.closes, 1);
 }
+
+/* RFC 9110 §5.6.1: OWS around list elements, and empty elements, are allowed. */
+static void connection_close_is_found_in_a_list_with_spaces_tabs_and_empty_elements(void) {
+    static const char *const closing[] = {
+        "Connection: keep-alive,\tclose\r\n",   /* a tab before an element */
+        "Connection: close \t, keep-alive\r\n", /* spaces and tabs after one */
+        "Connection: ,close\r\n",               /* an empty element first */
+        "Connection: keep-alive, ,\t,close\r\n",
+    };
+    char text[128];
+    size_t i;
+    for (i = 0; i < sizeof closing / sizeof closing[0]; i++) {
+        int was = case_begin();
+        sprintf(text, "HTTP/1.1 204 No Content\r\n%s\r\n", closing[i]);
+        CHECK_EQ(get_with(text, END_SILENT), APCONN_OK);
+        CHECK_EQ(resp.status, 204);
+        CHECK_EQ(st.closes, 1);
+        case_end(was, i);
+    }
+    CHECK_EQ(get_with("HTTP/1.1 204 No Content\r\nConnection: ,\t, keep-alive ,\r\n\r\n", END_SILENT), APCONN_OK);
+    CHECK_EQ(st.closes, PROFILE_IDLE_CLOSES);
+}
 static void no_content_with_a_body_in_the_same_read_drops_the_connection(void) {
     fixture();
     st_conn(&st);
@@ -272,6 +294,27 @@ static void backoff_doubles_without_retry_after(void) {
     CHECK_EQ(st.sleeps, 2);
     CHECK_EQ(st.slept_ms, APCONN_RETRY_BACKOFF_MS * 3u);
 }
+
+#ifndef APCONN_NO_KEEPALIVE_PROBE
+/* 500 ms doubled per retry, never more than APCONN_MAX_RETRY_AFTER_MS. */
+static void backoff_doubles_from_500_ms_up_to_its_cap(void) {
+    static const uint32_t want[] = {500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000};
+    uint32_t total = 0;
+    apconn_response r;
+    unsigned i;
+    fixture();
+    client.max_retries = 9;
+    client.timeout_ms = 600000u;
+    st_conn(&st);
+    for (i = 0; i < 10; i++) st_data(&st, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    CHECK_EQ(apconn_http_request(&client, "GET", "/v1/x", NULL, NULL, 0, &r, &err), APCONN_OK);
+    CHECK_EQ(r.status, 503);
+    CHECK_EQ(st.sleeps, 9);
+    for (i = 0; i < 9; i++) total += want[i];
+    CHECK_EQ(st.slept_ms, total);
+    CHECK_EQ(st.connects, 1);
+}
+#endif
 static void retries_stop_at_max_retries(void) {
     fixture();
     st_conn(&st);
@@ -296,6 +339,21 @@ static void no_retry_when_the_wait_would_pass_the_deadline(void) {
     CHECK_STR(resp.body, "busy");
     CHECK_EQ(st.sleeps, 0);
 }
+
+#ifndef APCONN_NO_RETRIES
+/* A 503 that arrives when the deadline has passed is the answer: no wait. */
+static void no_retry_when_the_answer_comes_after_the_deadline(void) {
+    apconn_response r;
+    fixture();
+    st_conn(&st);
+    st_advance(&st, APCONN_DEFAULT_TIMEOUT_MS);
+    st_data(&st, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    st_data(&st, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    CHECK_EQ(apconn_http_request(&client, "GET", "/v1/x", NULL, NULL, 0, &r, &err), APCONN_OK);
+    CHECK_EQ(r.status, 503);
+    CHECK_EQ(st.sleeps, 0);
+}
+#endif
 static void no_delayed_retry_without_sleep(void) {
     fixture();
     st.t.sleep_ms = NULL;
@@ -399,6 +457,7 @@ int main(void) {
     RUN3(http10_without_keep_alive_closes);
     RUN3(http10_with_transfer_encoding_is_never_kept_alive);
     RUN3(connection_close_header_closes);
+    RUN3(connection_close_is_found_in_a_list_with_spaces_tabs_and_empty_elements);
     RUN(no_content_with_a_body_in_the_same_read_drops_the_connection);
     RUN(bytes_past_a_response_in_the_same_read_are_never_the_next_response);
     RUN(early_bytes_on_an_idle_connection_are_never_the_next_response);
@@ -420,9 +479,15 @@ int main(void) {
     RUN3(huge_retry_after_does_not_overflow_into_a_short_wait);
     RUN3(retry_after_that_is_not_delay_seconds_falls_back_to_backoff);
     RUN3(backoff_doubles_without_retry_after);
+#ifndef APCONN_NO_KEEPALIVE_PROBE
+    RUN(backoff_doubles_from_500_ms_up_to_its_cap);
+#endif
     RUN3(retries_stop_at_max_retries);
 #endif
     RUN3(no_retry_when_the_wait_would_pass_the_deadline);
+#ifndef APCONN_NO_RETRIES
+    RUN(no_retry_when_the_answer_comes_after_the_deadline);
+#endif
     RUN3(no_delayed_retry_without_sleep);
     RUN3(gateway_errors_do_not_resend_a_post);
 #ifdef APCONN_NO_RETRIES

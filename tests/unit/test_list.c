@@ -1,5 +1,5 @@
 /* apconn_connection_list and apconn_page_next: the query for every filter,
-   encoded; pages read over one kept connection; what a page holds after a
+   encoded, and what does not fit the work buffer; pages read over one kept connection; what a page holds after a
    failed list; and the rule that a page is stale once any other call has
    used the client. */
 #define APCONN_IMPLEMENTATION
@@ -77,6 +77,35 @@ static void list_query_that_fills_the_buffer_is_refused(void) {
     CHECK_EQ(apconn_connection_list(&client, &q, &page, &err), APCONN_ERR_BUFFER_FULL);
     CHECK_EQ(st.sent_len, 0);
     CHECK_EQ(apconn_page_next(&page, &conn, &err) == APCONN_OK, 0);
+}
+
+static void list_without_client_request_or_output_is_refused_unsent(void) {
+    apconn_list_request l;
+    apconn_client zero;
+    memset(&l, 0, sizeof l);
+    memset(&zero, 0, sizeof zero);
+    serve(json_response("200 OK", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_list(NULL, &l, &page, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_list(&zero, &l, &page, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_list(&client, NULL, &page, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END); /* the failed list left no items */
+    CHECK_EQ(apconn_connection_list(&client, &l, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(st.connects, 0);
+    CHECK_EQ(st.sent_len, 0);
+}
+/* A cursor the caller placed in the work buffer is moved to its end before
+   the query is written; one that fills the whole buffer leaves no room. */
+static void list_cursor_filling_the_work_buffer_leaves_no_room_for_the_query(void) {
+    apconn_list_request l;
+    memset(&l, 0, sizeof l);
+    fixture();
+    st_conn(&st);
+    memset(work, 'c', WORK_SIZE - 1);
+    work[WORK_SIZE - 1] = '\0';
+    l.cursor = (const char *)work;
+    CHECK_EQ(apconn_connection_list(&client, &l, &page, &err), APCONN_ERR_BUFFER_FULL);
+    CHECK_STR(err.field, "query");
+    CHECK_EQ(st.sent_len, 0);
 }
 
 /* ----- pages ----------------------------------------------------------------------------------- */
@@ -244,6 +273,8 @@ int main(void) {
     RUN3(list_single_status_and_control_bytes_are_encoded);
     RUN3(list_unknown_status_bits_are_refused);
     RUN(list_query_that_fills_the_buffer_is_refused);
+    RUN(list_without_client_request_or_output_is_refused_unsent);
+    RUN(list_cursor_filling_the_work_buffer_leaves_no_room_for_the_query);
     RUN3(list_reuses_the_connection_for_the_next_page);
     RUN3(list_page_with_more_tokens_than_the_client_holds_is_read);
     RUN3(list_item_with_more_tokens_than_the_client_holds_is_reported);

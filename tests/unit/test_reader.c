@@ -1,7 +1,8 @@
-/* Reader: spec §6 objects into views (strings decoded in place, arrays walked,
-   metadata as its own JSON text), every field kind, every error naming its
-   field path and byte offset; pages read from memory through a work buffer;
-   error bodies (§7). Streaming over HTTP is test_stream.c. */
+/* Reader: connection objects (README.md, "Server contract") into views
+   (strings decoded in place, arrays walked, metadata as its own JSON text),
+   every field kind, every error naming its field path and byte offset; pages
+   read from memory through a work buffer; error bodies (`code`/`params` and
+   Fastify's). Streaming over HTTP is test_stream.c. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "harness.h"
@@ -255,6 +256,12 @@ static void escapes_and_surrogate_pairs_are_decoded(void) {
     CHECK_STR(conn.display_name, "a\"b\\c/d\b\f\n\r\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf0\x9f\x98\x80");
 }
 
+static void escapes_above_the_surrogates_decode_to_three_and_four_utf8_bytes(void) {
+    CHECK_EQ(parse("{\"id\":\"A\",\"displayName\":\"\\uFFFD\\ue000\\uDBFF\\uDFFFx\"}"), APCONN_OK);
+    CHECK_EQ(conn.has_display_name, APCONN_SET);
+    CHECK_STR(conn.display_name, "\xEF\xBF\xBD\xEE\x80\x80\xF4\x8F\xBF\xBFx");
+}
+
 /* metadata is the object's own JSON text as the server sent it: whitespace
    and escapes inside it are kept, it is valid JSON on its own. */
 static void metadata_is_its_own_json_text(void) {
@@ -371,6 +378,28 @@ static void ids_with_unsafe_characters_are_refused(void) {
     CHECK_EQ(parse("{\"id\":\"aZ09_-\"}"), APCONN_OK);
 }
 
+static void id_with_a_non_ascii_byte_is_refused_at_its_first_byte(void) {
+    CHECK_EQ(parse("{\"id\":\"Ab\xC3\xA9\"}"), APCONN_ERR_JSON_ENUM);
+    CHECK_STR(err.field, "id");
+    CHECK_EQ(err.offset, 7); /* the string's first byte */
+    CHECK(conn.id == NULL);
+}
+
+static void enum_spelled_as_an_escaped_nul_is_out_of_the_set(void) {
+    CHECK_EQ(parse("{\"id\":\"A\",\"type\":\"\\u0000\"}"), APCONN_ERR_JSON_ENUM);
+    CHECK_STR(err.field, "type");
+    CHECK_EQ(err.offset, 18);
+    CHECK_EQ(conn.type, APCONN_TYPE_UNKNOWN);
+}
+
+static void first_bad_project_id_stops_the_walk_and_is_named(void) {
+    CHECK_EQ(parse("{\"id\":\"A\",\"projectIds\":[\"b@d\",\"ok\",\"b!d\"]}"), APCONN_ERR_JSON_ENUM);
+    CHECK_STR(err.field, "projectIds[0]");
+    CHECK_EQ(err.offset, 25);
+    CHECK_EQ(parse("{\"id\":\"A\",\"projectIds\":[\"ok\",7,\"b@d\"]}"), APCONN_ERR_JSON_TYPE);
+    CHECK_STR(err.field, "projectIds[1]");
+}
+
 static void fill(char *p, char c, size_t n) { memset(p, c, n); p[n] = 0; }
 
 /* Fixed-size fields are gone: values that used to be APCONN_ERR_FIELD_TOO_LONG
@@ -464,6 +493,13 @@ static void invalid_json_is_refused_before_mapping(void) {
     CHECK_EQ(parse("{\"id\":\"\\uD800\"}"), APCONN_ERR_JSON_ESCAPE);
 }
 
+static void text_after_the_connection_object_is_malformed_whitespace_is_not(void) {
+    CHECK_EQ(parse("{\"id\":\"A\"} x"), APCONN_ERR_JSON_SYNTAX);
+    CHECK_EQ(err.offset, 11);
+    CHECK(conn.id == NULL);
+    CHECK_EQ(parse("{\"id\":\"A\"} \r\n\t"), APCONN_OK);
+}
+
 static void too_few_tokens_is_reported_with_the_count_needed(void) {
     const char *json = "{\"id\":\"abc\",\"projectIds\":[\"a\",\"b\"]}";
     CHECK_EQ(parse_n(json, strlen(json), tokens, 7), APCONN_OK);
@@ -471,6 +507,19 @@ static void too_few_tokens_is_reported_with_the_count_needed(void) {
     CHECK_EQ(err.status, APCONN_ERR_JSON_TOKENS);
     CHECK_EQ(err.needed, 7);
 }
+
+#if SIZE_MAX > UINT_MAX
+/* jsmn counts tokens in unsigned int: a larger count is clamped, never
+   wrapped (2^32 would wrap to 0 and fail as "too many tokens"). The array
+   passed is only as long as this text needs: jsmn writes no more. */
+static void token_count_beyond_unsigned_int_is_clamped_not_wrapped(void) {
+    size_t huge = (size_t)UINT_MAX + 1u;
+    strcpy(doc_, "{\"id\":\"A\",\"displayName\":\"d\"}");
+    CHECK_EQ(apconn_parse_connection(doc_, strlen(doc_), tokens, huge, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, "A");
+    CHECK_STR(conn.display_name, "d");
+}
+#endif
 
 static void nested_too_deep_is_refused(void) {
     char buf[256];
@@ -636,7 +685,7 @@ static void default_sizes_hold_a_connection_shared_with_100_projects(void) {
     CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
 }
 
-/* ---- error bodies (spec §7); APCONN_NO_ERROR_DETAILS has no parser (test_error_answers.c
+/* ---- error bodies ({"code", "params"} and Fastify's); APCONN_NO_ERROR_DETAILS has no parser (test_error_answers.c
    checks the excerpt it gives instead) ---- */
 #ifndef APCONN_NO_ERROR_DETAILS
 static apconn_status error_body(const char *json) {
@@ -678,6 +727,56 @@ static void fastify_error_without_code_uses_error(void) {
     CHECK_EQ(error_body("{\"statusCode\":404,\"error\":\"Not Found\",\"message\":\"Route not found\"}"), APCONN_OK);
     CHECK_STR(err.code, "Not Found");
     CHECK_STR(err.message, "Route not found");
+}
+
+static void error_body_refuses_missing_arguments_and_an_int_sized_text(void) {
+    strcpy(doc_, "{\"code\":\"E\",\"params\":{}}");
+    CHECK_EQ(apconn_parse_error_body(NULL, 5, tokens, APCONN_TOKEN_COUNT, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_error_body(doc_, strlen(doc_), NULL, 64, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_error_body(doc_, (size_t)INT_MAX, tokens, APCONN_TOKEN_COUNT, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_error_body(doc_, strlen(doc_), tokens, APCONN_TOKEN_COUNT, NULL), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_error_body(doc_, strlen(doc_), tokens, APCONN_TOKEN_COUNT, &err), APCONN_OK);
+    CHECK_STR(err.code, "E");
+}
+
+/* Fastify's statusCode must be a non-negative number to be trusted. */
+static void fastify_body_needs_a_non_negative_number_as_status_code(void) {
+    CHECK_EQ(error_body("{\"statusCode\":-1,\"error\":\"Bad\",\"message\":\"m\"}"), APCONN_ERR_UNEXPECTED_RESPONSE);
+    CHECK_EQ(error_body("{\"statusCode\":true,\"error\":\"Bad\",\"message\":\"m\"}"), APCONN_ERR_UNEXPECTED_RESPONSE);
+    CHECK_EQ(error_body("{\"statusCode\":400,\"error\":\"Bad\",\"message\":\"m\"}"), APCONN_OK);
+    CHECK_STR(err.code, "Bad");
+    CHECK_STR(err.message, "m");
+}
+
+/* params rendered as "k=v k=v" into err->message (255 bytes of text): the
+   first piece that does not fit ends it, and message_truncated says so. */
+static void params_render(size_t first_len, const char *want_tail) {
+    char body[600], want[APCONN_ERROR_MESSAGE_SIZE];
+    size_t n;
+    strcpy(body, "{\"code\":\"E\",\"params\":{\"a\":\"");
+    n = strlen(body);
+    memset(body + n, 'x', first_len);
+    strcpy(body + n + first_len, "\",\"b\":\"y\",\"c\":2}}");
+    CHECK_EQ(error_body(body), APCONN_OK);
+    strcpy(want, "a=");
+    memset(want + 2, 'x', first_len);
+    strcpy(want + 2 + first_len, want_tail);
+    CHECK_STR(err.message, want);
+    CHECK_EQ(strlen(err.message), 255);
+    CHECK_EQ(err.message_truncated, 1);
+    CHECK_STR(err.code, "E");
+}
+
+static void params_that_fill_the_message_stop_before_the_separator(void) { params_render(253, ""); }
+
+static void params_that_fill_the_message_stop_at_the_next_key(void) { params_render(252, " "); }
+
+static void params_that_fill_the_message_stop_before_the_equals_sign(void) { params_render(251, " b"); }
+
+static void params_that_fit_are_rendered_whole(void) {
+    CHECK_EQ(error_body("{\"code\":\"E\",\"params\":{\"a\":\"x\",\"b\":\"y\",\"c\":2,\"d\":[1]}}"), APCONN_OK);
+    CHECK_STR(err.message, "a=x b=y c=2");
+    CHECK_EQ(err.message_truncated, 0);
 }
 
 static void long_server_text_is_cut_at_a_utf8_boundary(void) {
@@ -728,6 +827,48 @@ static void null_arguments_are_refused(void) {
 #endif
 }
 
+static void parse_connection_refuses_zero_tokens_an_int_sized_text_and_missing_arguments(void) {
+    strcpy(doc_, "{\"id\":\"A\"}");
+    CHECK_EQ(apconn_parse_connection(doc_, 10, tokens, 0, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(err.status, APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_connection(doc_, (size_t)INT_MAX, tokens, APCONN_TOKEN_COUNT, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_connection(NULL, 10, tokens, APCONN_TOKEN_COUNT, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_connection(doc_, 10, NULL, 64, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_connection(doc_, 10, tokens, APCONN_TOKEN_COUNT, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_connection(doc_, 10, tokens, APCONN_TOKEN_COUNT, &conn, NULL), APCONN_OK);
+    CHECK_STR(conn.id, "A");
+}
+
+static void parse_page_refuses_each_missing_argument_and_leaves_no_items(void) {
+    static unsigned char w[64];
+    apconn_page pg;
+    const char *body = "{\"data\":[]}";
+    size_t n = strlen(body);
+    CHECK_EQ(apconn_parse_page(NULL, n, w, sizeof w, tokens, APCONN_TOKEN_COUNT, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page(body, n, NULL, sizeof w, tokens, APCONN_TOKEN_COUNT, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page(body, n, w, 1, tokens, APCONN_TOKEN_COUNT, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page(body, n, w, (size_t)INT_MAX + 1u, tokens, APCONN_TOKEN_COUNT, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page(body, n, w, sizeof w, NULL, 64, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page(body, n, w, sizeof w, tokens, 0, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(err.status, APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_parse_page(body, n, w, sizeof w, tokens, APCONN_TOKEN_COUNT, NULL, &err), APCONN_ERR_ARGUMENT);
+    /* a page a failed parse left has no items */
+    CHECK_EQ(apconn_parse_page(body, n, w, sizeof w, tokens, 0, &pg, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_page_next(&pg, &conn, &err), APCONN_END);
+    CHECK(apconn_page_done(&pg));
+}
+
+static void ids_next_without_ids_or_id_ends_the_walk(void) {
+    apconn_ids none;
+    memset(&none, 0, sizeof none);
+    CHECK_EQ(parse("{\"id\":\"A\",\"projectIds\":[\"p1\",\"p2\"]}"), APCONN_OK);
+    CHECK_STR(apconn_ids_next(&conn.project_ids, conn.project_ids.first), "p2");
+    CHECK(apconn_ids_next(NULL, conn.project_ids.first) == NULL);
+    CHECK(apconn_ids_next(&conn.project_ids, NULL) == NULL);
+    CHECK(apconn_ids_next(&none, conn.project_ids.first) == NULL); /* absent array: no walk */
+    CHECK(apconn_ids_next(&conn.flow_ids, conn.project_ids.first) == NULL);
+}
+
 static void errors_without_err_struct_still_return_the_status(void) {
     char json[] = "{\"id\":\"a\",\"type\":\"X\"}";
     CHECK_EQ(apconn_parse_connection(json, strlen(json), tokens, APCONN_TOKEN_COUNT, &conn, NULL), APCONN_ERR_JSON_ENUM);
@@ -773,6 +914,7 @@ int main(void) {
     RUN(null_fields_read_null_and_stay_empty);
     RUN(absent_null_and_set_are_distinct_for_every_field);
     RUN(escapes_and_surrogate_pairs_are_decoded);
+    RUN(escapes_above_the_surrogates_decode_to_three_and_four_utf8_bytes);
     RUN(metadata_is_its_own_json_text);
     RUN(metadata_text_keeps_escapes_and_spaces_inside_strings);
     RUN(wrong_types_fail_for_each_field_kind);
@@ -785,6 +927,9 @@ int main(void) {
     RUN(number_or_object_where_an_id_belongs_is_a_type_error);
     RUN(escaped_nul_in_a_field_is_refused);
     RUN(ids_with_unsafe_characters_are_refused);
+    RUN(id_with_a_non_ascii_byte_is_refused_at_its_first_byte);
+    RUN(enum_spelled_as_an_escaped_nul_is_out_of_the_set);
+    RUN(first_bad_project_id_stops_the_walk_and_is_named);
     RUN(long_display_name_reads_whole);
     RUN(long_multibyte_text_reads_whole);
     RUN(long_id_reads_whole);
@@ -793,7 +938,11 @@ int main(void) {
     RUN(ids_with_escapes_are_decoded_and_walked);
     RUN(duplicate_known_keys_are_refused);
     RUN(invalid_json_is_refused_before_mapping);
+    RUN(text_after_the_connection_object_is_malformed_whitespace_is_not);
     RUN(too_few_tokens_is_reported_with_the_count_needed);
+#if SIZE_MAX > UINT_MAX
+    RUN(token_count_beyond_unsigned_int_is_clamped_not_wrapped);
+#endif
     RUN(nested_too_deep_is_refused);
     RUN(page_items_are_mapped_one_at_a_time);
     RUN(cursors_are_decoded_like_any_string);
@@ -811,10 +960,19 @@ int main(void) {
     RUN(activepieces_error_without_message_renders_params);
     RUN(fastify_error_with_code);
     RUN(fastify_error_without_code_uses_error);
+    RUN(error_body_refuses_missing_arguments_and_an_int_sized_text);
+    RUN(fastify_body_needs_a_non_negative_number_as_status_code);
+    RUN(params_that_fill_the_message_stop_before_the_separator);
+    RUN(params_that_fill_the_message_stop_at_the_next_key);
+    RUN(params_that_fill_the_message_stop_before_the_equals_sign);
+    RUN(params_that_fit_are_rendered_whole);
     RUN(long_server_text_is_cut_at_a_utf8_boundary);
     RUN(other_bodies_are_unexpected);
 #endif
     RUN(null_arguments_are_refused);
+    RUN(parse_connection_refuses_zero_tokens_an_int_sized_text_and_missing_arguments);
+    RUN(parse_page_refuses_each_missing_argument_and_leaves_no_items);
+    RUN(ids_next_without_ids_or_id_ends_the_walk);
     RUN(errors_without_err_struct_still_return_the_status);
 #ifndef APCONN_NO_ERROR_DETAILS
     RUN(error_body_with_too_few_tokens_is_reported);

@@ -279,6 +279,37 @@ static void key_fragments_from_redact_min_bytes_are_redacted(void) {
 }
 #endif
 
+#ifndef APCONN_NO_REDACTION
+/* Only the "sk-" prefix is no secret: a key that merely starts like it is
+   redacted from its first byte. */
+static void key_without_the_sk_prefix_is_redacted_from_its_first_byte(void) {
+    static const char *const keys[] = {"Zk-Q7rT9wX2pL5mN8vB", "sZ-Q7rT9wX2pL5mN8vB", "skZQ7rT9wX2pL5mN8vB",
+                                       "eyJhbGciOiJIUzI1NiJ9.e30.sig"};
+    char body[256], want[256];
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        fixture();
+        CHECK_EQ(apconn_client_init(&client, URL, keys[i], &st.t, work, sizeof work, tokens, TOKENS, &err), APCONN_OK);
+        sprintf(body, "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: %u\r\n\r\nbad Bearer %s",
+                (unsigned)(strlen("bad Bearer ") + strlen(keys[i])), keys[i]);
+        st_conn(&st);
+        st_data(&st, body);
+        CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_ERR_HTTP_STATUS);
+        CHECK_EQ(err.http_status, 401);
+        sprintf(want, "bad Bearer [redacted]");
+        CHECK_STR(err.message, want);
+    }
+    /* with the prefix, the prefix stays */
+    fixture();
+    sprintf(body, "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: %u\r\n\r\nbad %s",
+            (unsigned)(strlen("bad ") + strlen(KEY)), KEY);
+    st_conn(&st);
+    st_data(&st, body);
+    CHECK_EQ(apconn_connection_delete(&client, ID, &err), APCONN_ERR_HTTP_STATUS);
+    CHECK_STR(err.message, "bad sk-[redacted]");
+}
+#endif
+
 /* ----- the log --------------------------------------------------------------------------------- */
 static void log_lines_name_method_path_status_and_errors_only(void) {
     fixture();
@@ -348,6 +379,9 @@ int main(void) {
 #endif
 #ifndef APCONN_NO_REDACTION
     RUN(key_fragments_from_redact_min_bytes_are_redacted);
+#endif
+#ifndef APCONN_NO_REDACTION
+    RUN(key_without_the_sk_prefix_is_redacted_from_its_first_byte);
 #endif
     RUN3(log_lines_name_method_path_status_and_errors_only);
     RUN3(long_log_lines_are_cut_to_what_was_written);

@@ -854,6 +854,45 @@ static void cursor_longer_than_the_window_ends_the_page(void) {
     }
 }
 
+/* A page parsed from memory through the first work_size bytes of work. */
+static apconn_status open_page(const char *body, size_t work_size) {
+    memset(work, 0xAA, sizeof work);
+    return apconn_parse_page(body, strlen(body), work, work_size, tokens, NTOKENS, &page, &err);
+}
+/* A cursor becomes a C string view: an escaped NUL would cut it short. */
+static void cursor_with_an_escaped_nul_is_refused_and_stays_refused(void) {
+    CHECK_EQ(open_page("{\"data\":[],\"next\":\"ab\\u0000c\"}", sizeof work), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_JSON_NUL);
+    CHECK_STR(err.field, "next");
+    CHECK_EQ(err.offset, 28); /* where the cursor string ends */
+    CHECK_EQ(page.has_next, APCONN_ABSENT);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_JSON_NUL);
+    CHECK_STR(err.field, "next");
+}
+/* Kept cursors may leave the window a single byte: the items behind them are
+   then each reported as too large (with the room they need) and skipped,
+   and the page still ends with both cursors. */
+static void cursors_that_leave_one_byte_of_window_still_end_the_page(void) {
+    char body[200];
+    size_t n;
+    const char *next = "NNNNNNNNNNNNNNNNNNNN", *prev = "PPPPPPPPPPPPP"; /* 20 and 13 bytes */
+    sprintf(body, "{\"next\":\"%s\",\"previous\":\"%s\",\"data\":[{\"id\":\"A\"}]}", next, prev);
+    /* the window: 21 + 14 kept bytes, and one more */
+    n = 21 + 14 + 2;
+    CHECK_EQ(open_page(body, n), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_ITEM_TOO_LARGE);
+    CHECK_STR(err.field, "data[0]");
+    CHECK_EQ(err.needed, 21 + 14 + 10 + 1);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_END);
+    CHECK_STR(page.next, next);
+    CHECK_STR(page.previous, prev);
+    CHECK_EQ(page.count, 1);
+    /* one byte less: the previous cursor itself does not fit */
+    CHECK_EQ(open_page(body, n - 1), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_ITEM_TOO_LARGE);
+    CHECK_STR(err.field, "previous");
+}
+
 /* A cursor kept from before data survives many windows of items after it. */
 static void cursor_before_data_survives_the_whole_page(void) {
     size_t n = make_page(2, body_buf); /* page 2 has next before data */
@@ -964,6 +1003,19 @@ static void syntax_error_between_items_ends_the_page_at_its_offset(void) {
     expect_page("{\"data\":[{\"id\":\"a\"}]}x", 1, APCONN_ERR_JSON_SYNTAX, NULL);
     expect_page("{\"data\":[{\"id\":\"a\"}]", 1, APCONN_ERR_JSON_SYNTAX, NULL); /* valid framing, JSON cut */
 }
+
+/* err is optional: the status alone is returned, and returned again. */
+static void malformed_page_without_err_returns_the_status_and_repeats_it(void) {
+    CHECK_EQ(open_page("{\"data\":[{\"id\":\"A\"} x]}", sizeof work), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, NULL), APCONN_OK); /* the item before the fault */
+    CHECK_STR(conn.id, "A");
+    CHECK_EQ(apconn_page_next(&page, &conn, NULL), APCONN_ERR_JSON_SYNTAX);
+    CHECK_EQ(apconn_page_next(&page, &conn, NULL), APCONN_ERR_JSON_SYNTAX);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_JSON_SYNTAX);
+    CHECK_EQ(err.status, APCONN_ERR_JSON_SYNTAX);
+    CHECK_EQ(err.offset, 20); /* the 'x' */
+    CHECK(apconn_page_done(&page));
+}
 static void missing_or_wrong_data_ends_the_page(void) {
     expect_page("{\"next\":null,\"previous\":null}", 0, APCONN_ERR_JSON_MISSING, "data");
     expect_page("{\"data\":{\"id\":\"a\"},\"next\":null}", 0, APCONN_ERR_JSON_TYPE, "data");
@@ -990,9 +1042,26 @@ static void item_that_is_not_an_object_is_reported_and_skipped(void) {
         CHECK_EQ(page.count, 4);
     }
 }
+
+static void item_that_is_not_an_object_is_skipped_without_err_too(void) {
+    CHECK_EQ(open_page("{\"data\":[1,{\"id\":\"A\"}],\"next\":null}", sizeof work), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, NULL), APCONN_ERR_JSON_TYPE);
+    CHECK_EQ(apconn_page_next(&page, &conn, NULL), APCONN_OK);
+    CHECK_STR(conn.id, "A");
+    CHECK_EQ(apconn_page_next(&page, &conn, NULL), APCONN_END);
+    CHECK_EQ(page.count, 2);
+    CHECK_EQ(page.has_next, APCONN_NULL);
+}
 static void duplicate_data_key_ends_the_page(void) {
     expect_page("{\"data\":[{\"id\":\"a\"}],\"data\":[{\"id\":\"b\"}]}", 1, APCONN_ERR_JSON_DUPLICATE, "data");
     expect_page("{\"next\":\"a\",\"data\":[],\"next\":\"b\"}", 0, APCONN_ERR_JSON_DUPLICATE, "next");
+}
+
+static void duplicate_data_key_without_err_returns_the_status(void) {
+    CHECK_EQ(open_page("{\"data\":[],\"data\":[]}", sizeof work), APCONN_OK);
+    CHECK_EQ(apconn_page_next(&page, &conn, NULL), APCONN_ERR_JSON_DUPLICATE);
+    CHECK_EQ(apconn_page_next(&page, &conn, &err), APCONN_ERR_JSON_DUPLICATE);
+    CHECK_STR(err.field, "data");
 }
 
 static void truncated_body_is_reported(void) {
@@ -1181,13 +1250,18 @@ int main(void) {
     RUN(cursors_before_after_and_around_data);
     RUN(cursor_before_data_survives_the_whole_page);
     RUN(cursor_longer_than_the_window_ends_the_page);
+    RUN(cursor_with_an_escaped_nul_is_refused_and_stays_refused);
+    RUN(cursors_that_leave_one_byte_of_window_still_end_the_page);
     RUN(abandoned_page_never_feeds_the_next_call);
     RUN(delete_in_the_middle_of_a_page_works);
     RUN(syntax_error_inside_an_item_ends_the_page_at_its_offset);
     RUN(syntax_error_between_items_ends_the_page_at_its_offset);
+    RUN(malformed_page_without_err_returns_the_status_and_repeats_it);
     RUN(missing_or_wrong_data_ends_the_page);
     RUN(item_that_is_not_an_object_is_reported_and_skipped);
+    RUN(item_that_is_not_an_object_is_skipped_without_err_too);
     RUN(duplicate_data_key_ends_the_page);
+    RUN(duplicate_data_key_without_err_returns_the_status);
     RUN(truncated_body_is_reported);
     RUN(page_done_tells_the_end_from_a_skipped_item);
     RUN(deadline_passing_while_iterating_ends_the_page);

@@ -1,5 +1,6 @@
 /* apconn_connection_update: the request compared byte for byte, project_ids
-   left out when NULL, the checks made before sending, and an unknown id. */
+   left out when NULL, the checks made before sending (a body larger than the
+   work buffer included), and an unknown id. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"
@@ -58,6 +59,38 @@ static void update_requires_a_display_name_and_a_good_id(void) {
     CHECK_EQ(apconn_connection_delete(&client, NULL, &err), APCONN_ERR_ARGUMENT);
     CHECK_EQ(st.sent_len, 0);
 }
+
+static void update_without_client_request_or_output_is_refused_unsent(void) {
+    apconn_update_request q;
+    apconn_client zero;
+    memset(&q, 0, sizeof q);
+    memset(&zero, 0, sizeof zero);
+    q.display_name = "x";
+    serve(json_response("200 OK", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_update(NULL, ID, &q, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_update(&zero, ID, &q, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_update(&client, ID, NULL, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_update(&client, ID, &q, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(st.connects, 0);
+    CHECK_EQ(st.sent_len, 0);
+}
+static void update_body_larger_than_the_work_buffer_is_refused_unsent_and_wiped(void) {
+    apconn_update_request q;
+    char name[200];
+    size_t i, nonzero = 0;
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    memset(&q, 0, sizeof q);
+    q.display_name = name;
+    fixture();
+    st_conn(&st);
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, 128, tokens, TOKENS, &err), APCONN_OK);
+    CHECK_EQ(apconn_connection_update(&client, ID, &q, &conn, &err), APCONN_ERR_BUFFER_FULL);
+    CHECK_EQ(err.status, APCONN_ERR_BUFFER_FULL);
+    CHECK_EQ(st.sent_len, 0);
+    for (i = 0; i < 128; i++) nonzero += work[i] != 0;
+    CHECK_EQ(nonzero, 0);
+}
 static void update_of_unknown_id_is_an_http_error(void) {
     apconn_update_request u;
     memset(&u, 0, sizeof u);
@@ -76,6 +109,8 @@ int main(void) {
     RUN3(update_sends_every_field);
     RUN3(update_leaves_project_ids_out_when_null);
     RUN3(update_requires_a_display_name_and_a_good_id);
+    RUN(update_without_client_request_or_output_is_refused_unsent);
+    RUN(update_body_larger_than_the_work_buffer_is_refused_unsent_and_wiped);
     RUN3(update_of_unknown_id_is_an_http_error);
     call_fixture_unused();
     return harness_summary("update");

@@ -1,7 +1,8 @@
 /* apconn_connection_upsert: the request compared byte for byte for every
    connection type and optional field, value_json as given by the caller,
-   the checks made before anything is sent (each naming its field), and a
-   POST that is never resent. Responses run in the three delivery modes. */
+   the checks made before anything is sent (each naming its field, with or
+   without an apconn_error), an answer that fills the window to its last
+   byte, and a POST that is never resent. Responses run in the three delivery modes. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"
@@ -145,6 +146,67 @@ static void upsert_accepts_200_as_well_as_201(void) {
     CHECK_STR(conn.id, ID);
 }
 
+static void upsert_without_err_still_maps_the_answer(void) {
+    apconn_upsert_request u = secret_upsert();
+    serve(json_response("201 Created", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, NULL), APCONN_OK);
+    CHECK_STR(conn.id, ID);
+    CHECK_STR(conn.display_name, "Acme");
+}
+/* The request body's length, from the head that was sent. */
+static size_t sent_content_length(void) {
+    const char *p = strstr((const char *)st.sent, "Content-Length: ");
+    return p ? (size_t)strtoul(p + 16, NULL, 10) : 0;
+}
+/* An upsert answer may fill the window (the work buffer after the request
+   body) to its last byte, trailing whitespace included. */
+static void upsert_answer_filling_the_window_exactly_is_read(void) {
+    static char body[WORK_SIZE], text[WORK_SIZE + 256];
+    apconn_upsert_request u = secret_upsert();
+    size_t req, room, n = strlen(SHORT_CONN_JSON);
+    serve(json_response("201 Created", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_OK);
+    req = sent_content_length();
+    CHECK(req > 0 && req < 512);
+    room = WORK_SIZE - req - 1; /* the window, less the body's NUL */
+    memcpy(body, SHORT_CONN_JSON, n);
+    memset(body + n, ' ', room - n);
+    body[room] = '\0';
+    sprintf(text, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: %u\r\n\r\n%s",
+            (unsigned)room, body);
+    serve(text);
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, ID);
+    CHECK_STR(conn.display_name, "Acme");
+    check_no_secret(SECRET);
+}
+#ifdef APCONN_TEST_KNOWN_BUGS
+/* KNOWN BUG (reported to the lead, not fixed here: apconn.h is not this
+   branch's to edit). The item fits the window; only the whitespace after it
+   runs past the window's end. Today the call fails with
+   APCONN_ERR_HTTP_BODY_TOO_LARGE (err->needed 0), though that whitespace was
+   validated and needs no room: the kept item should stay, the whitespace be
+   dropped. Build with -DAPCONN_TEST_KNOWN_BUGS to run it. */
+static void upsert_answer_with_whitespace_running_past_the_window_is_read(void) {
+    static char body[WORK_SIZE + 8], text[WORK_SIZE + 256];
+    apconn_upsert_request u = secret_upsert();
+    size_t req, room, n = strlen(SHORT_CONN_JSON);
+    serve(json_response("201 Created", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_OK);
+    req = sent_content_length();
+    room = WORK_SIZE - req - 1;
+    memcpy(body, SHORT_CONN_JSON, n);
+    memset(body + n, ' ', room + 1 - n); /* one byte more than the window holds */
+    body[room + 1] = '\0';
+    sprintf(text, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: %u\r\n\r\n%s",
+            (unsigned)(room + 1), body);
+    serve(text);
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, ID);
+    CHECK_STR(conn.display_name, "Acme");
+}
+#endif
+
 /* ----- value_json ------------------------------------------------------------------------------ */
 #ifndef APCONN_NO_VALUE_JSON
 static void upsert_value_json_gets_the_type_written_first(void) {
@@ -204,6 +266,22 @@ static void upsert_value_json_with_type_is_refused(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
     r.value.value_json = "{\"secret_text\":\"s-TOPSECRET\",\"type\":\"SECRET_TEXT\"}";
     expect_refused(&r, APCONN_ERR_ARGUMENT, "value.type");
+}
+
+/* "code" has the length of "type" but is a member like any other. */
+static void value_json_member_of_types_length_other_than_type_is_sent(void) {
+    apconn_upsert_request u = secret_upsert();
+    char sent[2048];
+    u.type = APCONN_TYPE_CLOUD_OAUTH2;
+    u.value.secret_text = NULL;
+    u.value.value_json = "{\"client_id\":\"cid\",\"code\":\"c0de\"}";
+    serve(json_response("201 Created", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_OK);
+    st_sent_on(&st, 0, sent, sizeof sent);
+    CHECK(strstr(sent, "\"value\":{\"type\":\"CLOUD_OAUTH2\",\"client_id\":\"cid\",\"code\":\"c0de\"}") != NULL);
+    u.value.value_json = "{\"client_id\":\"cid\",\"type\":\"CLOUD_OAUTH2\",\"code\":\"c0de\"}";
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_STR(err.field, "value.type");
 }
 static void upsert_value_json_with_escaped_key_is_refused(void) {
     apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
@@ -290,6 +368,42 @@ static void upsert_common_fields_are_checked(void) {
     r.value.grant_type = (apconn_oauth2_grant_type)7;
     expect_refused(&r, APCONN_ERR_ARGUMENT, "value.grant_type");
 }
+
+static void upsert_without_client_request_or_output_is_refused_unsent(void) {
+    apconn_upsert_request u = secret_upsert();
+    apconn_client zero;
+    memset(&zero, 0, sizeof zero);
+    serve(json_response("200 OK", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(NULL, &u, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_upsert(&zero, &u, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_upsert(&client, NULL, &conn, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(apconn_connection_upsert(&client, &u, NULL, &err), APCONN_ERR_ARGUMENT);
+    CHECK_EQ(st.connects, 0);
+    CHECK_EQ(st.sent_len, 0);
+}
+static void upsert_without_piece_name_is_required(void) {
+    apconn_upsert_request u = secret_upsert();
+    serve(json_response("200 OK", SHORT_CONN_JSON));
+    u.piece_name = NULL;
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_ERR_REQUIRED);
+    CHECK_STR(err.field, "pieceName");
+    u.piece_name = "";
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, &err), APCONN_ERR_REQUIRED);
+    CHECK_STR(err.field, "pieceName");
+    CHECK_EQ(st.sent_len, 0);
+}
+static void upsert_refused_without_err_returns_the_status_unsent(void) {
+    apconn_upsert_request u = secret_upsert();
+    serve(json_response("200 OK", SHORT_CONN_JSON));
+    u.display_name = NULL;
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, NULL), APCONN_ERR_REQUIRED);
+    u = secret_upsert();
+    u.metadata_json = "{\"a\":";
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, NULL), APCONN_ERR_JSON_SYNTAX);
+    u.metadata_json = "[1]";
+    CHECK_EQ(apconn_connection_upsert(&client, &u, &conn, NULL), APCONN_ERR_JSON_TYPE);
+    CHECK_EQ(st.sent_len, 0);
+}
 static void out_of_range_enums_are_refused_naming_their_field(void) {
     static const char *const ids[] = {P1};
     apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
@@ -372,6 +486,11 @@ int main(void) {
     RUN3(upsert_sends_cloud_oauth2);
     RUN3(upsert_sends_platform_oauth2);
     RUN3(upsert_accepts_200_as_well_as_201);
+    RUN3(upsert_without_err_still_maps_the_answer);
+    RUN3(upsert_answer_filling_the_window_exactly_is_read);
+#ifdef APCONN_TEST_KNOWN_BUGS
+    RUN3(upsert_answer_with_whitespace_running_past_the_window_is_read);
+#endif
 #ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_gets_the_type_written_first);
     RUN3(upsert_value_json_empty_object_for_no_auth);
@@ -384,6 +503,7 @@ int main(void) {
 #endif
 #ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_with_type_is_refused);
+    RUN(value_json_member_of_types_length_other_than_type_is_sent);
     RUN3(upsert_value_json_with_escaped_key_is_refused);
     RUN3(upsert_value_json_missing_or_empty_member_is_required);
     RUN3(upsert_value_json_must_be_a_valid_object);
@@ -391,6 +511,9 @@ int main(void) {
     RUN3(upsert_required_members_per_type);
     RUN3(upsert_props_must_be_an_object);
     RUN3(upsert_common_fields_are_checked);
+    RUN(upsert_without_client_request_or_output_is_refused_unsent);
+    RUN(upsert_without_piece_name_is_required);
+    RUN(upsert_refused_without_err_returns_the_status_unsent);
     RUN3(out_of_range_enums_are_refused_naming_their_field);
 #ifndef APCONN_NO_VALUE_JSON
     RUN3(value_json_with_more_tokens_than_the_client_holds_is_refused);

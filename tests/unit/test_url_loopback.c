@@ -1,8 +1,10 @@
 /* The base URL and loopback: what apconn_client_init takes from a URL (host
-   forms, port, path), what it refuses (userinfo, query, fragment, other
-   schemes, bytes that need encoding), and the rule that plain http goes
-   only to a loopback host written in its one canonical form: look-alikes
-   that a resolver could send elsewhere are not loopback. */
+   forms, port, path, each up to its field's size), what it refuses
+   (userinfo, query, fragment, other schemes, bytes that need encoding, each
+   missing argument), what apconn_client_close does with a client never set
+   up, and the rule that plain http goes only to a loopback host written in
+   its one canonical form: look-alikes that a resolver could send elsewhere
+   are not loopback. */
 #define APCONN_IMPLEMENTATION
 #include "apconn.h"
 #include "call_fixture.h"
@@ -42,6 +44,38 @@ static void trailing_slashes_of_the_base_path_are_removed(void) {
     CHECK_STR(client.base_path, "");
     CHECK_EQ(init_url("HTTPS://ap.example.com", 1), APCONN_OK);
     CHECK_STR(client.base_path, "");
+}
+
+/* "https://" + a host of n letters + path */
+static const char *url_with_host(size_t n, const char *path) {
+    static char url[APCONN_HOST_SIZE + 64];
+    strcpy(url, "https://");
+    memset(url + 8, 'h', n);
+    strcpy(url + 8 + n, path);
+    return url;
+}
+static void host_of_up_to_host_size_minus_one_bytes_fits_and_a_longer_one_is_refused(void) {
+    CHECK_EQ(init_url(url_with_host(APCONN_HOST_SIZE - 1, "/api"), 1), APCONN_OK);
+    CHECK_EQ(strlen(client.host), APCONN_HOST_SIZE - 1);
+    CHECK_EQ(init_url(url_with_host(APCONN_HOST_SIZE, "/api"), 1), APCONN_ERR_URL);
+    CHECK_EQ(err.status, APCONN_ERR_URL);
+    CHECK_EQ(init_url(url_with_host(APCONN_HOST_SIZE + 20, ""), 1), APCONN_ERR_URL);
+}
+static void base_path_of_up_to_base_path_size_minus_one_bytes_fits_and_a_longer_one_is_refused(void) {
+    char url[APCONN_BASE_PATH_SIZE + 64];
+    size_t n;
+    strcpy(url, "https://ap.example.com");
+    n = strlen(url);
+    memset(url + n, 'p', APCONN_BASE_PATH_SIZE);
+    url[n] = '/';
+    url[n + APCONN_BASE_PATH_SIZE - 1] = '\0'; /* a path of APCONN_BASE_PATH_SIZE - 1 bytes */
+    CHECK_EQ(init_url(url, 1), APCONN_OK);
+    CHECK_EQ(strlen(client.base_path), APCONN_BASE_PATH_SIZE - 1);
+    strcat(url, "/"); /* a trailing slash is dropped: still fits */
+    CHECK_EQ(init_url(url, 1), APCONN_OK);
+    url[strlen(url) - 1] = 'p'; /* one byte more does not */
+    CHECK_EQ(init_url(url, 1), APCONN_ERR_URL);
+    CHECK_EQ(err.status, APCONN_ERR_URL);
 }
 static void explicit_port_is_parsed(void) {
     static const url_case cases[] = {
@@ -195,9 +229,67 @@ static void client_init_refuses_missing_arguments(void) {
     CHECK_EQ(apconn_client_init(&client, URL, KEY, &st.t, work, sizeof work, tokens, 0, NULL), APCONN_ERR_ARGUMENT);
 }
 
+/* Each argument client_init needs, missing alone: APCONN_ERR_ARGUMENT. */
+static void client_init_refuses_each_missing_argument_alone_and_keeps_nothing(void) {
+    apconn_transport t, bad;
+    unsigned i;
+    st_init(&st, ST_WHOLE);
+    t = st.t;
+    CHECK_EQ(apconn_client_init(&client, URL, KEY, &t, work, sizeof work, tokens, TOKENS, &err), APCONN_OK);
+    for (i = 0; i < 11; i++) {
+        const char *url = URL, *key = KEY;
+        const apconn_transport *tp = &bad;
+        void *w = work;
+        size_t ws = sizeof work, tc = TOKENS;
+        apconn_token *tk = tokens;
+        apconn_status s;
+        bad = t;
+        switch (i) {
+        case 0: url = NULL; break;
+        case 1: key = NULL; break;
+        case 2: tp = NULL; break;
+        case 3: bad.send = NULL; break;
+        case 4: bad.recv = NULL; break;
+        case 5: bad.now_ms = NULL; break;
+        case 6: w = NULL; break;
+        case 7: ws = 1; break;
+        case 8: ws = (size_t)INT_MAX + 1u; break; /* token offsets are int */
+        case 9: tk = NULL; break;
+        default: tc = 0; break;
+        }
+        memset(&err, 0x5A, sizeof err);
+        s = apconn_client_init(&client, url, key, tp, w, ws, tk, tc, &err);
+        CHECK_EQ(s, APCONN_ERR_ARGUMENT);
+        CHECK_EQ(err.status, APCONN_ERR_ARGUMENT);
+        CHECK_EQ(err.field[0], '\0');
+        CHECK(client.transport == NULL); /* nothing of a refused setup is kept */
+        if (s != APCONN_ERR_ARGUMENT) printf("    case %u\n", i);
+    }
+    CHECK_EQ(apconn_client_init(NULL, URL, KEY, &t, work, sizeof work, tokens, TOKENS, &err), APCONN_ERR_ARGUMENT);
+}
+/* close is safe on NULL, and on a client whose init failed: no transport
+   call, and nothing to wipe. */
+static void client_close_of_null_or_of_a_failed_init_touches_nothing(void) {
+    st_init(&st, ST_WHOLE);
+    apconn_client_close(NULL);
+    memset(work, 'x', sizeof work);
+    CHECK_EQ(apconn_client_init(&client, "ftp://ap.example.com", KEY, &st.t, work, sizeof work, tokens, TOKENS, &err),
+             APCONN_ERR_URL);
+    apconn_client_close(&client);
+    CHECK_EQ(st.closes, 0);
+    CHECK_EQ(work[0], 'x');
+    /* a client that was set up is closed and wiped */
+    CHECK_EQ(init_url(URL, 1), APCONN_OK);
+    apconn_client_close(&client);
+    CHECK_EQ(work[0], 0);
+    CHECK_EQ(st.closes, 0); /* never connected */
+}
+
 int main(void) {
     RUN(https_url_gives_host_default_port_and_path);
     RUN(trailing_slashes_of_the_base_path_are_removed);
+    RUN(host_of_up_to_host_size_minus_one_bytes_fits_and_a_longer_one_is_refused);
+    RUN(base_path_of_up_to_base_path_size_minus_one_bytes_fits_and_a_longer_one_is_refused);
     RUN(explicit_port_is_parsed);
     RUN(port_outside_1_to_65535_or_not_plain_decimal_is_refused);
     RUN(ipv6_literal_host_is_read_between_brackets);
@@ -212,6 +304,8 @@ int main(void) {
     RUN(dotted_quad_with_a_leading_zero_octet_is_not_loopback);
     RUN(scheme_and_transport_security_must_match);
     RUN(client_init_refuses_missing_arguments);
+    RUN(client_init_refuses_each_missing_argument_alone_and_keeps_nothing);
+    RUN(client_close_of_null_or_of_a_failed_init_touches_nothing);
     call_fixture_unused();
     return harness_summary("url_loopback");
 }

@@ -75,6 +75,59 @@ static void error_format_truncates_like_snprintf_at_every_size(void) {
     CHECK_EQ(apconn_error_format(&e, NULL, 0), want);
 }
 
+static void error_format_of_null_says_no_error_details(void) {
+    char out[64];
+    CHECK_EQ(apconn_error_format(NULL, out, sizeof out), strlen("no error details"));
+    CHECK_STR(out, "no error details");
+    CHECK_EQ(apconn_error_format(NULL, NULL, 0), strlen("no error details"));
+}
+
+static void error_format_names_the_tokens_an_item_needs(void) {
+    apconn_error e;
+    char out[APCONN_ERROR_TEXT_SIZE], want[APCONN_ERROR_TEXT_SIZE];
+    memset(&e, 0, sizeof e);
+    e.status = APCONN_ERR_JSON_TOKENS;
+    e.needed = 57;
+    e.offset = 12;
+    strcpy(e.field, "data[3]");
+    apconn_error_format(&e, out, sizeof out);
+    sprintf(want, "%s (field data[3]) at byte 12; needs 57 tokens", apconn_strerror(APCONN_ERR_JSON_TOKENS));
+#ifdef APCONN_EMPTY_STATUS_TEXT
+    sprintf(want, "status -24 (field data[3]) at byte 12; needs 57 tokens");
+#endif
+    CHECK_STR(out, want);
+}
+
+static void error_format_names_the_work_buffer_bytes_an_item_needs(void) {
+    apconn_error e;
+    char out[APCONN_ERROR_TEXT_SIZE], want[APCONN_ERROR_TEXT_SIZE];
+    size_t n;
+    memset(&e, 0, sizeof e);
+    e.status = APCONN_ERR_ITEM_TOO_LARGE;
+    e.needed = 5000;
+    n = apconn_error_format(&e, out, sizeof out);
+    sprintf(want, "%s; needs 5000 bytes of work buffer", apconn_strerror(APCONN_ERR_ITEM_TOO_LARGE));
+#ifdef APCONN_EMPTY_STATUS_TEXT
+    sprintf(want, "status -33; needs 5000 bytes of work buffer");
+#endif
+    CHECK_STR(out, want);
+    CHECK_EQ(n, strlen(want));
+}
+
+/* A C2 lead byte is a C1 control only with its continuation byte (80..9F)
+   after it: the last byte of a text alone is printed as it is. */
+static void error_format_keeps_a_lone_c2_byte_at_the_end_of_a_message(void) {
+    apconn_error e;
+    char out[APCONN_ERROR_TEXT_SIZE];
+    size_t n;
+    memset(&e, 0, sizeof e);
+    e.status = APCONN_ERR_HTTP_STATUS;
+    strcpy(e.message, "bad\xC2\x85x\xC2");
+    n = apconn_error_format(&e, out, sizeof out);
+    CHECK(n > 8);
+    CHECK_STR(out + n - 8, ": bad?x\xC2");
+}
+
 static void wipe_zeroes_every_byte(void) {
     unsigned char b[33];
     size_t i;
@@ -152,6 +205,10 @@ int main(void) {
     RUN(error_format_writes_every_detail_on_one_line);
     RUN(error_format_leaves_out_empty_details);
     RUN(error_format_truncates_like_snprintf_at_every_size);
+    RUN(error_format_of_null_says_no_error_details);
+    RUN(error_format_names_the_tokens_an_item_needs);
+    RUN(error_format_names_the_work_buffer_bytes_an_item_needs);
+    RUN(error_format_keeps_a_lone_c2_byte_at_the_end_of_a_message);
     RUN(wipe_zeroes_every_byte);
     RUN(type_names_round_trip);
     RUN(status_and_scope_names_are_mapped_and_unknowns_are_null);
