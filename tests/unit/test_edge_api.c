@@ -291,13 +291,8 @@ static void upsert_answer_filling_the_window_exactly_is_read(void) {
     check_no_secret("s3cr3t-value");
 }
 
-#ifdef APCONN_TEST_KNOWN_BUGS
-/* KNOWN BUG (reported to the lead, not fixed here: apconn.h is not this
-   branch's to edit). The item fits the window; only the whitespace after it
-   runs past the window's end. Today the call fails with
-   APCONN_ERR_HTTP_BODY_TOO_LARGE (err->needed 0), though that whitespace was
-   validated and needs no room: the kept item should stay, the whitespace be
-   dropped. Build with -DAPCONN_TEST_KNOWN_BUGS to run it. */
+/* The item fits the window; only the whitespace after it runs past the
+   window's end: validated and dropped as it comes, it needs no room. */
 static void upsert_answer_with_whitespace_running_past_the_window_is_read(void) {
     static char body[WORK_SIZE + 8], text[WORK_SIZE + 256];
     apconn_upsert_request u = secret_text();
@@ -316,7 +311,6 @@ static void upsert_answer_with_whitespace_running_past_the_window_is_read(void) 
     CHECK_STR(conn.id, ID);
     CHECK_STR(conn.display_name, "Acme");
 }
-#endif
 
 int main(void) {
     RUN(calls_without_client_request_or_output_are_refused_unsent);
@@ -341,9 +335,7 @@ int main(void) {
     RUN(retry_after_the_deadline_is_not_taken);
 #endif
     RUN3(upsert_answer_filling_the_window_exactly_is_read);
-#ifdef APCONN_TEST_KNOWN_BUGS
     RUN3(upsert_answer_with_whitespace_running_past_the_window_is_read);
-#endif
     fixture_unused();
     return harness_summary("test_edge_api");
 }
