@@ -3366,6 +3366,8 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
 /* The window is the part of the work buffer after the request pieces (the
    layout of one call: section 4.5's opening comment):
      [ kept: cursors | bytes validated and dropped later | item | unread ]
+   (a single answer's object, once complete, is kept instead of cursors: the
+   whitespace after it is dropped as it comes, so it needs no room)
    Body bytes arrive at its end (from the client's parser, de-chunked, or
    copied from a caller's buffer); the validator runs over them and stops at
    the events that matter: where the root, a page-level value and a "data"
@@ -3377,7 +3379,7 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
 enum { APCONN__PK_OTHER, APCONN__PK_DATA, APCONN__PK_NEXT, APCONN__PK_PREVIOUS };
 #define APCONN__SKIP_BIG 1u    /* the item does not fit: dropped as it streams */
 #define APCONN__SKIP_TYPE 2u   /* the item is not an object */
-#define APCONN__SKIP_KEEP 4u   /* single item returned: kept (as buf[0..keep)) until the body ends */
+#define APCONN__SKIP_KEEP 4u   /* single item returned: kept as buf[0..keep) until the body ends */
 
 static void apconn__stream_init(apconn__stream *s, apconn_client *c, unsigned char *buf, size_t cap, size_t len,
                                 apconn_token *tokens, size_t token_count, int single) {
