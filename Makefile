@@ -39,7 +39,7 @@ help:
 	@echo "make install       headers, pkg-config + CMake package, bin/apconn, man page, bash completion"
 	@echo "                   under PREFIX=$(PREFIX) (DESTDIR stages it; make uninstall)"
 	@echo "make deps-GROUP    install Debian packages as root (GROUP: core cross tls coverage bench proxy manifests"
-	@echo "                   sanitize, test = all that make test needs, demo). Only these, make test (deps-test)"
+	@echo "                   sanitize, test = all that make test and .ci/run need, demo). Only these, make test (deps-test)"
 	@echo "                   and make demo (deps-demo) install; other targets check and name the deps-GROUP to run"
 
 # ---- Debian packages ---------------------------------------------------------

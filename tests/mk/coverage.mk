@@ -2,7 +2,8 @@
 # POSIX suite and the fuzz seed replays (gcovr, Debian package: make deps-coverage).
 # A gate: `make coverage` fails when apconn.h's branch coverage is below
 # COVERAGE_MIN_BRANCH percent (make coverage COVERAGE_MIN_BRANCH=93 to see the
-# report while branches are still missing). Not part of `make test`.
+# report while branches are still missing). Not part of `make test`; .ci/run
+# runs it after `make fuzz-ci`.
 # The no-heap wrap is off here: libgcov itself allocates when it writes data.
 COVERAGE_MIN_BRANCH ?= 100
 COVERAGE_DIR        := $(BUILD)/coverage

@@ -8,7 +8,7 @@
 # --check installs nothing and runs no apt-get: when something is missing it
 # prints one line naming the `make deps-...` to run, and fails.
 #   groups: core cross tls coverage bench proxy manifests sanitize, test (= core
-#   cross tls proxy manifests sanitize) and demo (what `make demo` needs: the
+#   cross tls proxy manifests sanitize coverage: what .ci/run needs) and demo (what `make demo` needs: the
 #   CLI links mbedTLS 3.6, built from source). tls and test include the apt
 #   deb-src entries of both mbedTLS source packages (fetch_mbedtls3.sh), demo
 #   that of 3.6.
@@ -22,7 +22,7 @@ pkgs=""; sources=""
 groups=""
 for group in "$@"; do
     case "$group" in
-        test) groups="$groups core cross tls proxy manifests sanitize" ;;
+        test) groups="$groups core cross tls proxy manifests sanitize coverage" ;;
         *) groups="$groups $group" ;;
     esac
 done

@@ -180,13 +180,10 @@ static void upsert_answer_filling_the_window_exactly_is_read(void) {
     CHECK_STR(conn.display_name, "Acme");
     check_no_secret(SECRET);
 }
-#ifdef APCONN_TEST_KNOWN_BUGS
-/* KNOWN BUG (reported to the lead, not fixed here: apconn.h is not this
-   branch's to edit). The item fits the window; only the whitespace after it
-   runs past the window's end. Today the call fails with
-   APCONN_ERR_HTTP_BODY_TOO_LARGE (err->needed 0), though that whitespace was
-   validated and needs no room: the kept item should stay, the whitespace be
-   dropped. Build with -DAPCONN_TEST_KNOWN_BUGS to run it. */
+/* Fixed defect: the item fits the window and only the whitespace after it
+   runs past the window's end; the call failed with
+   APCONN_ERR_HTTP_BODY_TOO_LARGE (err->needed 0). The whitespace is dropped
+   as it is validated. */
 static void upsert_answer_with_whitespace_running_past_the_window_is_read(void) {
     static char body[WORK_SIZE + 8], text[WORK_SIZE + 256];
     apconn_upsert_request u = secret_upsert();
@@ -205,7 +202,6 @@ static void upsert_answer_with_whitespace_running_past_the_window_is_read(void) 
     CHECK_STR(conn.id, ID);
     CHECK_STR(conn.display_name, "Acme");
 }
-#endif
 
 /* ----- value_json ------------------------------------------------------------------------------ */
 #ifndef APCONN_NO_VALUE_JSON
@@ -475,6 +471,121 @@ static void upsert_is_not_resent_on_a_stale_connection(void) {
 }
 #endif
 
+/* ----- answers that run past the window ------------------------------------------------------- */
+/* The window an upsert answer is read into: the work buffer after the
+   request body, less the NUL's byte. Measured by one upsert of r. */
+static size_t answer_window(const apconn_upsert_request *r) {
+    const char *p;
+    serve(json_response("201 Created", SHORT_CONN_JSON));
+    CHECK_EQ(apconn_connection_upsert(&client, r, &conn, &err), APCONN_OK);
+    p = strstr((const char *)st.sent, "Content-Length: ");
+    CHECK(p != NULL);
+    return p ? WORK_SIZE - (size_t)strtoul(p + 16, NULL, 10) - 1 : 0;
+}
+/* body: object_len bytes of SHORT_CONN_JSON padded with spaces before its
+   '}', then ws_len bytes of JSON whitespace, then tail. */
+static const char *padded_answer(size_t object_len, size_t ws_len, const char *tail) {
+    static char body[WORK_SIZE * 2 + 512];
+    size_t n = strlen(SHORT_CONN_JSON) - 1, i;
+    CHECK(object_len > n && object_len + ws_len + strlen(tail) < sizeof body);
+    memcpy(body, SHORT_CONN_JSON, n);
+    memset(body + n, ' ', object_len - 1 - n);
+    body[object_len - 1] = '}';
+    for (i = 0; i < ws_len; i++) body[object_len + i] = " \r\n\t"[i % 4];
+    strcpy(body + object_len + ws_len, tail);
+    return body;
+}
+/* text: the body framed by Content-Length, or chunked in chunks of 97 bytes. */
+static const char *framed(const char *body, int chunked) {
+    size_t len = strlen(body), i, n, used;
+    CHECK(len + len / 97 * 8 + 256 < sizeof scratch);
+    if (!chunked) {
+        snprintf(scratch, sizeof scratch,
+                 "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: %u\r\n\r\n%s",
+                 (unsigned)len, body);
+        return scratch;
+    }
+    used = (size_t)sprintf(scratch, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                                    "Transfer-Encoding: chunked\r\n\r\n");
+    for (i = 0; i < len; i += n) {
+        n = len - i < 97 ? len - i : 97;
+        used += (size_t)sprintf(scratch + used, "%x\r\n", (unsigned)n);
+        memcpy(scratch + used, body + i, n);
+        used += n;
+        used += (size_t)sprintf(scratch + used, "\r\n");
+    }
+    strcpy(scratch + used, "0\r\n\r\n");
+    return scratch;
+}
+static void expect_answer_read(const apconn_upsert_request *r, const char *text) {
+    serve(text);
+    CHECK_EQ(apconn_connection_upsert(&client, r, &conn, &err), APCONN_OK);
+    CHECK_STR(conn.id, ID);
+    CHECK_STR(conn.display_name, "Acme");
+}
+static void expect_answer_syntax_error(const apconn_upsert_request *r, const char *text, size_t offset) {
+    serve(text);
+    CHECK_EQ(apconn_connection_upsert(&client, r, &conn, &err), APCONN_ERR_JSON_SYNTAX);
+    CHECK_EQ(err.status, APCONN_ERR_JSON_SYNTAX);
+    CHECK_EQ(err.offset, offset);
+    CHECK_EQ(err.http_status, 201);
+    CHECK(conn.id == NULL);
+}
+/* The object fits; the whitespace after it is validated and dropped as it
+   comes: it needs no room, however long it is, in either framing. */
+static void upsert_answer_with_whitespace_past_the_window_is_read(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    size_t room = answer_window(&r);
+    int chunked;
+    for (chunked = 0; chunked <= 1; chunked++) {
+        expect_answer_read(&r, framed(padded_answer(100, room, ""), chunked));
+        expect_answer_read(&r, framed(padded_answer(room - 1, room + 300, ""), chunked));
+    }
+}
+/* An object that ends at the window's last byte: whitespace may still follow. */
+static void upsert_answer_filling_the_window_then_whitespace_is_read(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    size_t room = answer_window(&r);
+    int chunked;
+    for (chunked = 0; chunked <= 1; chunked++) {
+        expect_answer_read(&r, framed(padded_answer(room, 1, ""), chunked));
+        expect_answer_read(&r, framed(padded_answer(room, 300, ""), chunked));
+    }
+}
+/* Whatever was dropped, an error after the object is at its exact body offset. */
+static void upsert_answer_with_whitespace_then_garbage_fails_at_the_garbage(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    size_t room = answer_window(&r);
+    int chunked;
+    for (chunked = 0; chunked <= 1; chunked++) {
+        expect_answer_syntax_error(&r, framed(padded_answer(100, 5, "x"), chunked), 105);
+        expect_answer_syntax_error(&r, framed(padded_answer(100, room + 50, "x "), chunked), 100 + room + 50);
+        expect_answer_syntax_error(&r, framed(padded_answer(room, 1, "{}"), chunked), room + 1);
+        expect_answer_syntax_error(&r, framed(padded_answer(room, room + 300, "x"), chunked), 2 * room + 300);
+    }
+}
+/* The object may not continue past the window: that is the item's size. */
+static void upsert_answer_object_one_byte_past_the_window_is_too_large(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_NO_AUTH);
+    size_t room = answer_window(&r);
+    int chunked;
+    for (chunked = 0; chunked <= 1; chunked++) {
+        serve(framed(padded_answer(room + 1, 10, ""), chunked));
+        CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_ITEM_TOO_LARGE);
+        CHECK(conn.id == NULL);
+    }
+}
+#ifndef APCONN_NO_VALUE_JSON
+/* CR and LF are JSON whitespace too, before the object and inside it. */
+static void upsert_value_json_with_crlf_is_sent(void) {
+    apconn_upsert_request r = base_upsert(APCONN_TYPE_SECRET_TEXT);
+    r.value.value_json = "\r\n{\r\n\"secret_text\":\"s-TOPSECRET\"\r\n}\r\n";
+    upsert_sends(&r, "{\"type\":\"SECRET_TEXT\",\"secret_text\":\"s-TOPSECRET\"\r\n}", "s-TOPSECRET");
+    r.metadata_json = "\r\n[]";
+    expect_refused(&r, APCONN_ERR_JSON_TYPE, "metadata");
+}
+#endif
+
 int main(void) {
     RUN3(upsert_sends_secret_text_with_every_optional_field);
     RUN3(upsert_pre_select_false_is_sent);
@@ -488,9 +599,7 @@ int main(void) {
     RUN3(upsert_accepts_200_as_well_as_201);
     RUN3(upsert_without_err_still_maps_the_answer);
     RUN3(upsert_answer_filling_the_window_exactly_is_read);
-#ifdef APCONN_TEST_KNOWN_BUGS
     RUN3(upsert_answer_with_whitespace_running_past_the_window_is_read);
-#endif
 #ifndef APCONN_NO_VALUE_JSON
     RUN3(upsert_value_json_gets_the_type_written_first);
     RUN3(upsert_value_json_empty_object_for_no_auth);
@@ -522,6 +631,13 @@ int main(void) {
     RUN(body_that_leaves_no_room_for_the_head_is_refused_and_wiped);
 #ifndef APCONN_NO_KEEPALIVE_PROBE
     RUN3(upsert_is_not_resent_on_a_stale_connection);
+#endif
+    RUN3(upsert_answer_with_whitespace_past_the_window_is_read);
+    RUN3(upsert_answer_filling_the_window_then_whitespace_is_read);
+    RUN3(upsert_answer_with_whitespace_then_garbage_fails_at_the_garbage);
+    RUN3(upsert_answer_object_one_byte_past_the_window_is_too_large);
+#ifndef APCONN_NO_VALUE_JSON
+    RUN3(upsert_value_json_with_crlf_is_sent);
 #endif
     call_fixture_unused();
     return harness_summary("upsert");
