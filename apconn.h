@@ -341,7 +341,8 @@ typedef enum apconn_status {
                 One caveat: the JSON statuses are classed by what they mean in
                 a response; upsert and update also return them for a malformed
                 metadata_json / props_json / value_json of the request (then
-                err->field names that member), and the layer API (writer,
+                err->field names that member) and APCONN_ERR_JSON_UTF8 for any
+                request string that is not valid UTF-8 (err->field empty), and the layer API (writer,
                 validator, readers) returns them for any text it is given.
      UNKNOWN    not a value of the list (a cast int). */
 typedef enum apconn_class {
@@ -707,7 +708,7 @@ typedef struct apconn_response {
    3. Public API
    ------------------------------------------------------------------------- */
 /* The error contract, for every function below that takes `apconn_error *err`
-   (err may be NULL everywhere):
+   (err may be NULL, except for apconn_parse_error_body, whose result it is):
      - err is cleared first, so it never holds an older failure;
      - on failure it holds exactly the returned status (err->status) and the
        details of that failure, as each call's comment says;
@@ -757,14 +758,17 @@ APCONN_API void apconn_client_close(apconn_client *c);
                 APCONN_ERR_REQUIRED: a member the server requires is missing
                 or empty (err->field: "displayName", "value.secret_text", ...).
                 APCONN_ERR_BUFFER_FULL: the request does not fit the work
-                buffer.
+                buffer. APCONN_ERR_JSON_UTF8 (class CONTENT, see apconn_class):
+                a request string is not valid UTF-8 (err->field is empty).
      TRANSPORT, TLS  the connection failed, after the retries the policy
                 allows; a failure after the request was sent (TIMEOUT, RECV,
                 CLOSED) leaves open whether the server acted on it.
      HTTP       the response broke HTTP/1.1 framing or did not fit the work
                 buffer; err->http_status (when the status line was read) and
                 err->offset (response bytes read) say where.
-     SERVER     APCONN_ERR_HTTP_STATUS: a status the call does not expect.
+     SERVER     APCONN_ERR_HTTP_STATUS: a status the call does not expect
+                (a 2xx the call does not expect is this too when its whole
+                body came with the head, else UNEXPECTED_RESPONSE below).
                 err->http_status is it; err->code and err->message come from
                 the server's JSON error body ({"code", "params"} or
                 {"statusCode", "error", "message"}), or err->message holds the
@@ -772,8 +776,9 @@ APCONN_API void apconn_client_close(apconn_client *c);
                 proxy's HTML page) as one line. The API key is redacted from
                 both. delete only: APCONN_ERR_NOT_FOUND for a 404.
      CONTENT    the server answered the expected status but not what the API
-                promises. APCONN_ERR_UNEXPECTED_RESPONSE: another 2xx, or a
-                success without a JSON body (err->http_status). upsert/update:
+                promises. APCONN_ERR_UNEXPECTED_RESPONSE: another 2xx whose
+                body was not read yet, or a success without a JSON body
+                (err->http_status). upsert/update:
                 the returned connection is malformed (APCONN_ERR_JSON_*,
                 err->field names the member, err->offset the byte in the
                 body), or does not fit the work buffer / the token array
@@ -856,7 +861,10 @@ APCONN_API apconn_status apconn_connection_delete(apconn_client *c, const char *
        or framing status while the body is read; the call's deadline
        (APCONN_ERR_TIMEOUT); APCONN_ERR_PAGE_STALE when another call used the
        client since the list call (CALLER class: a program mistake).
-     err->offset is the byte offset in the response body.
+     err->offset is the byte offset in the response body. A next/previous
+     cursor longer than the work buffer ends the page too: ITEM_TOO_LARGE
+     with err->field "next" / "previous" and err->needed 0 (its length is
+     not measured).
    page or out NULL is APCONN_ERR_ARGUMENT. */
 APCONN_API apconn_status apconn_page_next(apconn_page *page, apconn_connection *out, apconn_error *err);
 /* Nonzero once the page has ended: apconn_page_next() returned APCONN_END or
@@ -936,7 +944,8 @@ APCONN_API apconn_status apconn_parse_page(const char *json, size_t len, void *w
    APCONN_OK if the body was one of them. Like every public call it clears
    err first (the four calls keep err->http_status through an internal
    path). Fails with APCONN_ERR_UNEXPECTED_RESPONSE (not one of the shapes,
-   or not JSON), APCONN_ERR_JSON_TOKENS, or APCONN_ERR_ARGUMENT (err NULL). */
+   or not JSON), APCONN_ERR_JSON_TOKENS, or APCONN_ERR_ARGUMENT (err, json or
+   tokens NULL, or len >= INT_MAX). */
 APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, apconn_token *tokens,
                                                  size_t token_count, apconn_error *err);
 #endif
@@ -1468,7 +1477,10 @@ static void apconn__w_step(apconn_json_writer *w, unsigned op, const char *s, si
     if (op == APCONN__W_STRING || op == APCONN__W_KEY) apconn__w_quoted(w, s, len);
     else apconn__w_put(w, s, len);
     if (op == APCONN__W_KEY) apconn__w_put(w, ":", 1);
-    if (w->status != APCONN_OK) w->len = mark;
+    if (w->status != APCONN_OK) { /* nothing of a value that did not fit stays behind the NUL */
+        w->len = mark;
+        if (w->size) apconn_wipe(w->buf + mark, w->size - mark);
+    }
     if (w->size) w->buf[w->len] = '\0';
     if (w->status != APCONN_OK) return;
     if (op == APCONN__W_KEY) { w->stack[w->depth - 1] = (unsigned char)(APCONN__W_OBJECT | APCONN__W_AFTER_KEY); return; }
@@ -1785,7 +1797,7 @@ static apconn_status apconn__jv_escape_byte(apconn__jv *v, unsigned char c) {
 static unsigned apconn__jv_number_class(unsigned char c) {
     if (apconn__is_digit(c)) return c != '0';
     if (c == '.') return 2;
-    if ((c | 0x20) == 'e') return 3;
+    if (apconn__lower(c) == 'e') return 3;
     return c == '+' || c == '-' ? 4 : 5;
 }
 static apconn_status apconn__jv_number_byte(apconn__jv *v, unsigned char c, int *again, unsigned *ev) {
@@ -2501,7 +2513,7 @@ static apconn_status apconn__error_body(const char *json, size_t len, apconn_tok
         params = -1;
         if (!apconn__is(&m, code, JSMN_STRING)) code = reason;
         if (!apconn__is(&m, msg, JSMN_STRING)) msg = reason;
-        if (!apconn__is(&m, sc, JSMN_PRIMITIVE) || c < '0' || c > '9' || !apconn__is(&m, msg, JSMN_STRING))
+        if (!apconn__is(&m, sc, JSMN_PRIMITIVE) || !apconn__is_digit(c) || !apconn__is(&m, msg, JSMN_STRING))
             return APCONN_ERR_UNEXPECTED_RESPONSE;
     }
     if (apconn__is(&m, code, JSMN_STRING)) err->code_truncated = apconn__copy_text(&m, code, err->code, sizeof err->code);
@@ -2516,9 +2528,7 @@ APCONN_API apconn_status apconn_parse_error_body(const char *json, size_t len, a
                                                  size_t token_count, apconn_error *err) {
     apconn_status st = apconn__error_begin(err, err != NULL);
     if (st != APCONN_OK) return st;
-    st = apconn__error_body(json, len, tokens, token_count, err);
-    err->status = st;
-    return st;
+    return apconn__error_set(err, apconn__error_body(json, len, tokens, token_count, err), err->offset);
 }
 #endif /* APCONN_NO_ERROR_DETAILS */
 
@@ -3364,7 +3374,7 @@ APCONN_API apconn_status apconn_http_request(apconn_client *c, const char *metho
 
 /* ----- 4.6 Body stream: a response read item by item through a window ------ */
 /* The window is the part of the work buffer after the request pieces (the
-   layout of one call: section 4.5's opening comment):
+   layout of one call: "Work buffer" in section 2):
      [ kept: cursors | bytes validated and dropped later | item | unread ]
    (a single answer's object, once complete, is kept instead of cursors: the
    whitespace after it is dropped as it comes, so it needs no room)
@@ -3981,8 +3991,7 @@ static apconn_status apconn__api_status_error(apconn_client *c, const apconn_res
     apconn__api_redact(err->message, sizeof err->message, c->api_key);
     apconn__api_redact(err->code, sizeof err->code, c->api_key);
 #endif
-    err->status = st;
-    return st;
+    return apconn__error_set(err, st, err->offset);
 }
 
 /* One exchange expecting status ok1 (or ok2). Any other status becomes err,

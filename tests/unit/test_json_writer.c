@@ -266,6 +266,24 @@ static void failed_value_is_rolled_back(void) {
     CHECK_STR(buf, "[");
 }
 
+/* A value that did not fit leaves none of its bytes in the buffer (it may be
+   a secret), also past the NUL, whether it failed on size or on bad UTF-8. */
+static void failed_value_leaves_none_of_its_bytes(void) {
+    static const char *const values[] = {"xoxb-TOPSECRET-4711", "xoxb-TOP\xff-SECRET"};
+    char buf[24];
+    size_t i, k;
+    for (i = 0; i < 2; i++) {
+        apconn_json_writer w;
+        memset(buf, '.', sizeof buf);
+        apconn_json_init(&w, buf, sizeof buf);
+        apconn_json_object_begin(&w);
+        apconn_json_key(&w, "secret");
+        apconn_json_string(&w, values[i]);
+        CHECK_EQ(apconn_json_finish(&w, NULL), i == 0 ? APCONN_ERR_BUFFER_FULL : APCONN_ERR_JSON_UTF8);
+        CHECK_STR(buf, "{\"secret\":");
+        for (k = strlen(buf); k < sizeof buf; k++) CHECK_EQ(buf[k], 0);
+    }
+}
 static void finish_requires_exactly_one_root_value(void) {
     apconn_json_writer w;
     apconn_json_init(&w, out, sizeof out);
@@ -300,6 +318,7 @@ int main(void) {
     RUN(depth_limit_is_enforced);
     RUN(every_buffer_size_is_safe_and_nul_terminated);
     RUN(failed_value_is_rolled_back);
+    RUN(failed_value_leaves_none_of_its_bytes);
     RUN(finish_requires_exactly_one_root_value);
     RUN(null_buffer_fails_without_writing);
     return harness_summary("json_writer");
