@@ -153,6 +153,13 @@ run_tests_counts_skips() {
 }
 check run_tests_sums_skips_and_keeps_failures run_tests_counts_skips
 
+# Builds $out/NAME.c against tests/harness.h and runs it, output in $out/got;
+# returns the program's exit status (99 when it does not compile).
+harness_program() {
+    ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$here/.." "$out/$1.c" -o "$out/$1" || return 99
+    "$out/$1" >"$out/got"
+}
+
 harness_skip_is_counted() {
     cat >"$out/skip.c" <<'EOF'
 #include "harness.h"
@@ -164,8 +171,7 @@ int main(void) {
     return harness_summary("harness_skip");
 }
 EOF
-    ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$here/.." "$out/skip.c" -o "$out/skip" || return 1
-    "$out/skip" >"$out/got"
+    harness_program skip
     [ $? -eq 1 ] && [ "$(tail -n 1 "$out/got")" = "harness_skip: 1 passed, 1 failed, 1 skipped" ] &&
         grep -qx "  SKIP skips: no such device" "$out/got" || { cat "$out/got"; return 1; }
 }
@@ -189,8 +195,7 @@ int main(void) {
     return harness_summary("harness_nocheck");
 }
 EOF
-    ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$here/.." "$out/nocheck.c" -o "$out/nocheck" || return 1
-    "$out/nocheck" >"$out/got"
+    harness_program nocheck
     [ $? -eq 1 ] && [ "$(tail -n 1 "$out/got")" = "harness_nocheck: 1 passed, 1 failed, 1 skipped" ] &&
         grep -qx "  FAIL checks_nothing: made no check" "$out/got" || { cat "$out/got"; return 1; }
 }
