@@ -1543,7 +1543,7 @@ APCONN_API apconn_status apconn_json_finish(apconn_json_writer *w, size_t *out_l
    APCONN_ERR_JSON_SYNTAX. The escape \u0000 is valid JSON and accepted by
    the validator; the reader refuses it in a field with APCONN_ERR_JSON_NUL. */
 /* Appends to the decoder's output; what does not fit is APCONN_ERR_BUFFER_FULL. */
-static apconn_status apconn__sink_put(apconn__out *k, const char *bytes, size_t n) {
+static apconn_status apconn__out_put_or_full(apconn__out *k, const char *bytes, size_t n) {
     return apconn__out_put(k, bytes, n) ? APCONN_OK : APCONN_ERR_BUFFER_FULL;
 }
 
@@ -1568,12 +1568,12 @@ static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__out
     char tmp[4];
     for (;;) {
         for (q = p; s[q] != '"' && s[q] != '\\'; q++) {}
-        if (q > p) st = apconn__sink_put(out, s + p, q - p);
+        if (q > p) st = apconn__out_put_or_full(out, s + p, q - p);
         p = q + 1;
         if (st != APCONN_OK || s[q] == '"') break;
         if (s[p] != 'u') {
             tmp[0] = apconn__esc_char[strchr(apconn__esc_name, s[p]) - apconn__esc_name];
-            st = apconn__sink_put(out, tmp, 1);
+            st = apconn__out_put_or_full(out, tmp, 1);
             p++;
         } else {
             cp = apconn__hex4(s + p + 1);
@@ -1583,7 +1583,7 @@ static apconn_status apconn__json_string(const char *s, size_t *pos, apconn__out
                 p += 6;
             }
             /* U+0000 would end the C string early: refused (only an escape can carry it) */
-            st = cp ? apconn__sink_put(out, tmp, apconn__utf8_encode(cp, tmp)) : APCONN_ERR_JSON_NUL;
+            st = cp ? apconn__out_put_or_full(out, tmp, apconn__utf8_encode(cp, tmp)) : APCONN_ERR_JSON_NUL;
         }
         if (st != APCONN_OK) break;
     }
@@ -2475,12 +2475,12 @@ static void apconn__render_params(const apconn__map *m, int obj, apconn_error *e
     while (st == APCONN_OK && (key = apconn__members_next(&it, m->t)) >= 0) {
         const jsmntok_t *t = &m->t[key + 1];
         if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
-            if (k.len) st = apconn__sink_put(&k, " ", 1);
+            if (k.len) st = apconn__out_put_or_full(&k, " ", 1);
             if (st == APCONN_OK) st = apconn__map_text(m, key, &k);
-            if (st == APCONN_OK) st = apconn__sink_put(&k, "=", 1);
+            if (st == APCONN_OK) st = apconn__out_put_or_full(&k, "=", 1);
             if (st == APCONN_OK)
                 st = t->type == JSMN_STRING ? apconn__map_text(m, key + 1, &k)
-                                            : apconn__sink_put(&k, m->json + t->start, (size_t)(t->end - t->start));
+                                            : apconn__out_put_or_full(&k, m->json + t->start, (size_t)(t->end - t->start));
         }
     }
     apconn__out_end(&k);
