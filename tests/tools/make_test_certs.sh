@@ -53,40 +53,6 @@ commonName = supplied
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
-[ server_localhost ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ server_ip ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1, IP:::1
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ server_ipdns ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:127.0.0.1, DNS:::1
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ server_ipwrong ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.2, IP:::ffff:127.0.0.1, IP:::2, DNS:localhost
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ server_nosan ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
 [ v3_inter ]
 basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
@@ -114,14 +80,22 @@ basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 nameConstraints = critical, permitted;DNS:localhost
 subjectKeyIdentifier = hash
-[ server_wrong ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:wrong.invalid
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
 EOF
+# The server (leaf) profiles differ only in their subjectAltName.
+server_section() { # NAME [SUBJECT_ALT_NAME]
+    printf '[ %s ]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n' "$1"
+    printf 'extendedKeyUsage = serverAuth\n'
+    if [ $# -gt 1 ]; then printf 'subjectAltName = %s\n' "$2"; fi
+    printf 'subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n'
+}
+{
+    server_section server_localhost "DNS:localhost"
+    server_section server_ip "IP:127.0.0.1, IP:::1"
+    server_section server_ipdns "DNS:127.0.0.1, DNS:::1"
+    server_section server_ipwrong "IP:127.0.0.2, IP:::ffff:127.0.0.1, IP:::2, DNS:localhost"
+    server_section server_nosan
+    server_section server_wrong "DNS:wrong.invalid"
+} >>openssl.cnf
 
 # KEYALG=rsa1024 or KEYCURVE=P-224 make a weak key for the certificates that need one.
 key() {
