@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import traceback
 import unittest
 
@@ -152,6 +153,19 @@ def run_suite(suite, tests):
     print("%s: %d passed, %d failed" % (suite, passed, failed))
     sys.stdout.flush()
     return 1 if failed else 0
+
+
+def build_dir_main(suite, namespace, argv, only=""):
+    """main() of a suite run as `prog BUILD_DIR [MBEDTLS3_INCLUDE_DIR]`: sets
+    the module's BUILD, MBEDTLS3 and TMP (a temporary directory under
+    BUILD, removed afterwards) and runs its tests; the exit status."""
+    usage(argv, 1, "BUILD_DIR [MBEDTLS3_INCLUDE_DIR]")
+    namespace["BUILD"] = os.path.abspath(argv[1])
+    namespace["MBEDTLS3"] = argv[2] if len(argv) > 2 else None
+    os.makedirs(namespace["BUILD"], exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=suite + "-", dir=namespace["BUILD"]) as tmp:
+        namespace["TMP"] = tmp
+        return run_suite(suite, tests_in(namespace, only))
 
 
 def usage(argv, nargs, text):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every build manifest apconn ships, checked the way its tool would use it.
 
-    python3 tests/tools/manifests_check.py BUILD_DIR [MBEDTLS3_INCLUDE_DIR]
+    python3 tests/tools/manifests_check.py BUILD_DIR [MBEDTLS3_DIR]
 
 CMake runs for real (Debian's cmake): find_package(apconn) from `make install`
 trees (PREFIX, and DESTDIR + PREFIX moved elsewhere), from `cmake --install`, and
@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import yaml
 
@@ -29,7 +28,7 @@ from harness import check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = None
-MBEDTLS3_INCLUDE = None
+MBEDTLS3 = None
 TMP = None
 WARN = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow"]
 PLATFORM_HEADERS = sorted(f for f in os.listdir(os.path.join(ROOT, "platform")) if f.endswith(".h"))
@@ -294,8 +293,8 @@ def run_stubbed(stub, defs):
 
 def mbedtls_include_dirs():
     dirs = [None]  # Debian's mbedTLS 2.28 in /usr/include
-    if MBEDTLS3_INCLUDE and os.path.isdir(MBEDTLS3_INCLUDE):
-        dirs.append(MBEDTLS3_INCLUDE)  # ESP-IDF 5 and Zephyr ship mbedTLS 3.x
+    if MBEDTLS3 and os.path.isdir(MBEDTLS3):
+        dirs.append(MBEDTLS3)  # ESP-IDF 5 and Zephyr ship mbedTLS 3.x
     return dirs
 
 
@@ -564,14 +563,7 @@ def test_manifests_agree_on_url_license_and_description():
 
 
 def main():
-    global BUILD, MBEDTLS3_INCLUDE, TMP
-    harness.usage(sys.argv, 1, "BUILD_DIR [MBEDTLS3_INCLUDE_DIR]")
-    BUILD = os.path.abspath(sys.argv[1])
-    MBEDTLS3_INCLUDE = sys.argv[2] if len(sys.argv) > 2 else None
-    os.makedirs(BUILD, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="manifests-", dir=BUILD) as tmp:
-        TMP = tmp
-        return harness.run_suite("manifests", harness.tests_in(globals(), os.environ.get("MANIFESTS_ONLY", "")))
+    return harness.build_dir_main("manifests", globals(), sys.argv, os.environ.get("MANIFESTS_ONLY", ""))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -213,14 +212,7 @@ def test_every_make_target_the_readme_names_exists():
 
 
 def main():
-    global BUILD, MBEDTLS3, TMP
-    harness.usage(sys.argv, 1, "BUILD_DIR [MBEDTLS3_INCLUDE_DIR]")
-    BUILD = os.path.abspath(sys.argv[1])
-    MBEDTLS3 = sys.argv[2] if len(sys.argv) > 2 else None
-    os.makedirs(BUILD, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="readme-", dir=BUILD) as tmp:
-        TMP = tmp
-        return harness.run_suite("readme", harness.tests_in(globals()))
+    return harness.build_dir_main("readme", globals(), sys.argv)
 
 
 if __name__ == "__main__":
