@@ -130,16 +130,22 @@ static void early_bytes_on_an_idle_connection_are_never_the_next_response(void) 
 }
 
 /* ----- a stale connection ---------------------------------------------------------------------- */
+/* One 204 on a connection that the server then drops (drop: st_eof, st_reset
+   or st_cut), and a second connection that answers with `answer`. */
+static void script_stale(void (*drop)(scripted_transport *), const char *answer) {
+    st_conn(&st);
+    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    drop(&st);
+    st_conn(&st);
+    st_data(&st, answer);
+}
 static void stale_connection_is_retried_once_for_get_and_delete(void) {
     const char *m[2] = {"GET", "DELETE"};
     int i;
     for (i = 0; i < 2; i++) {
         fixture();
-        st_conn(&st);
-        st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
-        st_eof(&st); /* the server dropped the idle connection */
-        st_conn(&st);
-        st_data(&st, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        /* the server dropped the idle connection */
+        script_stale(st_eof, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         CHECK_EQ(apconn_http_request(&client, m[i], PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
         CHECK_EQ(apconn_http_request(&client, m[i], PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
         CHECK_STR(resp.body, "ok");
@@ -150,22 +156,15 @@ static void stale_connection_is_retried_once_for_get_and_delete(void) {
 static void stale_connection_reset_is_retried_too(void) {
     fixture();
     client.max_retries = 0; /* the stale retry is not counted */
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
-    st_reset(&st);
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    script_stale(st_reset, "HTTP/1.1 204 No Content\r\n\r\n");
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
     CHECK_EQ(st.connects, 2);
 }
 static void stale_connection_cut_before_the_response_is_retried(void) {
     fixture();
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
-    st_cut(&st); /* a TLS server dropped the idle connection without close_notify */
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    /* a TLS server dropped the idle connection without close_notify */
+    script_stale(st_cut, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
     CHECK_EQ(apconn_http_request(&client, "GET", PATH, NULL, NULL, 0, &resp, &err), APCONN_OK);
     CHECK_STR(resp.body, "ok");
@@ -188,11 +187,7 @@ static void stale_connection_cut_inside_a_body_is_not_retried(void) {
 #ifndef APCONN_NO_KEEPALIVE_PROBE
 static void stale_connection_is_not_retried_for_post(void) {
     fixture();
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
-    st_eof(&st);
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    script_stale(st_eof, "HTTP/1.1 204 No Content\r\n\r\n");
     CHECK_EQ(apconn_http_request(&client, "POST", PATH, NULL, "{}", 2, &resp, &err), APCONN_OK);
     CHECK_EQ(apconn_http_request(&client, "POST", PATH, NULL, "{}", 2, &resp, &err), APCONN_ERR_CLOSED);
     CHECK_EQ(st.connects, 1);
@@ -201,11 +196,7 @@ static void stale_connection_is_not_retried_for_post(void) {
 static void stale_post_is_retried_when_the_caller_opts_in(void) {
     fixture();
     client.retry_unsafe_post = 1;
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
-    st_eof(&st);
-    st_conn(&st);
-    st_data(&st, "HTTP/1.1 204 No Content\r\n\r\n");
+    script_stale(st_eof, "HTTP/1.1 204 No Content\r\n\r\n");
     CHECK_EQ(apconn_http_request(&client, "POST", PATH, NULL, "{}", 2, &resp, &err), APCONN_OK);
     CHECK_EQ(apconn_http_request(&client, "POST", PATH, NULL, "{}", 2, &resp, &err), APCONN_OK);
     CHECK_EQ(st.connects, 2);

@@ -209,6 +209,16 @@ static void echoed_key_in_an_error_body_is_wiped_from_the_work_buffer(void) {
 }
 
 /* ----- server text that echoes the key is redacted --------------------------------------------- */
+/* An upsert, no retries, answered by a 400 HTML page that echoes "Bearer <key>". */
+static apconn_status upsert_answered_by_an_echo_page(const apconn_upsert_request *r) {
+    fixture();
+    client.max_retries = 0;
+    st_conn(&st);
+    snprintf(scratch, sizeof scratch, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: %u\r\n\r\n"
+                                "<pre>Bearer " KEY "</pre>", (unsigned)strlen("<pre>Bearer " KEY "</pre>"));
+    st_data(&st, scratch);
+    return apconn_connection_upsert(&client, r, &conn, &err);
+}
 #ifndef APCONN_NO_REDACTION
 /* Fixed defect: A proxy that reflects the request in its error page (many do for 400/431)
    puts the key into the response body: apconn__api_status_error copies the
@@ -217,13 +227,7 @@ static void echoed_key_in_an_error_body_is_wiped_from_the_work_buffer(void) {
 static void server_text_echoing_the_key_never_reaches_err_message(void) {
     char line[APCONN_ERROR_TEXT_SIZE];
     apconn_upsert_request r = secret_upsert();
-    fixture();
-    client.max_retries = 0;
-    st_conn(&st);
-    snprintf(scratch, sizeof scratch, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: %u\r\n\r\n"
-                                "<pre>Bearer " KEY "</pre>", (unsigned)strlen("<pre>Bearer " KEY "</pre>"));
-    st_data(&st, scratch);
-    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_HTTP_STATUS);
+    CHECK_EQ(upsert_answered_by_an_echo_page(&r), APCONN_ERR_HTTP_STATUS);
     CHECK(!mem_has(err.message, sizeof err.message, "sk-AbCdEfGhIjKlMnOp"));
     apconn_error_format(&err, line, sizeof line);
     CHECK(strstr(line, "sk-AbCdEfGhIjKlMnOp") == NULL);
@@ -240,13 +244,7 @@ static void server_text_echoing_the_key_never_reaches_err_message(void) {
 /* APCONN_NO_REDACTION says the key may then reach err: it does, as the server sent it. */
 static void without_redaction_server_text_is_kept_as_sent(void) {
     apconn_upsert_request r = secret_upsert();
-    fixture();
-    client.max_retries = 0;
-    st_conn(&st);
-    snprintf(scratch, sizeof scratch, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: %u\r\n\r\n"
-                                "<pre>Bearer " KEY "</pre>", (unsigned)strlen("<pre>Bearer " KEY "</pre>"));
-    st_data(&st, scratch);
-    CHECK_EQ(apconn_connection_upsert(&client, &r, &conn, &err), APCONN_ERR_HTTP_STATUS);
+    CHECK_EQ(upsert_answered_by_an_echo_page(&r), APCONN_ERR_HTTP_STATUS);
     CHECK_STR(err.message, "<pre>Bearer " KEY "</pre>");
     check_no_secret(SECRET); /* the work buffer is still wiped */
 }

@@ -291,6 +291,20 @@ static void make_id(char *out, const char *prefix, int k, int g) {
     out[21] = '\0';
 }
 
+/* `"name":["id",...]` of the first n ids (21 bytes each) into out. */
+static void put_ids(char *out, const char *name, char (*ids)[24], int n) {
+    size_t k = (size_t)sprintf(out, "\"%s\":[", name);
+    int i;
+    for (i = 0; i < n; i++) {
+        if (i) out[k++] = ',';
+        out[k++] = '"';
+        memcpy(out + k, ids[i], 21);
+        k += 21;
+        out[k++] = '"';
+    }
+    strcpy(out + k, "]");
+}
+
 /* Fills *x with connection g as it must read, and writes its JSON to out
    (members in reverse order for odd g; nothing when out is NULL). Returns
    the length. */
@@ -344,16 +358,7 @@ static size_t make_item(int g, expect *x, char *out) {
     sprintf(members[m++], "\"type\":\"%s\"", type_names[g % 8]);
     sprintf(members[m++], g % 2 ? "\"pieceName\":\"@activepieces\\/piece-%d\"" : "\"pieceName\":\"@activepieces/piece-%d\"",
             g % 13);
-    p = members[m++];
-    k = (size_t)sprintf(p, "\"projectIds\":[");
-    for (i = 0; i < N_PROJECTS; i++) {
-        if (i) p[k++] = ',';
-        p[k++] = '"';
-        memcpy(p + k, x->projects[i], 21);
-        k += 21;
-        p[k++] = '"';
-    }
-    strcpy(p + k, "]");
+    put_ids(members[m++], "projectIds", x->projects, N_PROJECTS);
     sprintf(members[m++], "\"platformId\":\"Pl4tF0rmId000000000aa\"");
     sprintf(members[m++], "\"scope\":\"PLATFORM\"");
     sprintf(members[m++], "\"status\":\"%s\"", status_names[g % 3]);
@@ -367,16 +372,7 @@ static size_t make_item(int g, expect *x, char *out) {
     sprintf(p + k, "\"platformId\":\"Pl4tF0rmId000000000aa\",\"imageUrl\":\"https:\\/\\/img.example\\/u%d.png\","
                    "\"created\":\"2024-06-01T00:00:00.000Z\",\"updated\":\"2024-06-02T00:00:00.000Z\"}", g);
     sprintf(members[m++], "\"metadata\":%s", x->metadata);
-    p = members[m++];
-    k = (size_t)sprintf(p, "\"flowIds\":[");
-    for (i = 0; i < N_FLOWS; i++) {
-        if (i) p[k++] = ',';
-        p[k++] = '"';
-        memcpy(p + k, x->flows[i], 21);
-        k += 21;
-        p[k++] = '"';
-    }
-    strcpy(p + k, "]");
+    put_ids(members[m++], "flowIds", x->flows, N_FLOWS);
     sprintf(members[m++], "\"pieceVersion\":\"%s\"", x->version);
     sprintf(members[m++], "\"preSelectForNewProjects\":%s", x->pre_select ? "true" : "false");
     sprintf(members[m++], "\"usingSecretManager\":%s", x->secret_manager ? "true" : "false");
